@@ -1,0 +1,53 @@
+using Handoff.Core.People;
+
+namespace Handoff.Core.Cases;
+
+/// <summary>
+/// One person's handoff from one release: the state that folding the case's history produces
+/// (<see cref="Workflow.CaseWorkflow.Evolve"/>). Immutable; every change is an event.
+/// </summary>
+public sealed record Case
+{
+    public required string CaseId { get; init; }
+    public required CaseState State { get; init; }
+    public required PersonRecord Person { get; init; }
+    public required string CentreId { get; init; }
+    public required string OfficeId { get; init; }
+    public required string PoliceStationId { get; init; }
+    public required string DecisionAuthorityId { get; init; }
+
+    /// <summary>The planned release date; postponements move it.</summary>
+    public required DateOnly ReleaseDate { get; init; }
+
+    /// <summary>The release date first registered: a postponement may move it by at most one year (禁毒法 47③).</summary>
+    public required DateOnly OriginalReleaseDate { get; init; }
+
+    public required ReleaseType ReleaseType { get; init; }
+
+    /// <summary>Years of community rehabilitation ordered, 0–3 (禁毒法 48, 戒毒条例 37). 0: the handoff ends at the gate.</summary>
+    public required int RehabilitationYears { get; init; }
+
+    public required DateTimeOffset RegisteredAt { get; init; }
+    public DateTimeOffset? AcknowledgedAt { get; init; }
+    public DateTimeOffset? ReleasedAt { get; init; }
+    public CollectedBy? CollectedBy { get; init; }
+    public DateTimeOffset? ReportedAt { get; init; }
+    public DateTimeOffset? AgreementSignedAt { get; init; }
+    public DateTimeOffset? CancelledAt { get; init; }
+    public DateTimeOffset? FoundAt { get; init; }
+
+    public IReadOnlyList<Deadline> Deadlines { get; init; } = [];
+    public IReadOnlyList<Escalation> Escalations { get; init; } = [];
+
+    /// <summary>How many events the case has had; the next event's sequence number is this plus one.</summary>
+    public int EventCount { get; init; }
+
+    /// <summary>Cancelled, agreement signed, or completed without rehabilitation, and no escalation still open.</summary>
+    public bool IsClosed =>
+        State is CaseState.Cancelled or CaseState.AgreementSigned or CaseState.Completed
+        && Escalations.All(e => e.Status == EscalationStatus.Resolved);
+
+    public Deadline? DeadlineFor(DeadlineStep step) => Deadlines.FirstOrDefault(d => d.Step == step);
+
+    public IEnumerable<string> Parties => [CentreId, OfficeId, PoliceStationId, DecisionAuthorityId];
+}

@@ -1,0 +1,34 @@
+using Handoff.Core.People;
+
+namespace Handoff.Core.Cases;
+
+/// <summary>A request to change a case, made by <see cref="By"/>. Every command is idempotent by its natural key:
+/// repeating one that is already in effect decides no events.</summary>
+public abstract record CaseCommand(Actor By);
+
+/// <summary>A centre registers an upcoming release (creates the case).</summary>
+public sealed record RegisterRelease(
+    Actor By, string CaseId, PersonRecord Person,
+    string OfficeId, string PoliceStationId, string DecisionAuthorityId,
+    DateOnly ReleaseDate, ReleaseType ReleaseType, int RehabilitationYears) : CaseCommand(By);
+
+public sealed record AcknowledgeNotice(Actor By) : CaseCommand(By);
+
+public sealed record RecordRelease(Actor By, DateTimeOffset ReleasedAt, CollectedBy CollectedBy) : CaseCommand(By);
+
+public sealed record RecordReport(Actor By, DateTimeOffset ReportedAt) : CaseCommand(By);
+
+public sealed record RecordAgreement(Actor By, DateTimeOffset SignedAt) : CaseCommand(By);
+
+public sealed record CancelRelease(Actor By, string? Reason) : CaseCommand(By);
+
+public sealed record PostponeRelease(Actor By, DateOnly NewReleaseDate, string? Reason) : CaseCommand(By);
+
+/// <summary>Police (or the office) record that a person who was not collected or did not report has been found.</summary>
+public sealed record RecordPersonFound(Actor By, DateTimeOffset FoundAt, string? Note) : CaseCommand(By);
+
+/// <summary>A recipient marks an escalation notice read.</summary>
+public sealed record MarkEscalationRead(Actor By, string EscalationId) : CaseCommand(By);
+
+/// <summary>A durable wake-up: act on whatever is due at <c>now</c>. Early, late, duplicate or stale ticks are harmless.</summary>
+public sealed record Tick() : CaseCommand(Actor.System);

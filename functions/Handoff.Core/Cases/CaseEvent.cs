@@ -1,0 +1,63 @@
+using System.Text.Json.Serialization;
+using Handoff.Core.People;
+
+namespace Handoff.Core.Cases;
+
+/// <summary>
+/// Something that happened to a case. The history of events is the person's one complete file (一人一档):
+/// folding it with <see cref="Workflow.CaseWorkflow.Evolve"/> reproduces the case.
+/// Events carry every computed value (deadlines, recipients), so replay needs no calendar or directory.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(ReleaseRegistered), "releaseRegistered")]
+[JsonDerivedType(typeof(NoticeAcknowledged), "noticeAcknowledged")]
+[JsonDerivedType(typeof(ReleasePostponed), "releasePostponed")]
+[JsonDerivedType(typeof(ReleaseCancelled), "releaseCancelled")]
+[JsonDerivedType(typeof(ReleaseRecorded), "releaseRecorded")]
+[JsonDerivedType(typeof(ReportRecorded), "reportRecorded")]
+[JsonDerivedType(typeof(AgreementRecorded), "agreementRecorded")]
+[JsonDerivedType(typeof(PersonFound), "personFound")]
+[JsonDerivedType(typeof(DeadlineSet), "deadlineSet")]
+[JsonDerivedType(typeof(DeadlineMissed), "deadlineMissed")]
+[JsonDerivedType(typeof(EscalationOpened), "escalationOpened")]
+[JsonDerivedType(typeof(EscalationClimbed), "escalationClimbed")]
+[JsonDerivedType(typeof(EscalationResolved), "escalationResolved")]
+[JsonDerivedType(typeof(EscalationRead), "escalationRead")]
+public abstract record CaseEvent(DateTimeOffset At, Actor By);
+
+public sealed record ReleaseRegistered(
+    DateTimeOffset At, Actor By, string CaseId, PersonRecord Person,
+    string CentreId, string OfficeId, string PoliceStationId, string DecisionAuthorityId,
+    DateOnly ReleaseDate, ReleaseType ReleaseType, int RehabilitationYears) : CaseEvent(At, By);
+
+public sealed record NoticeAcknowledged(DateTimeOffset At, Actor By) : CaseEvent(At, By);
+
+public sealed record ReleasePostponed(DateTimeOffset At, Actor By, DateOnly NewReleaseDate, string? Reason) : CaseEvent(At, By);
+
+public sealed record ReleaseCancelled(DateTimeOffset At, Actor By, string? Reason) : CaseEvent(At, By);
+
+public sealed record ReleaseRecorded(DateTimeOffset At, Actor By, DateTimeOffset ReleasedAt, CollectedBy CollectedBy) : CaseEvent(At, By);
+
+public sealed record ReportRecorded(DateTimeOffset At, Actor By, DateTimeOffset ReportedAt) : CaseEvent(At, By);
+
+public sealed record AgreementRecorded(DateTimeOffset At, Actor By, DateTimeOffset SignedAt) : CaseEvent(At, By);
+
+public sealed record PersonFound(DateTimeOffset At, Actor By, DateTimeOffset FoundAt, string? Note) : CaseEvent(At, By);
+
+/// <summary>A deadline was set or moved, or its status changed; it replaces the step's previous deadline.</summary>
+public sealed record DeadlineSet(DateTimeOffset At, Actor By, Deadline Deadline) : CaseEvent(At, By);
+
+/// <summary>A deadline passed with its step not done. What it changes (e.g. 脱失) is in Evolve.</summary>
+public sealed record DeadlineMissed(DateTimeOffset At, Actor By, DeadlineStep Step) : CaseEvent(At, By);
+
+public sealed record EscalationOpened(
+    DateTimeOffset At, Actor By, string EscalationId, EscalationKind Kind,
+    IReadOnlyList<string> Recipients, DateTimeOffset? NextClimbAt) : CaseEvent(At, By);
+
+public sealed record EscalationClimbed(
+    DateTimeOffset At, Actor By, string EscalationId, int Level,
+    IReadOnlyList<string> Recipients, DateTimeOffset? NextClimbAt) : CaseEvent(At, By);
+
+public sealed record EscalationResolved(DateTimeOffset At, Actor By, string EscalationId, string Resolution) : CaseEvent(At, By);
+
+public sealed record EscalationRead(DateTimeOffset At, Actor By, string EscalationId) : CaseEvent(At, By);

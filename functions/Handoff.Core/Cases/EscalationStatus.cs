@@ -1,0 +1,7 @@
+namespace Handoff.Core.Cases;
+
+public enum EscalationStatus
+{
+    Open,
+    Resolved,
+}

@@ -1,0 +1,176 @@
+using System.Globalization;
+using System.Text;
+using Handoff.Core.Cases;
+using Handoff.Core.Organisations;
+using Handoff.Core.Time;
+
+namespace Handoff.Core.Notices;
+
+/// <summary>
+/// Turns events into the notices they cause, with Chinese text a duty officer understands at a glance:
+/// who, which step, which deadline, how late, the masked identity number. Pure: the same event gives the same notices.
+/// </summary>
+public static class NoticeComposer
+{
+    /// <summary>The notices caused by <paramref name="e"/>, given the case after it.</summary>
+    public static IReadOnlyList<Notice> Compose(CaseEvent e, Case after, OrganisationDirectory directory)
+    {
+        var eventNumber = after.EventCount;
+        switch (e)
+        {
+            case ReleaseRegistered:
+                return Informational(after, eventNumber, e.At, NoticeKind.ReleaseNotice, directory,
+                    "强制隔离戒毒人员出所衔接通报",
+                    $"{Name(directory, after.CentreId)}通报：{Person(after)}将于{Date(after.ReleaseDate)}解除强制隔离戒毒（{ReleaseTypeText(after.ReleaseType)}），"
+                    + (after.RehabilitationYears > 0
+                        ? $"责令社区康复{after.RehabilitationYears}年，执行地为{Name(directory, after.OfficeId)}。请执行地于出所当日做好接收准备，人员应在出所后15日内报到（《戒毒条例》第三十八条）。请签收本通报。"
+                        : "未责令社区康复。请派出所落实出所领回（《戒毒条例》第三十四条）。"));
+            case ReleasePostponed p:
+                return Informational(after, eventNumber, e.At, NoticeKind.ReleasePostponed, directory,
+                    "出所日期变更通报",
+                    $"{Name(directory, after.CentreId)}通报：{Person(after)}的解除强制隔离戒毒日期变更为{Date(p.NewReleaseDate)}"
+                    + (string.IsNullOrWhiteSpace(p.Reason) ? "。" : $"，原因：{p.Reason}。") + "各相关期限已相应调整。");
+            case ReleaseCancelled c:
+                return Informational(after, eventNumber, e.At, NoticeKind.ReleaseCancelled, directory,
+                    "出所衔接撤销通报",
+                    $"{Name(directory, after.CentreId)}通报：{Person(after)}原定于{Date(after.ReleaseDate)}的出所已撤销"
+                    + (string.IsNullOrWhiteSpace(c.Reason) ? "。" : $"，原因：{c.Reason}。"));
+            case ReleaseRecorded r:
+                return Informational(after, eventNumber, e.At, NoticeKind.ReleaseRecorded, directory,
+                    "强制隔离戒毒人员已出所",
+                    $"{Name(directory, after.CentreId)}通报：{Person(after)}已于{Instant(r.ReleasedAt)}出所，{CollectorText(r.CollectedBy)}。"
+                    + (after.RehabilitationYears > 0
+                        ? $"应于{Date(after.DeadlineFor(DeadlineStep.Report)!.LastDay)} 24:00前到{Name(directory, after.OfficeId)}报到。"
+                        : ""));
+            case EscalationOpened o:
+                return EscalationNotices(after, o.EscalationId, 1, o.Recipients, e.At, directory);
+            case EscalationClimbed c:
+                return EscalationNotices(after, c.EscalationId, c.Level, c.Recipients, e.At, directory);
+            case EscalationResolved r:
+                return Resolved(after, r, directory);
+            default:
+                return [];
+        }
+    }
+
+    private static List<Notice> Informational(
+        Case c, int eventNumber, DateTimeOffset at, NoticeKind kind, OrganisationDirectory directory, string title, string text)
+    {
+        var recipients = new[] { c.OfficeId, c.PoliceStationId, c.DecisionAuthorityId }.Distinct(StringComparer.Ordinal);
+        return recipients
+            .Select(r => new Notice(
+                $"{c.CaseId}-{eventNumber}-{r}", c.CaseId, r, kind, null, null, null, title,
+                Letter(directory, r, text, c), at))
+            .ToList();
+    }
+
+    private static List<Notice> EscalationNotices(
+        Case c, string escalationId, int level, IReadOnlyList<string> recipients, DateTimeOffset at, OrganisationDirectory directory)
+    {
+        var escalation = c.Escalations.Single(x => x.Id == escalationId);
+        var title = $"【{KindTitle(escalation.Kind)}·第{level}级督办】{c.Person.Name}";
+        var text = Describe(escalation.Kind, c, directory)
+            + Lateness(escalation.Kind, c, at)
+            + $"\n督办级别：第{level}级（{(level == 1 ? "责任单位" : "上级禁毒部门督办")}）；首次发出：{Instant(escalation.OpenedAt)}。"
+            + "\n请立即核查落实，并在系统中登记处理结果。";
+        return recipients
+            .Select(r => new Notice(
+                $"{escalationId}-L{level}-{r}", c.CaseId, r, NoticeKind.Escalation, escalationId, escalation.Kind, level, title,
+                Letter(directory, r, text, c), at))
+            .ToList();
+    }
+
+    private static List<Notice> Resolved(Case c, EscalationResolved r, OrganisationDirectory directory)
+    {
+        var escalation = c.Escalations.Single(x => x.Id == r.EscalationId);
+        var title = $"【督办已解除】{KindTitle(escalation.Kind)}·{c.Person.Name}";
+        var text = $"{KindTitle(escalation.Kind)}督办（{Instant(escalation.OpenedAt)}发出，最高第{escalation.Level}级）已于{Instant(r.At)}解除：{r.Resolution}。";
+        return escalation.Recipients
+            .Select(x => x.OrganisationId)
+            .Distinct(StringComparer.Ordinal)
+            .Select(id => new Notice(
+                $"{r.EscalationId}-R-{id}", c.CaseId, id, NoticeKind.EscalationResolved, r.EscalationId, escalation.Kind,
+                escalation.Level, title, Letter(directory, id, text, c), r.At))
+            .ToList();
+    }
+
+    /// <summary>The Chinese name of an escalation kind.</summary>
+    public static string KindTitle(EscalationKind kind) => kind switch
+    {
+        EscalationKind.LateNotice => "出所衔接通报逾期",
+        EscalationKind.NotAcknowledged => "衔接通报未签收",
+        EscalationKind.ReleaseNotRecorded => "出所情况未登记",
+        EscalationKind.NotCollected => "出所无人接回",
+        EscalationKind.NotReported => "逾期未报到",
+        EscalationKind.NoAgreement => "社区康复协议逾期未签订",
+        _ => kind.ToString(),
+    };
+
+    private static string Describe(EscalationKind kind, Case c, OrganisationDirectory directory) => kind switch
+    {
+        EscalationKind.LateNotice =>
+            $"{Name(directory, c.CentreId)}于{Instant(c.RegisteredAt)}才通报{Person(c)}的出所（出所日期{Date(c.ReleaseDate)}），"
+            + $"不足《戒毒条例》第三十四条要求的解除前3日（应不晚于{Date(c.DeadlineFor(DeadlineStep.Notice)!.LastDay)}）。请执行地尽快签收并做好接收准备。",
+        EscalationKind.NotAcknowledged =>
+            $"{Name(directory, c.OfficeId)}未在{Date(c.DeadlineFor(DeadlineStep.Acknowledgement)!.LastDay)} 24:00前签收{Person(c)}的出所衔接通报（出所日期{Date(c.ReleaseDate)}）。",
+        EscalationKind.ReleaseNotRecorded =>
+            $"{Name(directory, c.CentreId)}未在出所日期{Date(c.ReleaseDate)} 24:00前登记{Person(c)}的出所情况，人员去向不明。",
+        EscalationKind.NotCollected =>
+            $"{Person(c)}于{Instant(c.ReleasedAt ?? c.RegisteredAt)}自{Name(directory, c.CentreId)}出所时无人接回（出所必接，《戒毒条例》第三十四条）。"
+            + $"请{Name(directory, c.OfficeId)}、{Name(directory, c.PoliceStationId)}立即联系落实。",
+        EscalationKind.NotReported =>
+            $"{Person(c)}已于{Date(ChinaTime.LocalDate(c.ReleasedAt ?? ChinaTime.StartOfDay(c.ReleaseDate)))}自{Name(directory, c.CentreId)}出所，"
+            + $"应于{Date(c.DeadlineFor(DeadlineStep.Report)!.LastDay)} 24:00前到{Name(directory, c.OfficeId)}报到（《戒毒条例》第三十八条，15日内），至今未报到，视为脱失。",
+        EscalationKind.NoAgreement =>
+            $"{Person(c)}已于{Instant(c.ReportedAt ?? c.RegisteredAt)}报到，{Name(directory, c.OfficeId)}应于{Date(c.DeadlineFor(DeadlineStep.Agreement)!.LastDay)} 24:00前签订社区康复协议（《戒毒条例》第十六条“及时”），尚未签订。",
+        _ => "",
+    };
+
+    private static string Lateness(EscalationKind kind, Case c, DateTimeOffset at)
+    {
+        var step = kind switch
+        {
+            EscalationKind.NotAcknowledged => DeadlineStep.Acknowledgement,
+            EscalationKind.ReleaseNotRecorded => DeadlineStep.Release,
+            EscalationKind.NotReported => DeadlineStep.Report,
+            EscalationKind.NoAgreement => DeadlineStep.Agreement,
+            _ => (DeadlineStep?)null,
+        };
+        var deadline = step is null ? null : c.DeadlineFor(step.Value);
+        if (deadline is null || at < deadline.DueAt)
+        {
+            return "";
+        }
+
+        var late = at - deadline.DueAt;
+        return $"\n截止时间：{Date(deadline.LastDay)} 24:00；已逾期{(int)late.TotalDays}天{late.Hours}小时。";
+    }
+
+    private static string Letter(OrganisationDirectory directory, string recipientId, string text, Case c)
+    {
+        var builder = new StringBuilder();
+        builder.Append(Name(directory, recipientId)).Append("：\n");
+        builder.Append(text).Append('\n');
+        builder.Append("案件编号：").Append(c.CaseId);
+        return builder.ToString();
+    }
+
+    private static string Person(Case c) => $"{c.Person.Name}（身份证号{c.Person.MaskedIdNumber}）";
+
+    private static string Name(OrganisationDirectory directory, string id) => directory.Find(id)?.Name ?? id;
+
+    private static string Date(DateOnly date) => date.ToString("yyyy年M月d日", CultureInfo.InvariantCulture);
+
+    private static string Instant(DateTimeOffset at) =>
+        at.ToOffset(ChinaTime.Offset).ToString("yyyy年M月d日 HH:mm", CultureInfo.InvariantCulture);
+
+    private static string ReleaseTypeText(ReleaseType type) => type == ReleaseType.Early ? "提前解除" : "期满解除";
+
+    private static string CollectorText(CollectedBy by) => by.Kind switch
+    {
+        CollectorKind.Family => $"由家属{by.Name}接回",
+        CollectorKind.Police => $"由公安机关{by.Name}接回",
+        CollectorKind.Office => $"由社区康复执行地工作人员{by.Name}接回",
+        _ => "无人接回",
+    };
+}

@@ -1,0 +1,437 @@
+using Handoff.Core.Cases;
+using Handoff.Core.Organisations;
+using Handoff.Core.Regions;
+using Handoff.Core.Time;
+
+namespace Handoff.Core.Workflow;
+
+/// <summary>
+/// The handoff workflow as pure functions: <see cref="Decide"/> turns a command into events (or a rejection),
+/// <see cref="Evolve"/> applies an event. Time is the <see cref="WorkflowContext.Now"/> input; nothing here reads a clock or does I/O.
+/// </summary>
+public static partial class CaseWorkflow
+{
+    /// <summary>
+    /// Decides what a command does to a case. After the command's own events it also acts on anything due at <c>now</c>
+    /// (missed deadlines, escalation climbs), so the outcome does not depend on when the last wake-up ran.
+    /// </summary>
+    public static Decision Decide(Case? current, CaseCommand command, WorkflowContext context)
+    {
+        if (command is RegisterRelease register)
+        {
+            return current is null ? Register(register, context) : RepeatRegistration(current, register);
+        }
+
+        if (current is null)
+        {
+            return Decision.Reject(null, new Rejection(RejectionKind.NotFound, "case-not-found", null, "No such case."));
+        }
+
+        var b = new DecisionBuilder(current, context);
+        var rejection = command switch
+        {
+            AcknowledgeNotice x => Acknowledge(b, x),
+            RecordRelease x => RecordRelease(b, x),
+            RecordReport x => RecordReport(b, x),
+            RecordAgreement x => RecordAgreement(b, x),
+            CancelRelease x => Cancel(b, x),
+            PostponeRelease x => Postpone(b, x),
+            RecordPersonFound x => Found(b, x),
+            MarkEscalationRead x => MarkRead(b, x),
+            Tick => null,
+            _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown command."),
+        };
+        if (rejection is not null)
+        {
+            return Decision.Reject(current, rejection);
+        }
+
+        ActOnWhatIsDue(b);
+        return b.Build();
+    }
+
+    /// <summary>The next instant at which something falls due: an open, firm deadline or an escalation climb. Null when nothing will.</summary>
+    public static DateTimeOffset? NextDueAt(Case c)
+    {
+        var deadlines = c.Deadlines.Where(d => d.Status == DeadlineStatus.Open && !d.Provisional).Select(d => (DateTimeOffset?)d.DueAt);
+        var climbs = c.Escalations.Where(e => e.Status == EscalationStatus.Open).Select(e => e.NextClimbAt);
+        return deadlines.Concat(climbs).Where(t => t is not null).Min();
+    }
+
+    private static Decision Register(RegisterRelease x, WorkflowContext context)
+    {
+        var directory = context.Directory;
+        var centre = directory.Find(x.By.OrganisationId);
+        if (centre is not { Kind: OrganisationKind.Centre })
+        {
+            return Decision.Reject(null, Rejection.Forbidden("Only a detention centre may register a release."));
+        }
+
+        var office = directory.Find(x.OfficeId);
+        if (office is not { Kind: OrganisationKind.CommunityOffice })
+        {
+            return Decision.Reject(null, Rejection.Invalid("receivingOfficeId", "unknown-office", "must name a community-office in the directory"));
+        }
+
+        if (directory.Find(x.PoliceStationId) is not { Kind: OrganisationKind.PoliceStation })
+        {
+            return Decision.Reject(null, Rejection.Invalid("policeStationId", "unknown-police-station", "must name a police-station in the directory"));
+        }
+
+        if (directory.Find(x.DecisionAuthorityId) is not { Kind: OrganisationKind.DecisionAuthority })
+        {
+            return Decision.Reject(null, Rejection.Invalid("decisionAuthorityId", "unknown-decision-authority", "must name a decision-authority in the directory"));
+        }
+
+        if (x.RehabilitationYears is < 0 or > LegalPeriods.MaxRehabilitationYears)
+        {
+            return Decision.Reject(null, Rejection.Invalid("rehabilitationYears", "rehabilitation-years-range",
+                "must be 0–3: community rehabilitation is at most three years (禁毒法 48, 戒毒条例 37)"));
+        }
+
+        var today = ChinaTime.LocalDate(context.Now);
+        if (x.ReleaseDate < today)
+        {
+            return Decision.Reject(null, Rejection.Invalid("releaseDate", "release-date-past", "must not be before today (Asia/Shanghai)"));
+        }
+
+        if (x.ReleaseDate > today.AddYears(LegalPeriods.MaxYearsAhead))
+        {
+            return Decision.Reject(null, Rejection.Invalid("releaseDate", "release-date-too-far",
+                "must be within 3 years: a 2-year term plus at most 1 year's extension (禁毒法 47)"));
+        }
+
+        // 禁毒法 33② / 戒毒条例 37②: rehabilitation is carried out where the person is registered, or where they live.
+        if (x.RehabilitationYears > 0 && !ServesPerson(office.Region, x.Person.RegisteredRegion, x.Person.ResidenceRegion))
+        {
+            return Decision.Reject(null, Rejection.Invalid("receivingOfficeId", "office-not-at-residence",
+                "must be an office in the person's registered region or residence region (戒毒条例 37)"));
+        }
+
+        var b = new DecisionBuilder(null, context);
+        b.Add(new ReleaseRegistered(context.Now, x.By, x.CaseId, x.Person, x.By.OrganisationId, x.OfficeId, x.PoliceStationId,
+            x.DecisionAuthorityId, x.ReleaseDate, x.ReleaseType, x.RehabilitationYears));
+        PlanAfterNotice(b, x.By, acknowledgementDue: true);
+        ActOnWhatIsDue(b);
+        return b.Build();
+    }
+
+    private static Decision RepeatRegistration(Case current, RegisterRelease x) =>
+        current.Person.IdNumberLookup == x.Person.IdNumberLookup && current.CentreId == x.By.OrganisationId
+        && current.ReleaseDate == x.ReleaseDate && current.OfficeId == x.OfficeId
+            ? Decision.Accept(current, [], [])
+            : Decision.Reject(current, Rejection.Conflict("case-exists", $"Case {current.CaseId} already exists with other details."));
+
+    private static bool ServesPerson(RegionCode officeRegion, string registered, string residence) =>
+        new[] { registered, residence }.Any(r =>
+            RegionCode.TryParse(r, out var person)
+            && (officeRegion.IsWithin(person.Value.ScopePrefix) || person.Value.IsWithin(officeRegion.ScopePrefix)));
+
+    /// <summary>Sets the notice, acknowledgement, release, report and agreement deadlines for the planned release date.</summary>
+    private static void PlanAfterNotice(DecisionBuilder b, Actor by, bool acknowledgementDue)
+    {
+        var c = b.State;
+        var notice = DeadlinePlanner.Notice(c.ReleaseDate, b.Now);
+        b.SetDeadline(by, notice);
+        if (notice.Status == DeadlineStatus.Missed && !HasOpen(c, EscalationKind.LateNotice))
+        {
+            // 戒毒条例 34: registered less than 3 days ahead — escalate against the centre at once.
+            Open(b, EscalationKind.LateNotice, b.Now);
+        }
+
+        if (acknowledgementDue)
+        {
+            b.SetDeadline(by, DeadlinePlanner.Acknowledgement(b.Now, b.Context));
+        }
+
+        b.SetDeadline(by, DeadlinePlanner.Release(c.ReleaseDate));
+        if (c.RehabilitationYears > 0)
+        {
+            var report = DeadlinePlanner.Report(c.ReleaseDate, provisional: true, b.Context.Calendar);
+            b.SetDeadline(by, report);
+            b.SetDeadline(by, DeadlinePlanner.Agreement(report.LastDay, provisional: true, b.Context));
+        }
+    }
+
+    private static Rejection? Acknowledge(DecisionBuilder b, AcknowledgeNotice x)
+    {
+        var c = b.State;
+        if (x.By.OrganisationId != c.OfficeId)
+        {
+            return Rejection.Forbidden("Only the receiving office acknowledges the release notice.");
+        }
+
+        if (c.AcknowledgedAt is not null)
+        {
+            return null;
+        }
+
+        if (c.State == CaseState.Cancelled)
+        {
+            return Rejection.Conflict("case-cancelled", "The release was cancelled; there is nothing to acknowledge.");
+        }
+
+        b.Add(new NoticeAcknowledged(b.Now, x.By));
+        b.SetDeadline(x.By, DeadlinePlanner.Complete(c.DeadlineFor(DeadlineStep.Acknowledgement)!, b.Now));
+        Resolve(b, x.By, "执行地已签收出所衔接通报", EscalationKind.LateNotice, EscalationKind.NotAcknowledged);
+        return null;
+    }
+
+    private static Rejection? RecordRelease(DecisionBuilder b, RecordRelease x)
+    {
+        var c = b.State;
+        if (x.By.OrganisationId != c.CentreId)
+        {
+            return Rejection.Forbidden("Only the releasing centre records the release.");
+        }
+
+        if (c.ReleasedAt is not null)
+        {
+            return c.ReleasedAt == x.ReleasedAt && c.CollectedBy == x.CollectedBy
+                ? null
+                : Rejection.Conflict("already-released", $"The release was already recorded at {c.ReleasedAt:O}.");
+        }
+
+        if (c.State == CaseState.Cancelled)
+        {
+            return Rejection.Conflict("case-cancelled", "The release was cancelled.");
+        }
+
+        if (x.ReleasedAt > b.Now + b.Context.Policy.ClockSkewAllowance)
+        {
+            return Rejection.Invalid("releasedAt", "in-the-future", "must not be in the future");
+        }
+
+        if (ChinaTime.LocalDate(x.ReleasedAt) < ChinaTime.LocalDate(c.RegisteredAt))
+        {
+            return Rejection.Invalid("releasedAt", "before-registration", "must not be before the day the release was registered");
+        }
+
+        if (x.CollectedBy.Kind != CollectorKind.None && string.IsNullOrWhiteSpace(x.CollectedBy.Name))
+        {
+            return Rejection.Invalid("collectedBy.name", "collector-name-required", "must name who collected the person unless kind is none");
+        }
+
+        b.Add(new ReleaseRecorded(b.Now, x.By, x.ReleasedAt, x.CollectedBy));
+        b.SetDeadline(x.By, DeadlinePlanner.Complete(c.DeadlineFor(DeadlineStep.Release)!, b.Now));
+        if (c.RehabilitationYears > 0)
+        {
+            // 戒毒条例 38: the order is served on release, so the 15 days run from the actual release date.
+            var report = DeadlinePlanner.Report(ChinaTime.LocalDate(x.ReleasedAt), provisional: false, b.Context.Calendar);
+            b.SetDeadline(x.By, report);
+            b.SetDeadline(x.By, DeadlinePlanner.Agreement(report.LastDay, provisional: true, b.Context));
+        }
+
+        Resolve(b, x.By, "出所情况已登记", EscalationKind.ReleaseNotRecorded);
+        if (x.CollectedBy.Kind == CollectorKind.None)
+        {
+            // 出所必接 (戒毒条例 34: 通知……将其领回): nobody at the gate is escalated at once.
+            Open(b, EscalationKind.NotCollected, b.Now);
+        }
+
+        return null;
+    }
+
+    private static Rejection? RecordReport(DecisionBuilder b, RecordReport x)
+    {
+        var c = b.State;
+        if (x.By.OrganisationId != c.OfficeId)
+        {
+            return Rejection.Forbidden("Only the receiving office records the report.");
+        }
+
+        if (c.ReportedAt is not null)
+        {
+            return c.ReportedAt == x.ReportedAt
+                ? null
+                : Rejection.Conflict("already-reported", $"The report was already recorded at {c.ReportedAt:O}.");
+        }
+
+        if (c.RehabilitationYears == 0)
+        {
+            return Rejection.Conflict("no-rehabilitation-ordered", "No community rehabilitation was ordered for this release.");
+        }
+
+        if (c.State is CaseState.Scheduled or CaseState.Acknowledged)
+        {
+            return Rejection.Conflict("release-not-recorded", "The centre has not recorded the release yet.");
+        }
+
+        if (c.State == CaseState.Cancelled)
+        {
+            return Rejection.Conflict("case-cancelled", "The release was cancelled.");
+        }
+
+        if (x.ReportedAt > b.Now + b.Context.Policy.ClockSkewAllowance)
+        {
+            return Rejection.Invalid("reportedAt", "in-the-future", "must not be in the future");
+        }
+
+        if (x.ReportedAt < c.ReleasedAt)
+        {
+            return Rejection.Invalid("reportedAt", "before-release", "must not be before the release");
+        }
+
+        b.Add(new ReportRecorded(b.Now, x.By, x.ReportedAt));
+        b.SetDeadline(x.By, DeadlinePlanner.Complete(c.DeadlineFor(DeadlineStep.Report)!, x.ReportedAt));
+        b.SetDeadline(x.By, DeadlinePlanner.Agreement(ChinaTime.LocalDate(x.ReportedAt), provisional: false, b.Context));
+        Resolve(b, x.By, "人员已到执行地报到", EscalationKind.NotReported, EscalationKind.NotCollected);
+        return null;
+    }
+
+    private static Rejection? RecordAgreement(DecisionBuilder b, RecordAgreement x)
+    {
+        var c = b.State;
+        if (x.By.OrganisationId != c.OfficeId)
+        {
+            return Rejection.Forbidden("Only the receiving office records the agreement.");
+        }
+
+        if (c.AgreementSignedAt is not null)
+        {
+            return c.AgreementSignedAt == x.SignedAt
+                ? null
+                : Rejection.Conflict("already-signed", $"The agreement was already recorded as signed at {c.AgreementSignedAt:O}.");
+        }
+
+        if (c.State != CaseState.Reported)
+        {
+            return Rejection.Conflict("not-reported", "The agreement follows the report (戒毒条例 16); no report is recorded.");
+        }
+
+        if (x.SignedAt > b.Now + b.Context.Policy.ClockSkewAllowance)
+        {
+            return Rejection.Invalid("signedAt", "in-the-future", "must not be in the future");
+        }
+
+        if (x.SignedAt < c.ReportedAt)
+        {
+            return Rejection.Invalid("signedAt", "before-report", "must not be before the report");
+        }
+
+        b.Add(new AgreementRecorded(b.Now, x.By, x.SignedAt));
+        b.SetDeadline(x.By, DeadlinePlanner.Complete(c.DeadlineFor(DeadlineStep.Agreement)!, x.SignedAt));
+        Resolve(b, x.By, "社区康复协议已签订", EscalationKind.NoAgreement);
+        return null;
+    }
+
+    private static Rejection? Cancel(DecisionBuilder b, CancelRelease x)
+    {
+        var c = b.State;
+        if (x.By.OrganisationId != c.CentreId)
+        {
+            return Rejection.Forbidden("Only the releasing centre cancels a release.");
+        }
+
+        if (c.State == CaseState.Cancelled)
+        {
+            return null;
+        }
+
+        if (c.ReleasedAt is not null)
+        {
+            return Rejection.Conflict("already-released", "The person has already been released; a release cannot be withdrawn.");
+        }
+
+        b.Add(new ReleaseCancelled(b.Now, x.By, x.Reason));
+        foreach (var open in c.Deadlines.Where(d => d.Status == DeadlineStatus.Open))
+        {
+            b.SetDeadline(x.By, open with { Status = DeadlineStatus.Withdrawn });
+        }
+
+        Resolve(b, x.By, "出所已撤销", Enum.GetValues<EscalationKind>());
+        return null;
+    }
+
+    private static Rejection? Postpone(DecisionBuilder b, PostponeRelease x)
+    {
+        var c = b.State;
+        if (x.By.OrganisationId != c.CentreId)
+        {
+            return Rejection.Forbidden("Only the releasing centre postpones a release.");
+        }
+
+        if (c.ReleasedAt is not null || c.State == CaseState.Cancelled)
+        {
+            return Rejection.Conflict("not-scheduled", "Only a scheduled release can be postponed.");
+        }
+
+        if (x.NewReleaseDate == c.ReleaseDate)
+        {
+            return null;
+        }
+
+        if (x.NewReleaseDate < c.ReleaseDate)
+        {
+            return Rejection.Invalid("newReleaseDate", "not-later", "must be later than the current release date; an earlier release is registered anew");
+        }
+
+        if (x.NewReleaseDate > c.OriginalReleaseDate.AddYears(LegalPeriods.MaxExtensionYears))
+        {
+            return Rejection.Invalid("newReleaseDate", "extension-too-long",
+                "must be at most one year after the first release date (禁毒法 47: 最长可以延长一年)");
+        }
+
+        b.Add(new ReleasePostponed(b.Now, x.By, x.NewReleaseDate, x.Reason));
+        Resolve(b, x.By, "出所日期已变更", EscalationKind.ReleaseNotRecorded);
+
+        // A new notice restarts the office's acknowledgement only if it had not acknowledged (or missed) the first one.
+        var acknowledgement = c.DeadlineFor(DeadlineStep.Acknowledgement);
+        PlanAfterNotice(b, x.By, acknowledgementDue: acknowledgement is { Status: DeadlineStatus.Open });
+        return null;
+    }
+
+    private static Rejection? Found(DecisionBuilder b, RecordPersonFound x)
+    {
+        var c = b.State;
+        if (x.By.OrganisationId != c.PoliceStationId && x.By.OrganisationId != c.OfficeId)
+        {
+            return Rejection.Forbidden("Only the police station or the receiving office records that the person was found.");
+        }
+
+        if (c.ReleasedAt is null)
+        {
+            return Rejection.Conflict("not-released", "The person has not been released.");
+        }
+
+        if (c.FoundAt == x.FoundAt)
+        {
+            return null;
+        }
+
+        if (x.FoundAt > b.Now + b.Context.Policy.ClockSkewAllowance)
+        {
+            return Rejection.Invalid("foundAt", "in-the-future", "must not be in the future");
+        }
+
+        if (x.FoundAt < c.ReleasedAt)
+        {
+            return Rejection.Invalid("foundAt", "before-release", "must not be before the release");
+        }
+
+        b.Add(new PersonFound(b.Now, x.By, x.FoundAt, x.Note));
+        Resolve(b, x.By, "人员已找到", EscalationKind.NotCollected);
+        return null;
+    }
+
+    private static Rejection? MarkRead(DecisionBuilder b, MarkEscalationRead x)
+    {
+        var escalation = b.State.Escalations.FirstOrDefault(e => e.Id == x.EscalationId);
+        if (escalation is null)
+        {
+            return new Rejection(RejectionKind.NotFound, "escalation-not-found", null, "No such escalation.");
+        }
+
+        if (escalation.Recipients.All(r => r.OrganisationId != x.By.OrganisationId))
+        {
+            return Rejection.Forbidden("Only an organisation told of the escalation can mark it read.");
+        }
+
+        if (escalation.ReadBy.All(r => r.OrganisationId != x.By.OrganisationId))
+        {
+            b.Add(new EscalationRead(b.Now, x.By, x.EscalationId));
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,88 @@
+using Handoff.Core.Cases;
+using Handoff.Core.Organisations;
+
+namespace Handoff.Core.Workflow;
+
+public static partial class CaseWorkflow
+{
+    /// <summary>
+    /// Acts on everything due at <c>now</c>: firm open deadlines whose instant has passed become missed and open their escalation;
+    /// open escalations climb one level per interval elapsed. Safe to run at any time, any number of times.
+    /// </summary>
+    private static void ActOnWhatIsDue(DecisionBuilder b)
+    {
+        foreach (var deadline in b.State.Deadlines.Where(d => d.Status == DeadlineStatus.Open && !d.Provisional && d.DueAt <= b.Now).ToList())
+        {
+            b.Add(new DeadlineMissed(b.Now, Actor.System, deadline.Step));
+            var kind = deadline.Step switch
+            {
+                DeadlineStep.Acknowledgement => EscalationKind.NotAcknowledged,
+                DeadlineStep.Release => EscalationKind.ReleaseNotRecorded,
+                DeadlineStep.Report => EscalationKind.NotReported,
+                DeadlineStep.Agreement => EscalationKind.NoAgreement,
+                _ => (EscalationKind?)null,
+            };
+            if (kind is not null && !HasOpen(b.State, kind.Value))
+            {
+                // Climbs are anchored on the due instant, so a late wake-up catches up rather than shifting the ladder.
+                Open(b, kind.Value, deadline.DueAt);
+            }
+        }
+
+        foreach (var escalation in b.State.Escalations.Where(e => e.Status == EscalationStatus.Open).ToList())
+        {
+            var level = escalation.Level;
+            var climbAt = escalation.NextClimbAt;
+            var ladder = Ladder(b.State, escalation.Kind, b.Context.Directory);
+            while (climbAt is not null && climbAt <= b.Now && level - 1 < ladder.Count)
+            {
+                var recipients = ladder[level - 1].Select(o => o.Id).ToList();
+                level++;
+                climbAt = level - 1 < ladder.Count ? climbAt + b.Context.Policy.EscalationInterval : null;
+                b.Add(new EscalationClimbed(b.Now, Actor.System, escalation.Id, level, recipients, climbAt));
+            }
+        }
+    }
+
+    /// <summary>Opens an escalation at level 1, to the responsible organisation(s).</summary>
+    private static void Open(DecisionBuilder b, EscalationKind kind, DateTimeOffset anchor)
+    {
+        var c = b.State;
+        var id = $"{c.CaseId}-E{c.Escalations.Count + 1}";
+        var ladder = Ladder(c, kind, b.Context.Directory);
+        var next = ladder.Count > 0 ? anchor + b.Context.Policy.EscalationInterval : (DateTimeOffset?)null;
+        b.Add(new EscalationOpened(b.Now, Actor.System, id, kind, Responsible(c, kind), next));
+    }
+
+    private static void Resolve(DecisionBuilder b, Actor by, string resolution, params EscalationKind[] kinds)
+    {
+        foreach (var escalation in b.State.Escalations.Where(e => e.Status == EscalationStatus.Open && kinds.Contains(e.Kind)).ToList())
+        {
+            b.Add(new EscalationResolved(b.Now, by, escalation.Id, resolution));
+        }
+    }
+
+    private static bool HasOpen(Case c, EscalationKind kind) =>
+        c.Escalations.Any(e => e.Kind == kind && e.Status == EscalationStatus.Open);
+
+    /// <summary>
+    /// Level 1: the organisation that must act. For a person not collected or not reported, also the police station and the
+    /// deciding organ, who must find them (戒毒条例 21, 34).
+    /// </summary>
+    private static List<string> Responsible(Case c, EscalationKind kind) => kind switch
+    {
+        EscalationKind.LateNotice or EscalationKind.ReleaseNotRecorded => [c.CentreId],
+        EscalationKind.NotAcknowledged or EscalationKind.NoAgreement => [c.OfficeId],
+        _ => new[] { c.OfficeId, c.PoliceStationId, c.DecisionAuthorityId }.Distinct(StringComparer.Ordinal).ToList(),
+    };
+
+    /// <summary>The supervisors above the responsible organisation: county, city, province (those that exist).</summary>
+    private static IReadOnlyList<IReadOnlyList<Organisation>> Ladder(Case c, EscalationKind kind, OrganisationDirectory directory)
+    {
+        var centreKinds = kind is EscalationKind.LateNotice or EscalationKind.ReleaseNotRecorded;
+        var responsible = directory.Find(centreKinds ? c.CentreId : c.OfficeId);
+        return responsible is null
+            ? []
+            : directory.SupervisorLadder(responsible.Region, responsible.Kind);
+    }
+}

@@ -1,0 +1,124 @@
+using Handoff.Core.Cases;
+
+namespace Handoff.Core.Workflow;
+
+public static partial class CaseWorkflow
+{
+    /// <summary>Applies one event. Pure and total: every event in a valid history applies.</summary>
+    /// <exception cref="InvalidOperationException">The history is broken (an event before registration).</exception>
+    public static Case Evolve(Case? state, CaseEvent e)
+    {
+        if (e is ReleaseRegistered r)
+        {
+            return new Case
+            {
+                CaseId = r.CaseId,
+                State = CaseState.Scheduled,
+                Person = r.Person,
+                CentreId = r.By.OrganisationId,
+                OfficeId = r.OfficeId,
+                PoliceStationId = r.PoliceStationId,
+                DecisionAuthorityId = r.DecisionAuthorityId,
+                ReleaseDate = r.ReleaseDate,
+                OriginalReleaseDate = r.ReleaseDate,
+                ReleaseType = r.ReleaseType,
+                RehabilitationYears = r.RehabilitationYears,
+                RegisteredAt = r.At,
+                EventCount = 1,
+            };
+        }
+
+        var c = state ?? throw new InvalidOperationException($"{e.GetType().Name} before the case was registered.");
+        c = c with { EventCount = c.EventCount + 1 };
+        return e switch
+        {
+            NoticeAcknowledged x => c with
+            {
+                AcknowledgedAt = x.At,
+                State = c.State == CaseState.Scheduled ? CaseState.Acknowledged : c.State,
+            },
+            ReleasePostponed x => c with { ReleaseDate = x.NewReleaseDate },
+            ReleaseCancelled x => c with { State = CaseState.Cancelled, CancelledAt = x.At },
+            ReleaseRecorded x => c with
+            {
+                ReleasedAt = x.ReleasedAt,
+                CollectedBy = x.CollectedBy,
+                State = c.RehabilitationYears > 0 ? CaseState.Released : CaseState.Completed,
+            },
+            ReportRecorded x => c with { ReportedAt = x.ReportedAt, State = CaseState.Reported },
+            AgreementRecorded x => c with { AgreementSignedAt = x.SignedAt, State = CaseState.AgreementSigned },
+            PersonFound x => c with { FoundAt = x.FoundAt },
+            DeadlineSet x => c with { Deadlines = Replace(c.Deadlines, x.Deadline) },
+            DeadlineMissed x => Missed(c, x.Step),
+            EscalationOpened x => c with
+            {
+                Escalations =
+                [
+                    .. c.Escalations,
+                    new Escalation(
+                        x.EscalationId, x.Kind, 1, EscalationStatus.Open, x.At, x.NextClimbAt,
+                        x.Recipients.Select(id => new EscalationRecipient(id, 1, x.At)).ToList(), null, null, []),
+                ],
+            },
+            EscalationClimbed x => c with
+            {
+                Escalations = Update(c.Escalations, x.EscalationId, esc => esc with
+                {
+                    Level = x.Level,
+                    NextClimbAt = x.NextClimbAt,
+                    Recipients = [.. esc.Recipients, .. x.Recipients.Select(id => new EscalationRecipient(id, x.Level, x.At))],
+                }),
+            },
+            EscalationResolved x => c with
+            {
+                Escalations = Update(c.Escalations, x.EscalationId, esc => esc with
+                {
+                    Status = EscalationStatus.Resolved,
+                    ResolvedAt = x.At,
+                    Resolution = x.Resolution,
+                    NextClimbAt = null,
+                }),
+            },
+            EscalationRead x => c with
+            {
+                Escalations = Update(c.Escalations, x.EscalationId, esc => esc with
+                {
+                    ReadBy = [.. esc.ReadBy, new EscalationReceipt(x.By.OrganisationId, x.At)],
+                }),
+            },
+            _ => throw new InvalidOperationException($"No evolve rule for {e.GetType().Name}."),
+        };
+    }
+
+    /// <summary>Folds a whole history into the case it describes.</summary>
+    public static Case Fold(IEnumerable<CaseEvent> history)
+    {
+        Case? state = null;
+        foreach (var e in history)
+        {
+            state = Evolve(state, e);
+        }
+
+        return state ?? throw new InvalidOperationException("An empty history describes no case.");
+    }
+
+    private static Case Missed(Case c, DeadlineStep step)
+    {
+        var deadlines = c.Deadlines.Select(d => d.Step == step ? d with { Status = DeadlineStatus.Missed } : d).ToList();
+
+        // 戒毒条例 38: no report within 15 days — the person is lost to the handoff (脱失) until they report.
+        var state = step == DeadlineStep.Report && c.State == CaseState.Released ? CaseState.LostContact : c.State;
+        return c with { Deadlines = deadlines, State = state };
+    }
+
+    private static List<Deadline> Replace(IReadOnlyList<Deadline> deadlines, Deadline deadline)
+    {
+        var list = deadlines.Where(d => d.Step != deadline.Step).ToList();
+        list.Add(deadline);
+        list.Sort((a, b) => a.Step.CompareTo(b.Step));
+        return list;
+    }
+
+    private static List<Escalation> Update(IReadOnlyList<Escalation> escalations, string id, Func<Escalation, Escalation> change) =>
+        escalations.Select(e => e.Id == id ? change(e) : e).ToList();
+}

@@ -1,0 +1,20 @@
+namespace Handoff.Core.Workflow;
+
+/// <summary>Periods fixed by national law. They are not configuration: changing one is a change of law.</summary>
+public static class LegalPeriods
+{
+    /// <summary>戒毒条例 34: the centre notifies the deciding organ "在解除强制隔离戒毒3日前".</summary>
+    public const int ReleaseNoticeDays = 3;
+
+    /// <summary>戒毒条例 38①: report "自收到责令社区康复决定书之日起15日内"; the order is served on release.</summary>
+    public const int ReportDays = 15;
+
+    /// <summary>禁毒法 48 / 戒毒条例 37: community rehabilitation "不超过三年".</summary>
+    public const int MaxRehabilitationYears = 3;
+
+    /// <summary>禁毒法 47③: the term "最长可以延长一年" — the furthest a release can be postponed from its first date.</summary>
+    public const int MaxExtensionYears = 1;
+
+    /// <summary>禁毒法 47①: the term is two years, so a release is never registered more than term plus extension ahead.</summary>
+    public const int MaxYearsAhead = 3;
+}
