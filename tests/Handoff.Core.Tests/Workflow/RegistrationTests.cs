@@ -1,0 +1,145 @@
+using Handoff.Core.Cases;
+using Handoff.Core.Notices;
+using Handoff.Core.Tests.Support;
+using Handoff.Core.Workflow;
+using static Handoff.Core.Tests.Support.TestData;
+
+namespace Handoff.Core.Tests.Workflow;
+
+public class RegistrationTests
+{
+    [Fact]
+    public void Register_InGoodTime_SetsEveryDeadlineAndNotifiesOfficePoliceAndOrgan()
+    {
+        var run = new CaseRun();
+        var decision = run.Accept(Register(new DateOnly(2026, 3, 2)), Beijing(2026, 2, 24, 10));
+
+        Assert.Equal(CaseState.Scheduled, run.Case.State);
+        var notice = run.Deadline(DeadlineStep.Notice);
+        Assert.Equal(new DateOnly(2026, 2, 27), notice.LastDay);
+        Assert.Equal(DeadlineStatus.Met, notice.Status);
+        Assert.Equal(new DateOnly(2026, 2, 25), run.Deadline(DeadlineStep.Acknowledgement).LastDay);
+        Assert.Equal(Beijing(2026, 3, 3, 0), run.Deadline(DeadlineStep.Release).DueAt);
+        var report = run.Deadline(DeadlineStep.Report);
+        Assert.Equal(new DateOnly(2026, 3, 17), report.LastDay);
+        Assert.True(report.Provisional);
+        Assert.True(run.Deadline(DeadlineStep.Agreement).Provisional);
+        Assert.Equal([Office, Police, Authority], decision.Notices.Select(n => n.RecipientId));
+        Assert.All(decision.Notices, n => Assert.Equal(NoticeKind.ReleaseNotice, n.Kind));
+        Assert.Empty(run.Case.Escalations);
+    }
+
+    [Fact]
+    public void Register_AcknowledgementDueOnHoliday_RollsOver()
+    {
+        var run = new CaseRun();
+        run.Accept(Register(new DateOnly(2026, 10, 20)), Beijing(2026, 9, 30, 16));
+
+        Assert.Equal(new DateOnly(2026, 10, 8), run.Deadline(DeadlineStep.Acknowledgement).LastDay);
+    }
+
+    [Fact]
+    public void Register_LessThanThreeDaysAhead_OpensLateNoticeAgainstCentre()
+    {
+        var run = new CaseRun();
+        var decision = run.Accept(Register(new DateOnly(2026, 3, 2)), Beijing(2026, 2, 28, 9));
+
+        Assert.Equal(DeadlineStatus.Missed, run.Deadline(DeadlineStep.Notice).Status);
+        var escalation = run.Escalation(EscalationKind.LateNotice);
+        Assert.Equal([Centre], escalation.Recipients.Select(r => r.OrganisationId));
+        var notice = Assert.Single(decision.Notices, n => n.Kind == NoticeKind.Escalation);
+        Assert.Equal($"{escalation.Id}-L1-{Centre}", notice.Id);
+        Assert.Contains("第三十四条", notice.Body);
+        Assert.Contains("4414**********1234", notice.Body);
+        Assert.DoesNotContain("441426199003071234", notice.Body);
+    }
+
+    [Fact]
+    public void Register_ExactlyThreeDaysAheadBeforeMidnight_IsOnTime()
+    {
+        var run = new CaseRun();
+        run.Accept(Register(new DateOnly(2026, 3, 5)), Beijing(2026, 3, 2, 23, 59));
+
+        Assert.Equal(DeadlineStatus.Met, run.Deadline(DeadlineStep.Notice).Status);
+    }
+
+    [Fact]
+    public void Register_WithoutRehabilitation_HasNoReportDeadline()
+    {
+        var run = new CaseRun();
+        run.Accept(Register(new DateOnly(2026, 3, 2), rehabilitationYears: 0), Beijing(2026, 2, 20));
+
+        Assert.Null(run.Case.DeadlineFor(DeadlineStep.Report));
+        Assert.Null(run.Case.DeadlineFor(DeadlineStep.Agreement));
+    }
+
+    [Theory]
+    [InlineData(4, "rehabilitationYears", "rehabilitation-years-range")]
+    [InlineData(-1, "rehabilitationYears", "rehabilitation-years-range")]
+    public void Register_RehabilitationOutOfRange_IsRejectedNamingTheField(int years, string field, string code)
+    {
+        var decision = new CaseRun().Do(Register(new DateOnly(2026, 3, 2), rehabilitationYears: years), Beijing(2026, 2, 20));
+
+        Assert.Equal(RejectionKind.Invalid, decision.Rejection!.Kind);
+        Assert.Equal(field, decision.Rejection.Field);
+        Assert.Equal(code, decision.Rejection.Code);
+    }
+
+    [Fact]
+    public void Register_ReleaseDateInThePast_IsRejected()
+    {
+        var decision = new CaseRun().Do(Register(new DateOnly(2026, 2, 19)), Beijing(2026, 2, 20));
+
+        Assert.Equal("releaseDate", decision.Rejection!.Field);
+    }
+
+    [Fact]
+    public void Register_OfficeNotWhereThePersonLives_IsRejected()
+    {
+        var command = Register(new DateOnly(2026, 3, 2)) with { OfficeId = OtherOffice };
+
+        var decision = new CaseRun().Do(command, Beijing(2026, 2, 20));
+
+        Assert.Equal("office-not-at-residence", decision.Rejection!.Code);
+    }
+
+    [Fact]
+    public void Register_ByAnOffice_IsForbidden()
+    {
+        var command = Register(new DateOnly(2026, 3, 2)) with { By = As(Office) };
+
+        var decision = new CaseRun().Do(command, Beijing(2026, 2, 20));
+
+        Assert.Equal(RejectionKind.Forbidden, decision.Rejection!.Kind);
+    }
+
+    [Theory]
+    [InlineData("policeStationId", "nobody")]
+    [InlineData("decisionAuthorityId", Police)]
+    [InlineData("receivingOfficeId", Centre)]
+    public void Register_UnknownOrWrongKindOfParty_NamesTheField(string field, string id)
+    {
+        var command = Register(new DateOnly(2026, 3, 2));
+        command = field switch
+        {
+            "policeStationId" => command with { PoliceStationId = id },
+            "decisionAuthorityId" => command with { DecisionAuthorityId = id },
+            _ => command with { OfficeId = id },
+        };
+
+        var decision = new CaseRun().Do(command, Beijing(2026, 2, 20));
+
+        Assert.Equal(field, decision.Rejection!.Field);
+    }
+
+    [Fact]
+    public void Register_SameCommandAgain_DecidesNothing()
+    {
+        var run = new CaseRun();
+        run.Accept(Register(new DateOnly(2026, 3, 2)), Beijing(2026, 2, 20));
+
+        var again = run.Accept(Register(new DateOnly(2026, 3, 2)), Beijing(2026, 2, 20, 10));
+
+        Assert.Empty(again.Events);
+    }
+}
