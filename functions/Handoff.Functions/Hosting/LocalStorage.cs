@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Handoff.Storage.Emulator;
+
+namespace Handoff.Functions.Hosting;
+
+/// <summary>
+/// With no storage configured, a local run starts its own Azurite on loopback (installing it from the lock file if needed), keeps
+/// its data in the git-ignored <c>.azurite/</c> folder, and stops it with the service. Never in Production.
+/// </summary>
+public static class LocalStorage
+{
+    public const string ConnectionStringKey = "Handoff:Storage:ConnectionString";
+
+    /// <summary>The configured connection string, if any: <c>Handoff:Storage:ConnectionString</c>, else <c>AzureWebJobsStorage</c>.</summary>
+    public static string? ConfiguredConnectionString(IConfiguration configuration) =>
+        NullIfEmpty(configuration[ConnectionStringKey]) ?? NullIfEmpty(configuration["AzureWebJobsStorage"]);
+
+    /// <summary>Starts Azurite when nothing is configured and sets the connection string. Returns the launcher to dispose at exit.</summary>
+    public static async Task<AzuriteLauncher?> StartIfNeededAsync(WebApplicationBuilder builder)
+    {
+        if (ConfiguredConnectionString(builder.Configuration) is not null || NullIfEmpty(builder.Configuration["Handoff:Storage:AccountName"]) is not null)
+        {
+            return null;
+        }
+
+        if (builder.Environment.IsProduction())
+        {
+            throw new InvalidOperationException(
+                "No storage configured (Handoff:Storage:ConnectionString, AzureWebJobsStorage or Handoff:Storage:AccountName); Production never starts a local emulator.");
+        }
+
+        var root = AzuriteLauncher.FindRepositoryRoot(builder.Environment.ContentRootPath)
+            ?? AzuriteLauncher.FindRepositoryRoot(AppContext.BaseDirectory)
+            ?? throw new InvalidOperationException("No storage configured, and no repository (package.json beside Handoff.sln) to start Azurite from.");
+        var folder = Path.Combine(root, ".azurite");
+        var pidFile = Path.Combine(folder, "azurite.pid");
+        KillLeftover(pidFile);
+
+        var ports = new[] { 10000, 10001, 10002 }.All(IsFree) ? (10000, 10001, 10002) : ((int, int, int)?)null;
+        var launcher = await AzuriteLauncher.StartAsync(root, Path.Combine(folder, "data"), ports, Console.Error.WriteLine).ConfigureAwait(false);
+        await File.WriteAllTextAsync(pidFile, launcher.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false);
+        builder.Configuration[ConnectionStringKey] = launcher.ConnectionString;
+        Console.WriteLine($"Azurite: started on 127.0.0.1 (queue {launcher.QueuePort}, table {launcher.TablePort}); data in {folder}");
+        return launcher;
+    }
+
+    /// <summary>A service killed hard cannot stop its Azurite; the next start does, by the pid it left.</summary>
+    private static void KillLeftover(string pidFile)
+    {
+        if (!File.Exists(pidFile) || !int.TryParse(File.ReadAllText(pidFile), out var pid))
+        {
+            return;
+        }
+
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            var cmdline = $"/proc/{pid}/cmdline";
+            if (!File.Exists(cmdline) || File.ReadAllText(cmdline).Contains("azurite", StringComparison.Ordinal))
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(5000);
+            }
+        }
+        catch (ArgumentException)
+        {
+            // Not running any more.
+        }
+
+        File.Delete(pidFile);
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}

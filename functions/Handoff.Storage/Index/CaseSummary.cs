@@ -1,0 +1,45 @@
+using Handoff.Core.Cases;
+using Handoff.Core.Workflow;
+
+namespace Handoff.Storage.Index;
+
+/// <summary>What a list of cases shows: enough to triage without opening each case. No identity number in clear.</summary>
+public sealed record CaseSummary(
+    string CaseId,
+    string State,
+    string PersonName,
+    string MaskedIdNumber,
+    string CentreId,
+    string OfficeId,
+    string PoliceStationId,
+    string DecisionAuthorityId,
+    DateOnly ReleaseDate,
+    DateTimeOffset? NextDueAt,
+    bool Overdue,
+    IReadOnlyList<Deadline> Deadlines,
+    IReadOnlyList<Escalation> Escalations)
+{
+    public static CaseSummary From(Case c) => new(
+        c.CaseId,
+        System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(c.State.ToString()),
+        c.Person.Name,
+        c.Person.MaskedIdNumber,
+        c.CentreId,
+        c.OfficeId,
+        c.PoliceStationId,
+        c.DecisionAuthorityId,
+        c.ReleaseDate,
+        CaseWorkflow.NextDueAt(c),
+        IsOverdue(c),
+        c.Deadlines,
+        c.Escalations);
+
+    /// <summary>Overdue: an escalation is open, or a deadline was missed and its step is still not done.</summary>
+    public static bool IsOverdue(Case c) =>
+        c.Escalations.Any(e => e.Status == EscalationStatus.Open)
+        || c.Deadlines.Any(d => d.Status == DeadlineStatus.Missed && d.CompletedAt is null);
+
+    public bool Concerns(string organisationId) =>
+        CentreId == organisationId || OfficeId == organisationId || PoliceStationId == organisationId || DecisionAuthorityId == organisationId
+        || Escalations.Any(e => e.Recipients.Any(r => r.OrganisationId == organisationId));
+}

@@ -1,0 +1,174 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Handoff.Storage.Infrastructure;
+using Microsoft.Extensions.Logging;
+using LogMessages = Handoff.Storage.Runtime.Log;
+
+namespace Handoff.Storage.Queues;
+
+/// <summary>
+/// Polls one queue and runs its handler: at-least-once, with a lease (visibility timeout) while a message is handled.
+/// A failure is counted in the message itself (<c>failures</c>, so a timer that fires many times is not mistaken for a failing one)
+/// and retried with exponential back-off; at <see cref="IQueueHandler.MaxFailures"/> the message goes to the poison queue with its
+/// error. In the Functions host this loop is the host's queue trigger instead; the handler is the same.
+/// </summary>
+public sealed class QueuePump(
+    StorageClients clients, IQueueHandler handler, QueueClock clock, QueueHealth health, ILogger<QueuePump> logger)
+{
+    /// <summary>How long a received message stays hidden while it is handled.</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
+
+    private static readonly TimeSpan MaxIdleDelay = TimeSpan.FromMilliseconds(500);
+    private readonly QueueClient _queue = clients.Queue(handler.Queue);
+    private readonly QueueClient _poison = clients.Queue(StorageNames.Poison(handler.Queue));
+
+    /// <summary>Runs until cancelled.</summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        var idle = TimeSpan.FromMilliseconds(20);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var handled = await PollOnceAsync(stoppingToken).ConfigureAwait(false);
+                idle = handled > 0 ? TimeSpan.FromMilliseconds(20) : TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, MaxIdleDelay.Ticks));
+                if (handled == 0)
+                {
+                    await Task.Delay(idle, clock.Real, stoppingToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogMessages.PollFailed(logger, ex, handler.Queue);
+                health.Failed(handler.Queue, ex.Message, clock.Real.GetUtcNow());
+                await Task.Delay(TimeSpan.FromSeconds(1), clock.Real, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Receives up to 16 visible messages and handles them concurrently. Returns how many it handled.</summary>
+    public async Task<int> PollOnceAsync(CancellationToken cancellationToken)
+    {
+        var messages = (await _queue.ReceiveMessagesAsync(16, Lease, cancellationToken).ConfigureAwait(false)).Value;
+        await Task.WhenAll(messages.Select(m => HandleAsync(m, cancellationToken))).ConfigureAwait(false);
+        return messages.Length;
+    }
+
+    private async Task HandleAsync(QueueMessage message, CancellationToken cancellationToken)
+    {
+        Disposition disposition;
+        try
+        {
+            disposition = await handler.HandleAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            await FailAsync(message, ex, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            switch (disposition)
+            {
+                case Disposition.Complete:
+                    await _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
+                    break;
+                case Disposition.WakeAfter wake:
+                    await _queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, WithFailures(message.Body.ToString(), 0),
+                        WakeUpQueue.Clamp(clock.ToReal(wake.Delay)), cancellationToken).ConfigureAwait(false);
+                    break;
+                case Disposition.Retry retry:
+                    await _queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: retry.Delay,
+                        cancellationToken: cancellationToken).ConfigureAwait(false);
+                    break;
+            }
+
+            health.Processed(handler.Queue);
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
+        {
+            // The lease ran out and someone else has the message now (or deleted it): it will be handled again, harmlessly.
+        }
+    }
+
+    private async Task FailAsync(QueueMessage message, Exception error, CancellationToken cancellationToken)
+    {
+        var body = message.Body.ToString();
+        var failures = ReadFailures(body) + 1;
+        if (failures >= handler.MaxFailures)
+        {
+            var poison = new JsonObject
+            {
+                ["queue"] = handler.Queue,
+                ["messageId"] = message.MessageId,
+                ["failures"] = failures,
+                ["error"] = $"{error.GetType().Name}: {error.Message}",
+                ["failedAt"] = clock.Real.GetUtcNow(),
+                ["body"] = body,
+            };
+            await _poison.SendMessageAsync(poison.ToJsonString(), timeToLive: TimeSpan.FromSeconds(-1), cancellationToken: cancellationToken).ConfigureAwait(false);
+            await _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
+            health.Poisoned(handler.Queue, error.Message, clock.Real.GetUtcNow());
+            LogMessages.Poisoned(logger, handler.Queue, message.MessageId, failures, _poison.Name, error.Message);
+            return;
+        }
+
+        var delay = TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, failures)));
+        LogMessages.HandlerFailed(logger, error, handler.Queue, message.MessageId, failures, delay);
+        health.Failed(handler.Queue, error.Message, clock.Real.GetUtcNow());
+        try
+        {
+            await _queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, WithFailures(body, failures), delay, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
+        {
+        }
+    }
+
+    /// <summary>The failure count a message carries (0 when none, or when the body is not a JSON object).</summary>
+    public static int ReadFailures(string body)
+    {
+        try
+        {
+            return JsonNode.Parse(body) is JsonObject o && o["failures"] is JsonValue v && v.TryGetValue<int>(out var n) ? n : 0;
+        }
+        catch (JsonException)
+        {
+            return 0;
+        }
+    }
+
+    private static string WithFailures(string body, int failures)
+    {
+        try
+        {
+            if (JsonNode.Parse(body) is JsonObject o)
+            {
+                if (failures == 0)
+                {
+                    o.Remove("failures");
+                }
+                else
+                {
+                    o["failures"] = failures;
+                }
+
+                return o.ToJsonString();
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return body;
+    }
+}

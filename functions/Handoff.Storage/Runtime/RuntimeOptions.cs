@@ -1,0 +1,20 @@
+namespace Handoff.Storage.Runtime;
+
+/// <summary>Knobs of the durable runtime. Defaults suit Azure Storage and Azurite alike.</summary>
+public sealed record RuntimeOptions
+{
+    /// <summary>How long a command's wake-up stays hidden, so the commit lands before the worker reads the case. Default 1 s.</summary>
+    public TimeSpan DispatchDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// A wake-up whose commit has not landed after this long is an orphan (its command failed) and is dropped. Default 60 s;
+    /// must exceed the longest time between sending a command's wake-up and its commit.
+    /// </summary>
+    public TimeSpan OrphanAfter { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often a command retries after losing an optimistic-concurrency race before it gives up. Default 5.</summary>
+    public int MaxCommandAttempts { get; init; } = 5;
+
+    /// <summary>A person's registration lock left by a crashed registration may be taken over after this long. Default 2 minutes.</summary>
+    public TimeSpan PersonLockStaleAfter { get; init; } = TimeSpan.FromMinutes(2);
+}
