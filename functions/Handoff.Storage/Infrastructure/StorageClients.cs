@@ -25,19 +25,21 @@ public sealed class StorageClients
 
     public QueueClient Queue(string name) => Queues.GetQueueClient(name);
 
-    /// <param name="policy">Optional: builds a per-service policy ("table" or "queue") to add to each pipeline.</param>
-    public static StorageClients FromConnectionString(string connectionString, Func<string, HttpPipelinePolicy>? policy = null)
+    /// <param name="perRetry">Optional: builds a policy per service ("table" or "queue") that sees every attempt (request counting).</param>
+    /// <param name="perCall">Optional: likewise, outside the SDK's retries (fault injection in tests).</param>
+    public static StorageClients FromConnectionString(
+        string connectionString, Func<string, HttpPipelinePolicy>? perRetry = null, Func<string, HttpPipelinePolicy>? perCall = null)
     {
-        var (tableOptions, queueOptions) = Options(policy);
+        var (tableOptions, queueOptions) = Options(perRetry, perCall);
         return new StorageClients(
             new TableServiceClient(connectionString, tableOptions),
             new QueueServiceClient(connectionString, queueOptions));
     }
 
     public static StorageClients FromEndpoints(
-        Uri tableEndpoint, Uri queueEndpoint, TokenCredential credential, Func<string, HttpPipelinePolicy>? policy = null)
+        Uri tableEndpoint, Uri queueEndpoint, TokenCredential credential, Func<string, HttpPipelinePolicy>? perRetry = null)
     {
-        var (tableOptions, queueOptions) = Options(policy);
+        var (tableOptions, queueOptions) = Options(perRetry, null);
         return new StorageClients(
             new TableServiceClient(tableEndpoint, credential, tableOptions),
             new QueueServiceClient(queueEndpoint, credential, queueOptions));
@@ -57,7 +59,7 @@ public sealed class StorageClients
         }
     }
 
-    private static (TableClientOptions, QueueClientOptions) Options(Func<string, HttpPipelinePolicy>? policy)
+    private static (TableClientOptions, QueueClientOptions) Options(Func<string, HttpPipelinePolicy>? perRetry, Func<string, HttpPipelinePolicy>? perCall)
     {
         var tableOptions = new TableClientOptions();
         var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None };
@@ -67,9 +69,14 @@ public sealed class StorageClients
             options.Retry.MaxRetries = 3;
             options.Retry.Delay = TimeSpan.FromMilliseconds(200);
             options.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
-            if (policy is not null)
+            if (perRetry is not null)
             {
-                options.AddPolicy(policy(service), HttpPipelinePosition.PerRetry);
+                options.AddPolicy(perRetry(service), HttpPipelinePosition.PerRetry);
+            }
+
+            if (perCall is not null)
+            {
+                options.AddPolicy(perCall(service), HttpPipelinePosition.PerCall);
             }
         }
 

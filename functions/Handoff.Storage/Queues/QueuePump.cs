@@ -17,12 +17,9 @@ namespace Handoff.Storage.Queues;
 /// error. In the Functions host this loop is the host's queue trigger instead; the handler is the same.
 /// </summary>
 public sealed class QueuePump(
-    StorageClients clients, IQueueHandler handler, QueueClock clock, QueueHealth health, ILogger<QueuePump> logger)
+    StorageClients clients, IQueueHandler handler, QueueClock clock, QueueHealth health, ILogger<QueuePump> logger, QueuePumpOptions? options = null)
 {
-    /// <summary>How long a received message stays hidden while it is handled.</summary>
-    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
-
-    private static readonly TimeSpan MaxIdleDelay = TimeSpan.FromMilliseconds(500);
+    private readonly QueuePumpOptions _options = options ?? new QueuePumpOptions();
     private readonly QueueClient _queue = clients.Queue(handler.Queue);
     private readonly QueueClient _poison = clients.Queue(StorageNames.Poison(handler.Queue));
 
@@ -35,7 +32,7 @@ public sealed class QueuePump(
             try
             {
                 var handled = await PollOnceAsync(stoppingToken).ConfigureAwait(false);
-                idle = handled > 0 ? TimeSpan.FromMilliseconds(20) : TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, MaxIdleDelay.Ticks));
+                idle = handled > 0 ? TimeSpan.FromMilliseconds(20) : TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, _options.MaxIdleDelay.Ticks));
                 if (handled == 0)
                 {
                     await Task.Delay(idle, clock.Real, stoppingToken).ConfigureAwait(false);
@@ -54,10 +51,10 @@ public sealed class QueuePump(
         }
     }
 
-    /// <summary>Receives up to 16 visible messages and handles them concurrently. Returns how many it handled.</summary>
+    /// <summary>Receives up to a batch of visible messages and handles them concurrently. Returns how many it handled.</summary>
     public async Task<int> PollOnceAsync(CancellationToken cancellationToken)
     {
-        var messages = (await _queue.ReceiveMessagesAsync(16, Lease, cancellationToken).ConfigureAwait(false)).Value;
+        var messages = (await _queue.ReceiveMessagesAsync(_options.BatchSize, _options.Lease, cancellationToken).ConfigureAwait(false)).Value;
         await Task.WhenAll(messages.Select(m => HandleAsync(m, cancellationToken))).ConfigureAwait(false);
         return messages.Length;
     }
@@ -84,7 +81,7 @@ public sealed class QueuePump(
                     break;
                 case Disposition.WakeAfter wake:
                     await _queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, WithFailures(message.Body.ToString(), 0),
-                        WakeUpQueue.Clamp(clock.ToReal(wake.Delay)), cancellationToken).ConfigureAwait(false);
+                        clock.ToReal(wake.Delay), cancellationToken).ConfigureAwait(false);
                     break;
                 case Disposition.Retry retry:
                     await _queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: retry.Delay,
@@ -122,7 +119,7 @@ public sealed class QueuePump(
             return;
         }
 
-        var delay = TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, failures)));
+        var delay = TimeSpan.FromTicks((long)Math.Min(_options.MaxBackoff.Ticks, _options.BackoffBase.Ticks * Math.Pow(2, failures - 1)));
         LogMessages.HandlerFailed(logger, error, handler.Queue, message.MessageId, failures, delay);
         health.Failed(handler.Queue, error.Message, clock.Real.GetUtcNow());
         try

@@ -76,6 +76,9 @@ public sealed class CaseCommandRunner(
             }
 
             Log.ConcurrencyRetry(logger, caseId, attempt);
+
+            // Jittered back-off, so that writers racing for one case do not collide again in lockstep.
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt)), cancellationToken).ConfigureAwait(false);
         }
     }
 

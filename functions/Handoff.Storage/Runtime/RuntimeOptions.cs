@@ -12,8 +12,8 @@ public sealed record RuntimeOptions
     /// </summary>
     public TimeSpan OrphanAfter { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>How often a command retries after losing an optimistic-concurrency race before it gives up. Default 5.</summary>
-    public int MaxCommandAttempts { get; init; } = 5;
+    /// <summary>How many times a command tries when it keeps losing optimistic-concurrency races, with jittered back-off. Default 10.</summary>
+    public int MaxCommandAttempts { get; init; } = 10;
 
     /// <summary>A person's registration lock left by a crashed registration may be taken over after this long. Default 2 minutes.</summary>
     public TimeSpan PersonLockStaleAfter { get; init; } = TimeSpan.FromMinutes(2);

@@ -1,5 +1,6 @@
 using Handoff.Core.Calendar;
 using Handoff.Core.Tests.Support;
+using Handoff.Testing;
 
 namespace Handoff.Core.Tests.Calendar;
 

@@ -2,6 +2,8 @@ using Handoff.Core.Cases;
 using Handoff.Core.Notices;
 using Handoff.Core.Workflow;
 
+using Handoff.Testing;
+
 namespace Handoff.Core.Tests.Support;
 
 /// <summary>Drives one case through decisions the way the runtime does: decide at an instant, keep the events and notices.</summary>

@@ -1,8 +1,9 @@
 using Handoff.Core.Cases;
 using Handoff.Core.Notices;
 using Handoff.Core.Tests.Support;
+using Handoff.Testing;
 using Handoff.Core.Workflow;
-using static Handoff.Core.Tests.Support.TestData;
+using static Handoff.Testing.TestData;
 
 namespace Handoff.Core.Tests.Workflow;
 

@@ -6,7 +6,7 @@ using Handoff.Core.Regions;
 using Handoff.Core.Time;
 using Handoff.Core.Workflow;
 
-namespace Handoff.Core.Tests.Support;
+namespace Handoff.Testing;
 
 /// <summary>Builders for test data: a small directory around 梅州 平远县, the official calendars, and valid identity numbers.</summary>
 public static class TestData
@@ -46,6 +46,16 @@ public static class TestData
     /// <summary>An instant in Asia/Shanghai time.</summary>
     public static DateTimeOffset Beijing(int year, int month, int day, int hour = 9, int minute = 0) =>
         new(year, month, day, hour, minute, 0, ChinaTime.Offset);
+
+    private static int _sequence;
+
+    /// <summary>A valid identity number no other call in this process returns.</summary>
+    public static string UniqueIdNumber()
+    {
+        var n = Interlocked.Increment(ref _sequence) + Environment.ProcessId % 1000 * 1000;
+        var birth = new DateOnly(1970, 1, 1).AddDays(n / 1000 % 15000);
+        return IdNumber("441426", birth.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture), n % 1000);
+    }
 
     /// <summary>A valid identity number for the region and birth date, with the sequence given.</summary>
     public static string IdNumber(string region = "441426", string birth = "19900307", int sequence = 123)
