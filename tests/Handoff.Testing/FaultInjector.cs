@@ -14,11 +14,15 @@ public sealed class FaultInjector
     /// <summary>Storage calls made since the last <see cref="CrashAfter"/>.</summary>
     public int Calls { get; private set; }
 
+    /// <summary>Whether the crash happened (a queue pump may have caught it as a handler failure).</summary>
+    public bool Fired { get; private set; }
+
     /// <summary>Crash after the <paramref name="call"/>th call from now (0: never).</summary>
     public void CrashAfter(int call)
     {
         _countdown = call;
         Calls = 0;
+        Fired = false;
     }
 
     public HttpPipelinePolicy Policy(string service) => new CrashPolicy(this);
@@ -28,6 +32,7 @@ public sealed class FaultInjector
         Calls++;
         if (_countdown > 0 && --_countdown == 0)
         {
+            Fired = true;
             throw new InjectedCrashException(Calls);
         }
     }

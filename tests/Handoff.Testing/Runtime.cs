@@ -15,6 +15,7 @@ public sealed class Runtime
 {
     public Runtime(string connectionString, TimeProvider time, RuntimeOptions? options = null, QueueClock? queueClock = null, HandoffPolicy? policy = null)
     {
+        ConnectionString = connectionString;
         Counter = new StorageRequestCounter();
         Faults = new FaultInjector();
         Clients = StorageClients.FromConnectionString(connectionString, Counter.For, Faults.Policy);
@@ -33,6 +34,8 @@ public sealed class Runtime
         WakeUpPump = Pump(new WakeUpHandler(Processor, QueueClock));
         Protector = new IdNumberProtector(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
     }
+
+    public string ConnectionString { get; }
 
     public StorageRequestCounter Counter { get; }
 
