@@ -60,7 +60,9 @@ public static class HandoffHost
         }
 
         services.AddSingleton(policy);
-        services.AddSingleton(new RuntimeOptions());
+        var runtime = new RuntimeOptions();
+        configuration.GetSection("Handoff:Runtime").Bind(runtime);
+        services.AddSingleton(runtime);
 
         var counter = new StorageRequestCounter();
         services.AddSingleton(counter);
