@@ -1,0 +1,88 @@
+using Handoff.Functions.Hosting;
+using Microsoft.AspNetCore.Builder;
+
+namespace Handoff.Functions.Tests.Hosting;
+
+public class HandoffHostTests
+{
+    private static WebApplicationBuilder Builder(string environment, params (string Key, string Value)[] settings)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration["Handoff:Storage:ConnectionString"] = "UseDevelopmentStorage=true";
+        builder.Configuration["Handoff:Secrets:IdNumberKey"] = Convert.ToBase64String(new byte[32]);
+        foreach (var (key, value) in settings)
+        {
+            builder.Configuration[key] = value;
+        }
+
+        return builder;
+    }
+
+    [Fact]
+    public void AddHandoff_ProductionWithSampleKeys_RefusesToStart()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Builder("Production", ("Handoff:Auth:UseDevKeys", "true")).AddHandoff());
+
+        Assert.Contains("sample API keys", error.Message);
+    }
+
+    [Fact]
+    public void AddHandoff_ProductionWithDevelopmentClock_RefusesToStart()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            Builder("Production", ("Handoff:Auth:UseDevKeys", "false"), ("Handoff:Clock:Speed", "43200")).AddHandoff());
+
+        Assert.Contains("refused in Production", error.Message);
+    }
+
+    [Fact]
+    public void AddHandoff_ProductionWithoutIdNumberKey_RefusesToStart()
+    {
+        var builder = Builder("Production", ("Handoff:Auth:UseDevKeys", "false"));
+        builder.Configuration["Handoff:Secrets:IdNumberKey"] = "";
+
+        var error = Assert.Throws<InvalidOperationException>(() => builder.AddHandoff());
+
+        Assert.Contains("IdNumberKey", error.Message);
+    }
+
+    [Fact]
+    public void AddHandoff_ProductionWithKeysConfigured_Starts()
+    {
+        var builder = Builder("Production", ("Handoff:Auth:UseDevKeys", "false"));
+
+        builder.AddHandoff();
+    }
+
+    [Fact]
+    public void AddHandoff_InvalidPolicy_NamesTheSetting()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Builder("Development", ("Handoff:Policy:AgreementDays", "0")).AddHandoff());
+
+        Assert.Contains("AgreementDays", error.Message);
+    }
+
+    [Fact]
+    public void DirectoryLoader_SampleDirectory_HasEveryKindInEveryNamedPlace()
+    {
+        var directory = DirectoryLoader.Load(Path.Combine(AppContext.BaseDirectory, "directory.sample.json"));
+
+        foreach (var city in new[] { "4402", "4414", "4416", "5201", "3707", "1502" })
+        {
+            Assert.Contains(directory.All, o => o.Kind == Core.Organisations.OrganisationKind.CommunityOffice && o.Region.IsWithin(city));
+            Assert.Contains(directory.All, o => o.Kind == Core.Organisations.OrganisationKind.Supervisor && o.Region.IsWithin(city));
+        }
+    }
+
+    [Fact]
+    public void DevelopmentClock_RunsAtItsSpeedFromItsStart()
+    {
+        var real = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var start = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.FromHours(8));
+        var clock = new DevelopmentClock(real, start, 43_200);
+
+        real.Advance(TimeSpan.FromSeconds(2));
+
+        Assert.Equal(start.AddDays(1), clock.GetUtcNow());
+    }
+}
