@@ -34,27 +34,50 @@ internal static class RawBaseline
             .Select(j => new TableTransactionAction(TableTransactionActionType.Add, new TableEntity($"b{i}", $"r{j}") { ["Value"] = new string('x', 1000) }))));
         rates["table PUT"] = await TimeAsync(perKind, concurrency, i =>
             table.UpsertEntityAsync(new TableEntity($"u{i % 50}", "r") { ["Value"] = new string('x', 2000) }, TableUpdateMode.Replace));
-        rates["queue POST"] = await TimeAsync(perKind, concurrency, i => queue.SendMessageAsync("{\"caseId\":\"HO-0000000000AB\",\"token\":\"t\",\"version\":1}"));
-
-        // Receive, update and delete each need a message in hand: receive them first (timed as the GET rate), then update, then delete.
-        var received = new System.Collections.Concurrent.ConcurrentBag<Azure.Storage.Queues.Models.QueueMessage>();
-        rates["queue GET"] = await TimeAsync(perKind, concurrency, async i =>
+        // Queue operations run as send → receive → update → delete cycles, so the queue stays as shallow as the wake-up queue
+        // does in the handoff run (Azurite's receive and delete slow down with queue depth). Each kind's rate is the callers
+        // divided by its mean latency.
+        var latency = new System.Collections.Concurrent.ConcurrentDictionary<string, double>();
+        var cycles = perKind / concurrency;
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
         {
-            foreach (var m in (await queue.ReceiveMessagesAsync(1, TimeSpan.FromSeconds(600))).Value)
+            for (var i = 0; i < cycles; i++)
             {
-                received.Add(m);
+                var watch = Stopwatch.StartNew();
+                await queue.SendMessageAsync("{\"caseId\":\"HO-0000000000AB\",\"token\":\"t\",\"version\":1}");
+                Add(latency, "queue POST", watch);
+                Azure.Storage.Queues.Models.QueueMessage[] got;
+                do
+                {
+                    watch.Restart();
+                    got = (await queue.ReceiveMessagesAsync(1, TimeSpan.FromSeconds(60))).Value;
+                    Add(latency, "queue GET", watch);
+                }
+                while (got.Length == 0);
+
+                watch.Restart();
+                var updated = (await queue.UpdateMessageAsync(got[0].MessageId, got[0].PopReceipt, visibilityTimeout: TimeSpan.FromSeconds(60))).Value;
+                Add(latency, "queue PUT", watch);
+                watch.Restart();
+                await queue.DeleteMessageAsync(got[0].MessageId, updated.PopReceipt);
+                Add(latency, "queue DELETE", watch);
             }
-        });
-        var messages = received.ToArray();
-        var updated = new Azure.Storage.Queues.Models.UpdateReceipt[messages.Length];
-        rates["queue PUT"] = await TimeAsync(messages.Length, concurrency, async i =>
-            updated[i] = (await queue.UpdateMessageAsync(messages[i].MessageId, messages[i].PopReceipt, visibilityTimeout: TimeSpan.FromSeconds(600))).Value);
-        rates["queue DELETE"] = await TimeAsync(messages.Length, concurrency, i => queue.DeleteMessageAsync(messages[i].MessageId, updated[i].PopReceipt));
+        }));
+        foreach (var kind in new[] { "queue POST", "queue GET", "queue PUT", "queue DELETE" })
+        {
+            rates[kind] = concurrency / (latency[kind] / latency[kind + "#"]);
+        }
 
         var known = mix.Where(k => rates.ContainsKey(k.Key)).ToList();
         var total = known.Sum(k => k.Value);
         var seconds = known.Sum(k => k.Value / rates[k.Key]);
         return new Result(total / seconds, rates);
+    }
+
+    private static void Add(System.Collections.Concurrent.ConcurrentDictionary<string, double> latency, string kind, Stopwatch watch)
+    {
+        latency.AddOrUpdate(kind, watch.Elapsed.TotalSeconds, (_, total) => total + watch.Elapsed.TotalSeconds);
+        latency.AddOrUpdate(kind + "#", 1, (_, n) => n + 1);
     }
 
     private static async Task<double> TimeAsync(int count, int concurrency, Func<int, Task> operation)

@@ -157,16 +157,11 @@ public static class CasesApi
     }
 
     private static Task<IResult> ReleaseAsync(
-        string id, RecordReleaseRequest? body, CaseCommands commands, HttpContext http,
+        string id, RecordReleaseRequest? body, CaseCommands commands, TimeProvider time, HttpContext http,
         [FromHeader(Name = CaseCommands.IdempotencyHeader)] string? key, CancellationToken cancellationToken)
     {
         var caller = commands.Caller(http);
-        if (body?.ReleasedAt is not { } releasedAt)
-        {
-            return Task.FromResult(Problems.Invalid("releasedAt", "required", "is required, as an ISO 8601 instant with offset"));
-        }
-
-        if (body.CollectedBy is not { } collected)
+        if (body?.CollectedBy is not { } collected)
         {
             return Task.FromResult(Problems.Invalid("collectedBy", "required", "is required: {kind: family|police|office|none, name}"));
         }
@@ -181,28 +176,26 @@ public static class CasesApi
             default: return Task.FromResult(Problems.Invalid("collectedBy.kind", "invalid-collector", "must be family, police, office or none"));
         }
 
-        var command = new RecordRelease(caller.Actor, releasedAt, new CollectedBy(kind, string.IsNullOrWhiteSpace(collected.Name) ? null : collected.Name.Trim()));
+        var command = new RecordRelease(caller.Actor, body.ReleasedAt ?? time.GetUtcNow(), new CollectedBy(kind, string.IsNullOrWhiteSpace(collected.Name) ? null : collected.Name.Trim()));
         return commands.RunAsync(id, caller, command, body, key, cancellationToken);
     }
 
     private static Task<IResult> ReportAsync(
-        string id, RecordReportRequest? body, CaseCommands commands, HttpContext http,
+        string id, RecordReportRequest? body, CaseCommands commands, TimeProvider time, HttpContext http,
         [FromHeader(Name = CaseCommands.IdempotencyHeader)] string? key, CancellationToken cancellationToken)
     {
         var caller = commands.Caller(http);
-        return body?.ReportedAt is { } at
-            ? commands.RunAsync(id, caller, new RecordReport(caller.Actor, at), body, key, cancellationToken)
-            : Task.FromResult(Problems.Invalid("reportedAt", "required", "is required, as an ISO 8601 instant with offset"));
+        body = new RecordReportRequest(body?.ReportedAt ?? time.GetUtcNow());
+        return commands.RunAsync(id, caller, new RecordReport(caller.Actor, body.ReportedAt!.Value), body, key, cancellationToken);
     }
 
     private static Task<IResult> AgreementAsync(
-        string id, RecordAgreementRequest? body, CaseCommands commands, HttpContext http,
+        string id, RecordAgreementRequest? body, CaseCommands commands, TimeProvider time, HttpContext http,
         [FromHeader(Name = CaseCommands.IdempotencyHeader)] string? key, CancellationToken cancellationToken)
     {
         var caller = commands.Caller(http);
-        return body?.SignedAt is { } at
-            ? commands.RunAsync(id, caller, new RecordAgreement(caller.Actor, at), body, key, cancellationToken)
-            : Task.FromResult(Problems.Invalid("signedAt", "required", "is required, as an ISO 8601 instant with offset"));
+        body = new RecordAgreementRequest(body?.SignedAt ?? time.GetUtcNow());
+        return commands.RunAsync(id, caller, new RecordAgreement(caller.Actor, body.SignedAt!.Value), body, key, cancellationToken);
     }
 
     private static Task<IResult> CancelAsync(
@@ -237,13 +230,17 @@ public static class CasesApi
     }
 
     private static Task<IResult> FoundAsync(
-        string id, PersonFoundRequest? body, CaseCommands commands, HttpContext http,
+        string id, PersonFoundRequest? body, CaseCommands commands, TimeProvider time, HttpContext http,
         [FromHeader(Name = CaseCommands.IdempotencyHeader)] string? key, CancellationToken cancellationToken)
     {
         var caller = commands.Caller(http);
-        return body?.FoundAt is { } at
-            ? commands.RunAsync(id, caller, new RecordPersonFound(caller.Actor, at, body.Note), body, key, cancellationToken)
-            : Task.FromResult(Problems.Invalid("foundAt", "required", "is required, as an ISO 8601 instant with offset"));
+        if (body?.Note is { Length: > 500 })
+        {
+            return Task.FromResult(Problems.Invalid("note", "too-long", "must be at most 500 characters"));
+        }
+
+        body = new PersonFoundRequest(body?.FoundAt ?? time.GetUtcNow(), body?.Note);
+        return commands.RunAsync(id, caller, new RecordPersonFound(caller.Actor, body.FoundAt!.Value, body.Note), body, key, cancellationToken);
     }
 
     private static bool TryDate(string? text, out DateOnly date) =>

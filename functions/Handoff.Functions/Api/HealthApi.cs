@@ -8,7 +8,7 @@ public static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", async (StorageClients clients, QueueHealth health, StorageRequestCounter counter, CancellationToken cancellationToken) =>
+        app.MapGet("/healthz", async (StorageClients clients, QueueHealth health, StorageRequestCounter counter, TimeProvider time, CancellationToken cancellationToken) =>
         {
             var queues = new Dictionary<string, int>();
             try
@@ -28,6 +28,7 @@ public static class HealthApi
             return Results.Json(new
             {
                 status = poisoned > 0 ? "degraded" : "healthy",
+                now = time.GetUtcNow().ToOffset(Handoff.Core.Time.ChinaTime.Offset),
                 poisonedMessages = poisoned,
                 queues,
                 workers = health.Queues,

@@ -1,6 +1,7 @@
 namespace Handoff.Functions.Api;
 
 // Request bodies. Fields are nullable so that a missing field is reported by name rather than as an unreadable body.
+// The instant a step happened (releasedAt, reportedAt, signedAt, foundAt) defaults to the moment it is recorded.
 
 public sealed record PersonRequest(string? Name, string? IdNumber, string? RegisteredRegion, string? ResidenceRegion);
 

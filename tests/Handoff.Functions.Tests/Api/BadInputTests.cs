@@ -47,17 +47,17 @@ public class BadInputTests(ApiFixture api) : ApiTestBase(api)
 
     public static TheoryData<string, string, string, string> BadCommands => new()
     {
-        { "release", "meizhou-centre", """{"collectedBy":{"kind":"family","name":"张父"}}""", "releasedAt" },
+        { "release", "meizhou-centre", """{"releasedAt":42,"collectedBy":{"kind":"family","name":"张父"}}""", "releasedAt" },
         { "release", "meizhou-centre", """{"releasedAt":"NOW"}""", "collectedBy" },
         { "release", "meizhou-centre", """{"releasedAt":"NOW","collectedBy":{"kind":"cousin"}}""", "collectedBy.kind" },
         { "release", "meizhou-centre", """{"releasedAt":"NOW","collectedBy":{"kind":"family"}}""", "collectedBy.name" },
         { "release", "meizhou-centre", """{"releasedAt":"2030-01-01T00:00:00+08:00","collectedBy":{"kind":"none"}}""", "releasedAt" },
         { "release", "meizhou-centre", """{"releasedAt":"yesterday","collectedBy":{"kind":"none"}}""", "releasedAt" },
-        { "report", "pingyuan-dazhe-office", """{}""", "reportedAt" },
-        { "agreement", "pingyuan-dazhe-office", """{}""", "signedAt" },
+        { "report", "pingyuan-dazhe-office", """{"reportedAt":"last week"}""", "reportedAt" },
+        { "agreement", "pingyuan-dazhe-office", """{"signedAt":true}""", "signedAt" },
         { "postponement", "meizhou-centre", """{"newReleaseDate":"soon"}""", "newReleaseDate" },
         { "postponement", "meizhou-centre", """{"newReleaseDate":"2020-01-01"}""", "newReleaseDate" },
-        { "found", "pingyuan-dazhe-police", """{}""", "foundAt" },
+        { "found", "pingyuan-dazhe-police", """{"foundAt":"?"}""", "foundAt" },
         { "cancellation", "meizhou-centre", """{"reason":5}""", "reason" },
     };
 

@@ -123,6 +123,19 @@ public class HandoffFlowTests(ApiFixture api) : ApiTestBase(api)
     }
 
     [Fact]
+    public async Task RecordedSteps_WithoutInstant_HappenedWhenRecorded()
+    {
+        var caseId = (await RegisterAsync()).GetProperty("caseId").GetString()!;
+
+        var released = await PostAsync("meizhou-centre", $"/api/cases/{caseId}/release", new { collectedBy = new { kind = "police", name = "李警官" } });
+        var reported = await PostAsync("pingyuan-dazhe-office", $"/api/cases/{caseId}/report");
+
+        Assert.Equal(HttpStatusCode.OK, released.Status);
+        Assert.Equal(Api.Time.GetUtcNow(), released.Body.GetProperty("releasedAt").GetDateTimeOffset());
+        Assert.Equal(Api.Time.GetUtcNow(), reported.Body.GetProperty("reportedAt").GetDateTimeOffset());
+    }
+
+    [Fact]
     public async Task Health_And_OpenApi_AreServedWithoutKey()
     {
         var health = await GetAsync(null, "/healthz");
