@@ -28,7 +28,7 @@ Console.WriteLine($"| storage requests per wake-up pass (worker: receive share, 
 Console.WriteLine($"| storage requests per command, all in (API + worker, incl. notice delivery) | {F(handoffs.TotalRequests / (double)handoffs.Commands)} | — |");
 Console.WriteLine($"| notices delivered per handoff | {F(handoffs.Notices / (double)options.Handoffs)} | — |");
 Console.WriteLine($"| storage requests per handoff (5 commands) | {F(perHandoff)} | — |");
-Console.WriteLine($"| raw Azurite requests/s, same request mix, {options.Concurrency} callers (baseline) | {F(baseline.RequestsPerSecond)} | — |");
+Console.WriteLine($"| raw Azurite requests/s for the same request mix, each kind at its raw rate with {options.Concurrency} callers (baseline) | {F(baseline.RequestsPerSecond)} | — |");
 Console.WriteLine($"| end-to-end handoffs/s ({options.Concurrency} concurrent) | {F(handoffs.HandoffsPerSecond)} | — |");
 Console.WriteLine($"| handoffs/s ÷ (baseline ÷ requests per handoff) | {F(ratio)} | ≥ 0.8 |");
 Console.WriteLine($"| wake-up lateness after due, idle, p50 / p99 / max (ms, {lateness.Count} timers) | {F(lateness.P50)} / {F(lateness.P99)} / {F(lateness.Max)} | p99 ≤ 2000 |");

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Azure.Data.Tables;
 using Handoff.Storage.Infrastructure;
@@ -5,8 +6,11 @@ using Handoff.Storage.Infrastructure;
 namespace Handoff.Benchmarks;
 
 /// <summary>
-/// The same kinds of storage request the handoffs made, sent raw by the same number of concurrent callers, each kind timed on
-/// its own; the baseline rate is the handoff's request mix replayed at those rates.
+/// The baseline: for each kind of storage request the handoffs made, its raw rate on Azurite with the same number of concurrent
+/// callers and no workflow in between; then the time the handoffs' request mix would take at those rates.
+/// Table requests are timed kind by kind. Queue requests run as send → receive → update → delete cycles, so the queue stays as
+/// shallow as the wake-up queue does (Azurite's receive and delete slow down with queue depth); each kind's rate is the callers
+/// divided by its mean latency.
 /// </summary>
 internal static class RawBaseline
 {
@@ -23,61 +27,62 @@ internal static class RawBaseline
         await table.UpsertEntityAsync(new TableEntity("p", "r") { ["Value"] = new string('x', 2000) });
 
         const int perKind = 800;
-        var rates = new Dictionary<string, double>();
-        rates["table GET"] = await TimeAsync(perKind, concurrency, async i =>
+        var rates = new Dictionary<string, double>
         {
-            await foreach (var _ in table.QueryAsync<TableEntity>(e => e.PartitionKey == "p" && e.RowKey == "r"))
+            ["table GET"] = await TimeAsync(perKind, concurrency, async i =>
             {
-            }
-        });
-        rates["table POST"] = await TimeAsync(perKind, concurrency, i => table.SubmitTransactionAsync(Enumerable.Range(0, 4)
-            .Select(j => new TableTransactionAction(TableTransactionActionType.Add, new TableEntity($"b{i}", $"r{j}") { ["Value"] = new string('x', 1000) }))));
-        rates["table PUT"] = await TimeAsync(perKind, concurrency, i =>
-            table.UpsertEntityAsync(new TableEntity($"u{i % 50}", "r") { ["Value"] = new string('x', 2000) }, TableUpdateMode.Replace));
-        // Queue operations run as send → receive → update → delete cycles, so the queue stays as shallow as the wake-up queue
-        // does in the handoff run (Azurite's receive and delete slow down with queue depth). Each kind's rate is the callers
-        // divided by its mean latency.
-        var latency = new System.Collections.Concurrent.ConcurrentDictionary<string, double>();
-        var cycles = perKind / concurrency;
+                await foreach (var e in table.QueryAsync<TableEntity>(e => e.PartitionKey == "p" && e.RowKey == "r"))
+                {
+                }
+            }),
+            ["table POST"] = await TimeAsync(perKind, concurrency, i => table.SubmitTransactionAsync(Enumerable.Range(0, 4).Select(j =>
+                new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity($"b{i}", $"r{j}") { ["Value"] = new string('x', 1000) })))),
+            ["table PUT"] = await TimeAsync(perKind, concurrency, i =>
+                table.UpsertEntityAsync(new TableEntity($"u{i % 50}", "r") { ["Value"] = new string('x', 2000) }, TableUpdateMode.Replace)),
+        };
+
+        var latency = new ConcurrentDictionary<string, (double Seconds, int Count)>();
+        void Add(string kind, Stopwatch watch) =>
+            latency.AddOrUpdate(kind, (watch.Elapsed.TotalSeconds, 1), (_, t) => (t.Seconds + watch.Elapsed.TotalSeconds, t.Count + 1));
+
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
         {
-            for (var i = 0; i < cycles; i++)
+            for (var i = 0; i < perKind / concurrency; i++)
             {
                 var watch = Stopwatch.StartNew();
                 await queue.SendMessageAsync("{\"caseId\":\"HO-0000000000AB\",\"token\":\"t\",\"version\":1}");
-                Add(latency, "queue POST", watch);
+                Add("queue POST", watch);
                 Azure.Storage.Queues.Models.QueueMessage[] got;
                 do
                 {
                     watch.Restart();
-                    got = (await queue.ReceiveMessagesAsync(1, TimeSpan.FromSeconds(60))).Value;
-                    Add(latency, "queue GET", watch);
+                    got = (await queue.ReceiveMessagesAsync(1, TimeSpan.FromMinutes(5))).Value;
+                    Add("queue GET", watch);
                 }
                 while (got.Length == 0);
 
-                watch.Restart();
-                var updated = (await queue.UpdateMessageAsync(got[0].MessageId, got[0].PopReceipt, visibilityTimeout: TimeSpan.FromSeconds(60))).Value;
-                Add(latency, "queue PUT", watch);
-                watch.Restart();
-                await queue.DeleteMessageAsync(got[0].MessageId, updated.PopReceipt);
-                Add(latency, "queue DELETE", watch);
+                try
+                {
+                    watch.Restart();
+                    var updated = (await queue.UpdateMessageAsync(got[0].MessageId, got[0].PopReceipt, visibilityTimeout: TimeSpan.FromMinutes(5))).Value;
+                    Add("queue PUT", watch);
+                    watch.Restart();
+                    await queue.DeleteMessageAsync(got[0].MessageId, updated.PopReceipt);
+                    Add("queue DELETE", watch);
+                }
+                catch (Azure.RequestFailedException ex) when (ex.Status == 404 || ex.ErrorCode == "PopReceiptMismatch")
+                {
+                    // Under concurrent receives Azurite now and then hands one message to two receivers (seen here, not investigated).
+                }
             }
         }));
-        foreach (var kind in new[] { "queue POST", "queue GET", "queue PUT", "queue DELETE" })
+        foreach (var (kind, (seconds, count)) in latency)
         {
-            rates[kind] = concurrency / (latency[kind] / latency[kind + "#"]);
+            rates[kind] = concurrency / (seconds / count);
         }
 
         var known = mix.Where(k => rates.ContainsKey(k.Key)).ToList();
-        var total = known.Sum(k => k.Value);
-        var seconds = known.Sum(k => k.Value / rates[k.Key]);
-        return new Result(total / seconds, rates);
-    }
-
-    private static void Add(System.Collections.Concurrent.ConcurrentDictionary<string, double> latency, string kind, Stopwatch watch)
-    {
-        latency.AddOrUpdate(kind, watch.Elapsed.TotalSeconds, (_, total) => total + watch.Elapsed.TotalSeconds);
-        latency.AddOrUpdate(kind + "#", 1, (_, n) => n + 1);
+        return new Result(known.Sum(k => k.Value) / known.Sum(k => k.Value / rates[k.Key]), rates);
     }
 
     private static async Task<double> TimeAsync(int count, int concurrency, Func<int, Task> operation)

@@ -28,7 +28,7 @@ public static class HandoffHost
         var bootLog = bootLoggers.CreateLogger("Handoff.Startup");
 
         // Time: the real clock, or a development clock that starts at an instant and runs faster (never in Production).
-        var clockStart = configuration["Handoff:Clock:Start"];
+        var clockStart = string.IsNullOrWhiteSpace(configuration["Handoff:Clock:Start"]) ? null : configuration["Handoff:Clock:Start"];
         var speed = configuration.GetValue("Handoff:Clock:Speed", 1.0);
         TimeProvider time = TimeProvider.System;
         if (clockStart is not null || speed != 1.0)

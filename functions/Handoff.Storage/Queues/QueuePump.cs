@@ -91,7 +91,7 @@ public sealed class QueuePump(
 
             health.Processed(handler.Queue);
         }
-        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
+        catch (RequestFailedException ex) when (LostLease(ex))
         {
             // The lease ran out and someone else has the message now (or deleted it): it will be handled again, harmlessly.
         }
@@ -126,10 +126,14 @@ public sealed class QueuePump(
         {
             await _queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, WithFailures(body, failures), delay, cancellationToken).ConfigureAwait(false);
         }
-        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
+        catch (RequestFailedException ex) when (LostLease(ex))
         {
         }
     }
+
+    /// <summary>The message is gone (404) or received again by someone else since (400 PopReceiptMismatch).</summary>
+    private static bool LostLease(RequestFailedException ex) =>
+        ex.Status == (int)HttpStatusCode.NotFound || ex.ErrorCode == "PopReceiptMismatch";
 
     /// <summary>The failure count a message carries (0 when none, or when the body is not a JSON object).</summary>
     public static int ReadFailures(string body)
