@@ -72,7 +72,7 @@ internal static class RawBaseline
                 }
                 catch (Azure.RequestFailedException ex) when (ex.Status == 404 || ex.ErrorCode == "PopReceiptMismatch")
                 {
-                    // Under concurrent receives Azurite now and then hands one message to two receivers (seen here, not investigated).
+                    // Azurite now and then answers 404 or PopReceiptMismatch for a message just received (seen here, cause not investigated).
                 }
             }
         }));
