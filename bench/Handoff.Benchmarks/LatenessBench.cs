@@ -72,6 +72,10 @@ internal static class LatenessBench
 
         public int MaxFailures => 5;
 
+        public bool KeepsFailingMessages => true;
+
+        public bool IsPermanent(Exception error) => error is System.Text.Json.JsonException;
+
         public Task<Disposition> HandleAsync(QueueMessage message, CancellationToken cancellationToken)
         {
             var wakeUp = System.Text.Json.JsonSerializer.Deserialize<WakeUpMessage>(message.Body.ToString(), Handoff.Core.Serialization.CoreJson.Options)!;

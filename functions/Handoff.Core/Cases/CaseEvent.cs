@@ -22,6 +22,7 @@ namespace Handoff.Core.Cases;
 [JsonDerivedType(typeof(EscalationOpened), "escalationOpened")]
 [JsonDerivedType(typeof(EscalationClimbed), "escalationClimbed")]
 [JsonDerivedType(typeof(EscalationResolved), "escalationResolved")]
+[JsonDerivedType(typeof(EscalationLadderEnded), "escalationLadderEnded")]
 [JsonDerivedType(typeof(EscalationRead), "escalationRead")]
 public abstract record CaseEvent(DateTimeOffset At, Actor By);
 
@@ -57,6 +58,12 @@ public sealed record EscalationOpened(
 public sealed record EscalationClimbed(
     DateTimeOffset At, Actor By, string EscalationId, int Level,
     IReadOnlyList<string> Recipients, DateTimeOffset? NextClimbAt) : CaseEvent(At, By);
+
+/// <summary>
+/// An escalation due to climb found no higher supervisor (the directory changed since it opened): it stays open at its level
+/// and climbs no more.
+/// </summary>
+public sealed record EscalationLadderEnded(DateTimeOffset At, Actor By, string EscalationId) : CaseEvent(At, By);
 
 public sealed record EscalationResolved(DateTimeOffset At, Actor By, string EscalationId, string Resolution) : CaseEvent(At, By);
 

@@ -41,6 +41,12 @@ public static partial class CaseWorkflow
                 climbAt = level - 1 < ladder.Count ? climbAt + b.Context.Policy.EscalationInterval : null;
                 b.Add(new EscalationClimbed(b.Now, Actor.System, escalation.Id, level, recipients, climbAt));
             }
+
+            if (climbAt is not null && climbAt <= b.Now)
+            {
+                // Due to climb, but no rung is left (supervisors were removed from the directory): stop, or it would be due forever.
+                b.Add(new EscalationLadderEnded(b.Now, Actor.System, escalation.Id));
+            }
         }
     }
 

@@ -79,6 +79,10 @@ public static partial class CaseWorkflow
                     NextClimbAt = null,
                 }),
             },
+            EscalationLadderEnded x => c with
+            {
+                Escalations = Update(c.Escalations, x.EscalationId, esc => esc with { NextClimbAt = null }),
+            },
             EscalationRead x => c with
             {
                 Escalations = Update(c.Escalations, x.EscalationId, esc => esc with

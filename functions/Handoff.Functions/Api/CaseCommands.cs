@@ -18,6 +18,7 @@ public sealed class CaseCommands(CaseCommandRunner runner, CaseStore store, Orga
     public OrganisationDirectory Directory => directory;
 
     /// <summary>Runs a command on an existing case the caller can see (404 otherwise), answering 200 with the case.</summary>
+    /// <param name="request">The body as sent (before defaults are filled in): what an Idempotency-Key is checked against.</param>
     public async Task<IResult> RunAsync(
         string caseId, Caller caller, CaseCommand command, object request, string? idempotencyKey, CancellationToken cancellationToken)
     {

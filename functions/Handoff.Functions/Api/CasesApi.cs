@@ -185,8 +185,8 @@ public static class CasesApi
         [FromHeader(Name = CaseCommands.IdempotencyHeader)] string? key, CancellationToken cancellationToken)
     {
         var caller = commands.Caller(http);
-        body = new RecordReportRequest(body?.ReportedAt ?? time.GetUtcNow());
-        return commands.RunAsync(id, caller, new RecordReport(caller.Actor, body.ReportedAt!.Value), body, key, cancellationToken);
+        var command = new RecordReport(caller.Actor, body?.ReportedAt ?? time.GetUtcNow());
+        return commands.RunAsync(id, caller, command, body ?? new RecordReportRequest(null), key, cancellationToken);
     }
 
     private static Task<IResult> AgreementAsync(
@@ -194,8 +194,8 @@ public static class CasesApi
         [FromHeader(Name = CaseCommands.IdempotencyHeader)] string? key, CancellationToken cancellationToken)
     {
         var caller = commands.Caller(http);
-        body = new RecordAgreementRequest(body?.SignedAt ?? time.GetUtcNow());
-        return commands.RunAsync(id, caller, new RecordAgreement(caller.Actor, body.SignedAt!.Value), body, key, cancellationToken);
+        var command = new RecordAgreement(caller.Actor, body?.SignedAt ?? time.GetUtcNow());
+        return commands.RunAsync(id, caller, command, body ?? new RecordAgreementRequest(null), key, cancellationToken);
     }
 
     private static Task<IResult> CancelAsync(
@@ -239,8 +239,8 @@ public static class CasesApi
             return Task.FromResult(Problems.Invalid("note", "too-long", "must be at most 500 characters"));
         }
 
-        body = new PersonFoundRequest(body?.FoundAt ?? time.GetUtcNow(), body?.Note);
-        return commands.RunAsync(id, caller, new RecordPersonFound(caller.Actor, body.FoundAt!.Value, body.Note), body, key, cancellationToken);
+        var command = new RecordPersonFound(caller.Actor, body?.FoundAt ?? time.GetUtcNow(), body?.Note);
+        return commands.RunAsync(id, caller, command, body ?? new PersonFoundRequest(null, null), key, cancellationToken);
     }
 
     private static bool TryDate(string? text, out DateOnly date) =>

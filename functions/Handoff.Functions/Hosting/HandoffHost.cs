@@ -73,7 +73,9 @@ public static class HandoffHost
 
         services.AddSingleton<WorkflowEnvironment>();
         services.AddSingleton<CaseStore>();
-        services.AddSingleton<PersonRegistry>();
+        // The person lock ages in real time, not on a development clock that may run 43,200 times faster.
+        services.AddSingleton(sp => new PersonRegistry(
+            sp.GetRequiredService<StorageClients>(), sp.GetRequiredService<CaseStore>(), TimeProvider.System, sp.GetRequiredService<RuntimeOptions>()));
         services.AddSingleton<WakeUpQueue>();
         services.AddSingleton<CaseCommandRunner>();
         services.AddSingleton<InboxStore>();

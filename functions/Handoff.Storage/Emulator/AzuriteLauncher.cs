@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Handoff.Storage.Emulator;
 
@@ -8,7 +6,7 @@ namespace Handoff.Storage.Emulator;
 /// Starts Azurite (from the repository's node_modules, installing it with <c>npm ci</c> from the lock file when missing) on
 /// loopback ports and stops it by killing the process: Azurite ignores SIGTERM and SIGINT.
 /// </summary>
-public sealed class AzuriteLauncher : IAsyncDisposable
+public sealed partial class AzuriteLauncher : IAsyncDisposable
 {
     private readonly Process _process;
 
@@ -49,10 +47,10 @@ public sealed class AzuriteLauncher : IAsyncDisposable
         return null;
     }
 
-    /// <summary>Starts Azurite and waits until its table and queue ports accept connections.</summary>
+    /// <summary>Starts Azurite and waits until it reports the ports its three services listen on.</summary>
     /// <param name="root">The repository root (holds package.json and its lock file).</param>
     /// <param name="dataFolder">Where Azurite keeps its data; null keeps it in memory.</param>
-    /// <param name="ports">Fixed ports (blob, queue, table), or null for free ones.</param>
+    /// <param name="ports">Fixed ports (blob, queue, table), or null for free ones chosen by the operating system.</param>
     public static async Task<AzuriteLauncher> StartAsync(
         string root, string? dataFolder, (int Blob, int Queue, int Table)? ports = null, Action<string>? log = null,
         CancellationToken cancellationToken = default)
@@ -69,17 +67,8 @@ public sealed class AzuriteLauncher : IAsyncDisposable
             }
         }
 
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await LaunchAsync(script, root, dataFolder, ports ?? (FreePort(), FreePort(), FreePort()), log, cancellationToken).ConfigureAwait(false);
-            }
-            catch (InvalidOperationException) when (ports is null && attempt < 3)
-            {
-                // Another process took one of the free ports between our check and Azurite's bind: pick again.
-            }
-        }
+        // Port 0 lets the operating system choose free ports; Azurite prints the ones it bound, so no other process can race us.
+        return await LaunchAsync(script, root, dataFolder, ports ?? (0, 0, 0), log, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<AzuriteLauncher> LaunchAsync(
@@ -118,24 +107,51 @@ public sealed class AzuriteLauncher : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start node for Azurite.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { log?.Invoke("azurite: " + e.Data); } };
+        var bound = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            output.Enqueue(e.Data);
+            var match = ListeningLine().Match(e.Data);
+            if (match.Success)
+            {
+                bound[match.Groups[1].Value] = int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                output.Enqueue(e.Data);
+                log?.Invoke("azurite: " + e.Data);
+            }
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var launcher = new AzuriteLauncher(process, blob, queue, table);
-        try
+
+        var stopwatch = Stopwatch.StartNew();
+        while (!(bound.ContainsKey("Blob") && bound.ContainsKey("Queue") && bound.ContainsKey("Table")))
         {
-            await WaitForPortAsync(process, queue, cancellationToken).ConfigureAwait(false);
-            await WaitForPortAsync(process, table, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await launcher.DisposeAsync().ConfigureAwait(false);
-            throw;
+            if (process.HasExited || stopwatch.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                var exited = process.HasExited ? $"exited with code {process.ExitCode}" : "did not report its ports within 60 s";
+                process.Kill(entireProcessTree: true);
+                throw new InvalidOperationException($"Azurite {exited}: {string.Join(" | ", output)}");
+            }
+
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
         }
 
-        return launcher;
+        return new AzuriteLauncher(process, bound["Blob"], bound["Queue"], bound["Table"]);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"Azurite (Blob|Queue|Table) service is successfully listening at http://[^:]+:(\d+)")]
+    private static partial System.Text.RegularExpressions.Regex ListeningLine();
 
     public async ValueTask DisposeAsync()
     {
@@ -191,35 +207,5 @@ public sealed class AzuriteLauncher : IAsyncDisposable
         {
             throw new InvalidOperationException($"`npm ci` failed ({process.ExitCode}): {await stderr.ConfigureAwait(false)}");
         }
-    }
-
-    private static async Task WaitForPortAsync(Process process, int port, CancellationToken cancellationToken)
-    {
-        var stopwatch = Stopwatch.StartNew();
-        while (true)
-        {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"Azurite exited with code {process.ExitCode} before it listened on port {port}.");
-            }
-
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (SocketException) when (stopwatch.Elapsed < TimeSpan.FromSeconds(60))
-            {
-                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

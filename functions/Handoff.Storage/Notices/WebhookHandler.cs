@@ -25,6 +25,11 @@ public sealed class WebhookHandler(HttpClient http, OrganisationDirectory direct
 
     public int MaxFailures => 8;
 
+    /// <summary>After 8 failed deliveries the notice is dead-lettered; it stays in the recipient's inbox regardless.</summary>
+    public bool KeepsFailingMessages => false;
+
+    public bool IsPermanent(Exception error) => error is JsonException;
+
     public async Task<Disposition> HandleAsync(QueueMessage message, CancellationToken cancellationToken)
     {
         var delivery = JsonSerializer.Deserialize<WebhookDelivery>(message.Body.ToString(), CoreJson.Options)

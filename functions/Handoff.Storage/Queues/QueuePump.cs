@@ -13,8 +13,9 @@ namespace Handoff.Storage.Queues;
 /// <summary>
 /// Polls one queue and runs its handler: at-least-once, with a lease (visibility timeout) while a message is handled.
 /// A failure is counted in the message itself (<c>failures</c>, so a timer that fires many times is not mistaken for a failing one)
-/// and retried with exponential back-off; at <see cref="IQueueHandler.MaxFailures"/> the message goes to the poison queue with its
-/// error. In the Functions host this loop is the host's queue trigger instead; the handler is the same.
+/// and retried with exponential back-off; at <see cref="IQueueHandler.MaxFailures"/> the message is reported to the poison queue
+/// with its error, and moved there unless its handler keeps failing messages (a live timer must not be lost to an outage).
+/// A permanent error (a malformed message) moves it at once.
 /// </summary>
 public sealed class QueuePump(
     StorageClients clients, IQueueHandler handler, QueueClock clock, QueueHealth health, ILogger<QueuePump> logger, QueuePumpOptions? options = null)
@@ -101,8 +102,10 @@ public sealed class QueuePump(
     {
         var body = message.Body.ToString();
         var failures = ReadFailures(body) + 1;
-        if (failures >= handler.MaxFailures)
+        var permanent = handler.IsPermanent(error);
+        if (permanent || failures == handler.MaxFailures)
         {
+            // Report it: a copy with its error goes to the poison queue, where /healthz and operators see it.
             var poison = new JsonObject
             {
                 ["queue"] = handler.Queue,
@@ -110,16 +113,28 @@ public sealed class QueuePump(
                 ["failures"] = failures,
                 ["error"] = $"{error.GetType().Name}: {error.Message}",
                 ["failedAt"] = clock.Real.GetUtcNow(),
+                ["kept"] = !permanent && handler.KeepsFailingMessages,
                 ["body"] = body,
             };
             await _poison.SendMessageAsync(poison.ToJsonString(), timeToLive: TimeSpan.FromSeconds(-1), cancellationToken: cancellationToken).ConfigureAwait(false);
-            await _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
             health.Poisoned(handler.Queue, error.Message, clock.Real.GetUtcNow());
             LogMessages.Poisoned(logger, handler.Queue, message.MessageId, failures, _poison.Name, error.Message);
+        }
+
+        if (permanent || (failures >= handler.MaxFailures && !handler.KeepsFailingMessages))
+        {
+            try
+            {
+                await _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException ex) when (LostLease(ex))
+            {
+            }
+
             return;
         }
 
-        var delay = TimeSpan.FromTicks((long)Math.Min(_options.MaxBackoff.Ticks, _options.BackoffBase.Ticks * Math.Pow(2, failures - 1)));
+        var delay = TimeSpan.FromTicks((long)Math.Min(_options.MaxBackoff.Ticks, _options.BackoffBase.Ticks * Math.Pow(2, Math.Min(failures - 1, 30))));
         LogMessages.HandlerFailed(logger, error, handler.Queue, message.MessageId, failures, delay);
         health.Failed(handler.Queue, error.Message, clock.Real.GetUtcNow());
         try

@@ -13,6 +13,11 @@ public sealed class WakeUpHandler(WakeUpProcessor processor, QueueClock clock) :
 
     public int MaxFailures => 5;
 
+    /// <summary>A failing wake-up may be a case's only live timer: it is reported, never deleted, until it succeeds.</summary>
+    public bool KeepsFailingMessages => true;
+
+    public bool IsPermanent(Exception error) => error is JsonException;
+
     public Task<Disposition> HandleAsync(QueueMessage message, CancellationToken cancellationToken)
     {
         var wakeUp = JsonSerializer.Deserialize<WakeUpMessage>(message.Body.ToString(), CoreJson.Options)

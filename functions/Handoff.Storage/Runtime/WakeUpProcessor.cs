@@ -77,6 +77,14 @@ public sealed class WakeUpProcessor(
             var cleared = await store.UpdateAsync(record with { Outbox = [], IndexedVersion = record.Version }, cancellationToken).ConfigureAwait(false);
             if (!cleared.Committed)
             {
+                // A command committed while we delivered. Our index write may have landed after that command's worker wrote the newer
+                // state: write the index again from the case as it now stands, then let the newer message finish the rest.
+                var (latest, _) = await store.LoadAsync(message.CaseId, cancellationToken: cancellationToken).ConfigureAwait(false);
+                if (latest is not null)
+                {
+                    await index.UpsertAsync(latest.State, cancellationToken).ConfigureAwait(false);
+                }
+
                 return new Disposition.Retry(TimeSpan.Zero);
             }
 

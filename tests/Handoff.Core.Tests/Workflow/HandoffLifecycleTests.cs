@@ -140,6 +140,21 @@ public class HandoffLifecycleTests
     }
 
     [Fact]
+    public void Escalation_SupervisorsRemovedFromDirectory_StopsClimbingInsteadOfFiringForever()
+    {
+        var run = Released();
+        run.Accept(new Tick(), Beijing(2026, 3, 18, 0));
+        var shrunk = new Handoff.Core.Organisations.OrganisationDirectory(Orgs.All.Where(o => o.Kind != Handoff.Core.Organisations.OrganisationKind.Supervisor));
+
+        var decision = CaseWorkflow.Decide(run.Case, new Tick(), new WorkflowContext(Beijing(2026, 3, 19, 1), TestData.Calendar, shrunk, new HandoffPolicy()));
+
+        Assert.Contains(decision.Events, e => e is EscalationLadderEnded);
+        Assert.Null(decision.State!.Escalations.Single().NextClimbAt);
+        Assert.Equal(1, decision.State.Escalations.Single().Level);
+        Assert.Null(CaseWorkflow.NextDueAt(decision.State));
+    }
+
+    [Fact]
     public void LateReport_MovesLostContactToReported_KeepsBreachAndNotifiesEveryoneTold()
     {
         var run = Released();

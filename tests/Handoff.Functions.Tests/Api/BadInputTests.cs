@@ -100,6 +100,20 @@ public class BadInputTests(ApiFixture api) : ApiTestBase(api)
     }
 
     [Fact]
+    public async Task IdempotencyKey_RetriedLaterWithoutInstant_ReplaysTheFirstResult()
+    {
+        var caseId = (await RegisterAsync(daysAhead: 0)).GetProperty("caseId").GetString()!;
+        await PostAsync("meizhou-centre", $"/api/cases/{caseId}/release", new { collectedBy = new { kind = "family", name = "张父" } });
+        var first = await PostAsync("pingyuan-dazhe-office", $"/api/cases/{caseId}/report", null, "report-1");
+        Api.Time.Advance(TimeSpan.FromMinutes(3));
+
+        var retry = await PostAsync("pingyuan-dazhe-office", $"/api/cases/{caseId}/report", null, "report-1");
+
+        Assert.Equal(HttpStatusCode.OK, retry.Status);
+        Assert.Equal(first.Body.GetProperty("reportedAt").GetDateTimeOffset(), retry.Body.GetProperty("reportedAt").GetDateTimeOffset());
+    }
+
+    [Fact]
     public async Task IdempotencyKey_ReusedForAnotherRequest_Is400()
     {
         var caseId = (await RegisterAsync()).GetProperty("caseId").GetString()!;

@@ -107,7 +107,7 @@ public class CrashTests(AzuriteFixture azurite)
             var restarted = new Testing.Runtime(azurite.ConnectionString, time);
             await Act(restarted);
 
-            await Task.Delay(1100);
+            await Task.Delay(1500); // past the 1 s lease, which Azurite counts in whole seconds
             await restarted.DrainAsync();
             rt = restarted;
         }
