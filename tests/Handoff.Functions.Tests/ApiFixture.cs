@@ -33,6 +33,7 @@ public sealed class ApiFixture : IAsyncLifetime
         // Program reads its configuration before WebApplicationFactory could inject any, so the settings travel as environment variables.
         Environment.SetEnvironmentVariable("Handoff__Storage__ConnectionString", _azurite.ConnectionString);
         Environment.SetEnvironmentVariable("Handoff__Workers__Enabled", "false");
+        Environment.SetEnvironmentVariable("Handoff__CustomHandler__Enabled", "true");
         Environment.SetEnvironmentVariable("Handoff__Runtime__DispatchDelay", "00:00:00");
         Environment.SetEnvironmentVariable("Handoff__Secrets__IdNumberKey", Convert.ToBase64String(new byte[32]));
         Environment.SetEnvironmentVariable("ASPNETCORE_ENVIRONMENT", "Development");

@@ -123,6 +123,11 @@ public static class HandoffHost
         app.MapDirectoryApi();
         app.MapCasesApi();
         app.MapEscalationsApi();
+        if (app.Configuration.GetValue("Handoff:CustomHandler:Enabled", false))
+        {
+            app.MapCustomHandlerApi();
+        }
+
         return app;
     }
 
