@@ -66,9 +66,7 @@ public static class HandoffHost
 
         var counter = new StorageRequestCounter();
         services.AddSingleton(counter);
-        var connectionString = LocalStorage.ConfiguredConnectionString(configuration)
-            ?? throw new InvalidOperationException("No storage connection string: set Handoff:Storage:ConnectionString (or AzureWebJobsStorage).");
-        services.AddSingleton(StorageClients.FromConnectionString(connectionString, counter.For));
+        services.AddSingleton(StorageConnection.Create(configuration, counter));
         services.AddSingleton(new IdNumberProtector(LocalKeys.IdNumberKey(configuration, environment, bootLog)));
 
         services.AddSingleton<WorkflowEnvironment>();

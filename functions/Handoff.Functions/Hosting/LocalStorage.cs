@@ -15,12 +15,12 @@ public static class LocalStorage
 
     /// <summary>The configured connection string, if any: <c>Handoff:Storage:ConnectionString</c>, else <c>AzureWebJobsStorage</c>.</summary>
     public static string? ConfiguredConnectionString(IConfiguration configuration) =>
-        NullIfEmpty(configuration[ConnectionStringKey]) ?? NullIfEmpty(configuration["AzureWebJobsStorage"]);
+        NullIfEmpty(configuration[ConnectionStringKey]) ?? NullIfEmpty(configuration[StorageConnection.Section]);
 
     /// <summary>Starts Azurite when nothing is configured and sets the connection string. Returns the launcher to dispose at exit.</summary>
     public static async Task<AzuriteLauncher?> StartIfNeededAsync(WebApplicationBuilder builder)
     {
-        if (ConfiguredConnectionString(builder.Configuration) is not null || NullIfEmpty(builder.Configuration["Handoff:Storage:AccountName"]) is not null)
+        if (ConfiguredConnectionString(builder.Configuration) is not null || StorageConnection.IdentityEndpoints(builder.Configuration) is not null)
         {
             return null;
         }
@@ -28,7 +28,7 @@ public static class LocalStorage
         if (builder.Environment.IsProduction())
         {
             throw new InvalidOperationException(
-                "No storage configured (Handoff:Storage:ConnectionString, AzureWebJobsStorage or Handoff:Storage:AccountName); Production never starts a local emulator.");
+                "No storage configured (Handoff:Storage:ConnectionString, AzureWebJobsStorage, or AzureWebJobsStorage__accountName for a managed identity); Production never starts a local emulator.");
         }
 
         var root = AzuriteLauncher.FindRepositoryRoot(builder.Environment.ContentRootPath)
