@@ -37,10 +37,26 @@ public sealed class ApiFixture : IAsyncLifetime
         Environment.SetEnvironmentVariable("Handoff__Runtime__DispatchDelay", "00:00:00");
         Environment.SetEnvironmentVariable("Handoff__Secrets__IdNumberKey", Convert.ToBase64String(new byte[32]));
         Environment.SetEnvironmentVariable("ASPNETCORE_ENVIRONMENT", "Development");
+        Environment.SetEnvironmentVariable("Handoff__Auth__Entra__Authority", TokenIssuer);
+        Environment.SetEnvironmentVariable("Handoff__Auth__Entra__Audience", TokenAudience);
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseEnvironment("Development");
-            b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Time));
+            b.ConfigureTestServices(s =>
+            {
+                s.AddSingleton<TimeProvider>(Time);
+
+                // Tokens are signed locally: the bearer handler gets the issuer's configuration here instead of from Entra ID.
+                s.PostConfigure<Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerOptions>(
+                    Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerDefaults.AuthenticationScheme, o =>
+                    {
+                        var configuration = new Microsoft.IdentityModel.Protocols.OpenIdConnect.OpenIdConnectConfiguration { Issuer = TokenIssuer };
+                        configuration.SigningKeys.Add(SigningKey);
+                        o.Configuration = configuration;
+                        o.ConfigurationManager = new Microsoft.IdentityModel.Protocols.StaticConfigurationManager<
+                            Microsoft.IdentityModel.Protocols.OpenIdConnect.OpenIdConnectConfiguration>(configuration);
+                    });
+            });
         });
         _ = _factory.Server;
     }
@@ -88,6 +104,24 @@ public sealed class ApiFixture : IAsyncLifetime
     }
 
     public static System.Text.Json.JsonSerializerOptions Json { get; } = CoreJson.Create();
+
+    public const string TokenIssuer = "https://login.example.test/handoff-tenant/v2.0";
+
+    public const string TokenAudience = "api://handoff-test";
+
+    public static Microsoft.IdentityModel.Tokens.SymmetricSecurityKey SigningKey { get; } = new(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>A locally signed token, as Entra ID would issue one.</summary>
+    public static string Token(Dictionary<string, object> claims, string? audience = null, DateTime? expires = null, Microsoft.IdentityModel.Tokens.SecurityKey? key = null) =>
+        new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Issuer = TokenIssuer,
+            Audience = audience ?? TokenAudience,
+            Claims = claims,
+            NotBefore = (expires ?? DateTime.UtcNow.AddHours(1)).AddHours(-2),
+            Expires = expires ?? DateTime.UtcNow.AddHours(1),
+            SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(key ?? SigningKey, Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),
+        });
 }
 
 [CollectionDefinition(Name)]

@@ -96,8 +96,7 @@ public static class HandoffHost
         }
 
         services.AddSingleton(new ApiKeyRegistry(directory, configuration, useDevKeys));
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddHandoffAuthentication(configuration, directory);
         services.AddAuthorization();
         services.AddProblemDetails();
         services.Configure<JsonOptions>(o =>
