@@ -130,7 +130,15 @@ public class CustomHandlerTests(ApiFixture api) : ApiTestBase(api)
 
         Assert.Equal(consumed, triggered.Values.Order().ToList());
         Assert.Equal(CustomHandlerApi.QueueFunctions.OrderBy(f => f.Key), triggered.OrderBy(f => f.Key));
-        Assert.True(File.Exists(Path.Combine(functions, "Api", "function.json")));
+        // HTTP reaches the app only under /api, /healthz and /openapi: the invocation endpoints (/WakeUps, /Webhooks) must never be
+        // reachable from outside through the proxy, or anyone could make the app sign and send a webhook.
+        var routes = Directory.GetFiles(functions, "function.json", SearchOption.AllDirectories)
+            .SelectMany(f => JsonNode.Parse(File.ReadAllText(f))!["bindings"]!.AsArray())
+            .Where(b => (string?)b!["type"] == "httpTrigger")
+            .Select(b => (string)b!["route"]!)
+            .Order()
+            .ToList();
+        Assert.Equal(["api/{*path}", "healthz", "openapi/{*path}"], routes);
 
         var host = JsonNode.Parse(File.ReadAllText(Path.Combine(functions, "host.json")))!;
         Assert.Equal("2.0", (string?)host["version"]);
