@@ -23,8 +23,6 @@ public sealed class ResidentIdNumber
     /// <summary>The display form: first four and last four characters, e.g. <c>4414**********123X</c>.</summary>
     public string Masked => Mask(Value);
 
-    public DateOnly BirthDate => DateOnly.ParseExact(Value.Substring(6, 8), "yyyyMMdd", CultureInfo.InvariantCulture);
-
     /// <summary>Masks any identity-number-like text: keeps the first four and last four characters.</summary>
     public static string Mask(string value) =>
         value.Length <= 8 ? new string('*', value.Length) : value[..4] + new string('*', value.Length - 8) + value[^4..];

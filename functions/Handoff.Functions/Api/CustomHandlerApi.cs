@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Azure.Storage.Queues.Models;
 using Handoff.Storage.Infrastructure;
@@ -70,8 +69,7 @@ public static class CustomHandlerApi
             {
                 case Disposition.WakeAfter wake:
                     // The host deletes the message once we answer 200, so the timer continues as a copy hidden until it is due.
-                    var copy = JsonNode.Parse(body) is JsonObject o ? RemoveFailures(o) : body;
-                    await clients.Queue(handler.Queue).SendMessageAsync(copy, clock.ToReal(wake.Delay), TimeSpan.FromSeconds(-1), cancellationToken);
+                    await clients.Queue(handler.Queue).SendMessageAsync(QueuePump.WithFailures(body, 0), clock.ToReal(wake.Delay), TimeSpan.FromSeconds(-1), cancellationToken);
                     logs.Add($"Re-armed: visible again in {clock.ToReal(wake.Delay)}.");
                     return Answer(StatusCodes.Status200OK, logs);
                 case Disposition.Retry retry:
@@ -87,12 +85,6 @@ public static class CustomHandlerApi
             logs.Add($"Failed: {ex.GetType().Name}: {ex.Message}");
             return Answer(StatusCodes.Status500InternalServerError, logs);
         }
-    }
-
-    private static string RemoveFailures(JsonObject message)
-    {
-        message.Remove("failures");
-        return message.ToJsonString();
     }
 
     private static IResult Answer(int status, List<string> logs) =>

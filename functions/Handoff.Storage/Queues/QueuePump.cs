@@ -163,7 +163,8 @@ public sealed class QueuePump(
         }
     }
 
-    private static string WithFailures(string body, int failures)
+    /// <summary>The message body with its failure count set (0 removes it); a body that is not a JSON object is returned as is.</summary>
+    public static string WithFailures(string body, int failures)
     {
         try
         {

@@ -11,8 +11,6 @@ public sealed class WakeUpQueue(StorageClients clients)
 {
     private readonly QueueClient _queue = clients.Queue(StorageNames.WakeUpQueue);
 
-    public QueueClient Client => _queue;
-
     public async Task<SendReceipt> SendAsync(WakeUpMessage message, TimeSpan visibility, CancellationToken cancellationToken = default)
     {
         var json = JsonSerializer.Serialize(message, CoreJson.Options);
