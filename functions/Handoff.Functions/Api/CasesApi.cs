@@ -19,8 +19,7 @@ public static class CasesApi
         api.MapPost("/releases", RegisterAsync).WithName("RegisterRelease").WithSummary("A centre registers an upcoming release (creates the case).");
         api.MapGet("/cases/{id}", GetAsync).WithName("GetCase");
         api.MapGet("/cases", ListAsync).WithName("ListCases").WithSummary("Cases the caller may see; supervisors: every case under their region prefix.");
-        api.MapPost("/cases/{id}/acknowledgement", (string id, CaseCommands c, HttpContext h, [FromHeader(Name = CaseCommands.IdempotencyHeader)] string? key, CancellationToken ct) =>
-            c.RunAsync(id, c.Caller(h), new AcknowledgeNotice(c.Caller(h).Actor), new { }, key, ct)).WithName("AcknowledgeNotice");
+        api.MapPost("/cases/{id}/acknowledgement", AcknowledgeAsync).WithName("AcknowledgeNotice");
         api.MapPost("/cases/{id}/release", ReleaseAsync).WithName("RecordRelease");
         api.MapPost("/cases/{id}/report", ReportAsync).WithName("RecordReport");
         api.MapPost("/cases/{id}/agreement", AgreementAsync).WithName("RecordAgreement");
@@ -141,19 +140,23 @@ public static class CasesApi
             return Problems.Invalid("state", "invalid-state", "must be one of " + string.Join(", ", Enum.GetNames<CaseState>().Select(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName)));
         }
 
-        bool? overdueFilter = overdue switch
+        bool? overdueFilter;
+        switch (overdue)
         {
-            null => null,
-            "true" => true,
-            "false" => false,
-            _ => (bool?)false,
-        };
-        if (overdue is not (null or "true" or "false"))
-        {
-            return Problems.Invalid("overdue", "invalid-boolean", "must be true or false");
+            case null: overdueFilter = null; break;
+            case "true": overdueFilter = true; break;
+            case "false": overdueFilter = false; break;
+            default: return Problems.Invalid("overdue", "invalid-boolean", "must be true or false");
         }
 
         return TypedResults.Ok(await index.QueryAsync(caller.Organisation, state, overdueFilter, cancellationToken));
+    }
+
+    private static Task<IResult> AcknowledgeAsync(
+        string id, CaseCommands commands, HttpContext http, [FromHeader(Name = CaseCommands.IdempotencyHeader)] string? key, CancellationToken cancellationToken)
+    {
+        var caller = commands.Caller(http);
+        return commands.RunAsync(id, caller, new AcknowledgeNotice(caller.Actor), new { }, key, cancellationToken);
     }
 
     private static Task<IResult> ReleaseAsync(

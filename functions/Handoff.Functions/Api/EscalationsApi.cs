@@ -25,16 +25,13 @@ public static class EscalationsApi
     private static async Task<IResult> ListAsync(CaseCommands commands, CaseIndexStore index, HttpContext http, string? status, CancellationToken cancellationToken)
     {
         var caller = commands.Caller(http);
-        EscalationStatus? wanted = status switch
+        EscalationStatus? wanted;
+        switch (status)
         {
-            null => null,
-            "open" => EscalationStatus.Open,
-            "resolved" => EscalationStatus.Resolved,
-            _ => (EscalationStatus?)null,
-        };
-        if (status is not (null or "open" or "resolved"))
-        {
-            return Problems.Invalid("status", "invalid-status", "must be open or resolved");
+            case null: wanted = null; break;
+            case "open": wanted = EscalationStatus.Open; break;
+            case "resolved": wanted = EscalationStatus.Resolved; break;
+            default: return Problems.Invalid("status", "invalid-status", "must be open or resolved");
         }
 
         var cases = await index.QueryAsync(caller.Organisation, null, null, cancellationToken);
