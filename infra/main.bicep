@@ -1,5 +1,7 @@
-// Handoff on Azure Functions (custom handler, Linux), with storage, identity, Key Vault and monitoring.
-// Endpoints and suffixes come from environment(), so the same template deploys to AzureCloud and AzureChinaCloud.
+// Handoff on Azure Functions: a .NET isolated-worker app with Durable Functions (Durable Task extension, Azure Storage provider)
+// on Linux Elastic Premium, with storage, identity, Key Vault and monitoring.
+// Endpoints and suffixes come from environment() and the storage account itself, so the same template deploys to AzureCloud and
+// AzureChinaCloud.
 targetScope = 'resourceGroup'
 
 @description('Base name for the resources: 3–11 lowercase letters or digits.')
@@ -10,7 +12,12 @@ param name string
 @description('Azure region, e.g. chinanorth3 or eastasia.')
 param location string = resourceGroup().location
 
-@description('Elastic Premium plan size (see infra/README.md for why not Flex Consumption).')
+@description('Environment name, e.g. prod or staging: letters and digits only. It names the Durable Functions task hub (handoff<environmentName>).')
+@minLength(1)
+@maxLength(38) // 'handoff' (7) + 38 = 45, the task hub name limit
+param environmentName string
+
+@description('Elastic Premium plan size (see infra/README.md for why Elastic Premium, not Flex Consumption).')
 @allowed([
   'EP1'
   'EP2'
@@ -18,7 +25,15 @@ param location string = resourceGroup().location
 ])
 param planSku string = 'EP1'
 
-@description('Where operators are told when a message is poisoned.')
+@description('.NET version of the isolated worker (linuxFxVersion DOTNET-ISOLATED|<version>); must match the project\'s TargetFramework (net10.0). See infra/README.md.')
+@allowed([
+  '10.0'
+  '9.0'
+  '8.0'
+])
+param dotnetVersion string = '10.0'
+
+@description('Where operators are told when an orchestration fails or a webhook delivery is poisoned.')
 param alertEmail string
 
 @description('Microsoft Entra ID authority for bearer tokens, e.g. https://login.partner.microsoftonline.cn/{tenant}/v2.0. Empty: API keys only.')
@@ -31,6 +46,11 @@ param entraAudience string = ''
 param packageUri string = ''
 
 var suffix = take(uniqueString(resourceGroup().id), 8)
+
+// Task hub names: 3–45 characters, letters and digits only, starting with a letter. The 'handoff' prefix supplies the letter and
+// the length floor; environmentName's @maxLength keeps it within 45; its description asks for letters and digits only (Bicep
+// cannot check a character class).
+var taskHubName = 'handoff${environmentName}'
 
 module identity 'modules/identity.bicep' = {
   name: 'identity'
@@ -73,9 +93,13 @@ module app 'modules/functionapp.bicep' = {
     name: '${name}-${suffix}'
     location: location
     planSku: planSku
+    dotnetVersion: dotnetVersion
+    taskHubName: taskHubName
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
-    storageAccountName: storage.outputs.name
+    blobEndpoint: storage.outputs.blobEndpoint
+    queueEndpoint: storage.outputs.queueEndpoint
+    tableEndpoint: storage.outputs.tableEndpoint
     vaultName: vault.outputs.name
     appInsightsConnectionString: monitoring.outputs.connectionString
     entraAuthority: entraAuthority
@@ -88,3 +112,4 @@ output functionAppName string = app.outputs.name
 output functionAppHost string = app.outputs.defaultHostName
 output storageAccountName string = storage.outputs.name
 output keyVaultName string = vault.outputs.name
+output taskHubName string = taskHubName

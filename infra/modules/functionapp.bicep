@@ -1,17 +1,26 @@
-// The function app: Linux, custom handler (functions/host.json), Elastic Premium, running as the user-assigned identity.
+// The function app: Linux, .NET isolated worker with Durable Functions (Durable Task extension, Azure Storage provider), on an
+// Elastic Premium plan, running as the user-assigned identity. See infra/README.md for the plan and .NET version choice.
 param name string
 param location string
 param planSku string
+@description('The .NET version of the isolated worker: linuxFxVersion DOTNET-ISOLATED|<version>.')
+param dotnetVersion string
+@description('The Durable Functions task hub name (3–45 letters and digits, starting with a letter); host.json reads it as %HandoffTaskHub%.')
+@minLength(3)
+@maxLength(45)
+param taskHubName string
 param identityId string
 param identityClientId string
-param storageAccountName string
+param blobEndpoint string
+param queueEndpoint string
+param tableEndpoint string
 param vaultName string
 param appInsightsConnectionString string
 param entraAuthority string
 param entraAudience string
 param packageUri string
 
-resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
   name: '${name}-plan'
   location: location
   kind: 'elastic'
@@ -32,15 +41,25 @@ var settings = [
   }
   {
     name: 'FUNCTIONS_WORKER_RUNTIME'
-    value: 'custom'
+    value: 'dotnet-isolated'
   }
   {
     name: 'ASPNETCORE_ENVIRONMENT'
     value: 'Production'
   }
+  // Identity-based host storage, also used by the Durable extension (its default connection is AzureWebJobsStorage) and by the
+  // queue trigger. Service URIs rather than __accountName, which is documented as not working in sovereign clouds (Azure China).
   {
-    name: 'AzureWebJobsStorage__accountName'
-    value: storageAccountName
+    name: 'AzureWebJobsStorage__blobServiceUri'
+    value: blobEndpoint
+  }
+  {
+    name: 'AzureWebJobsStorage__queueServiceUri'
+    value: queueEndpoint
+  }
+  {
+    name: 'AzureWebJobsStorage__tableServiceUri'
+    value: tableEndpoint
   }
   {
     name: 'AzureWebJobsStorage__credential'
@@ -50,6 +69,12 @@ var settings = [
     name: 'AzureWebJobsStorage__clientId'
     value: identityClientId
   }
+  // One task hub per environment, so two environments sharing an account never steal each other's partitions.
+  {
+    name: 'HandoffTaskHub'
+    value: taskHubName
+  }
+  // Only used by our own code when it builds endpoints from an account name; with the service URIs above it is not needed.
   {
     name: 'Handoff__Storage__EndpointSuffix'
     value: environment().suffixes.storage
@@ -84,7 +109,7 @@ var settings = [
   }
 ]
 
-resource site 'Microsoft.Web/sites@2024-04-01' = {
+resource site 'Microsoft.Web/sites@2024-11-01' = {
   name: name
   location: location
   kind: 'functionapp,linux'
@@ -99,8 +124,11 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     httpsOnly: true
     keyVaultReferenceIdentity: identityId
     siteConfig: {
+      linuxFxVersion: 'DOTNET-ISOLATED|${dotnetVersion}'
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
+      // Elastic Premium keeps at least one instance warm, so the Durable extension's control-queue listeners always run.
+      minimumElasticInstanceCount: 1
       appSettings: settings
     }
   }

@@ -1,4 +1,6 @@
-// Log Analytics, Application Insights, and an alert when a message is moved to a poison queue.
+// Log Analytics, Application Insights, and two alerts that fit a Durable Functions app: an orchestration failed, and a webhook
+// delivery was moved to handoff-webhooks-poison. Both queries match log lines, not metrics; they are unverified against real logs
+// (see infra/README.md).
 param name string
 param location string
 param alertEmail string
@@ -40,12 +42,32 @@ resource operators 'Microsoft.Insights/actionGroups@2023-01-01' = {
   }
 }
 
-// The Functions host logs when it moves a message past maxDequeueCount to "{queue}-poison"; the self-hosted pump logs event 1020.
-resource poisonAlert 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = {
-  name: '${name}-poisoned-message'
+// The Durable extension (WebJobs.Extensions.DurableTask, EndToEndTraceHelper.FunctionFailed, logger category
+// "Host.Triggers.DurableTask", LogError) writes, for an isolated-worker orchestrator that fails (OutOfProcMiddleware):
+//   "{instanceId}: Function '{functionName} ({functionType})' failed with an error. Reason: {reason}. IsReplay: … RuntimeStatus: Failed …"
+// with functionType "Orchestrator". Activity failures log the same line with "(Activity)" and are not matched: a retried activity
+// is not an incident, an orchestration that ends Failed is.
+var orchestrationFailedQuery = '''
+traces
+| where message contains "(Orchestrator)' failed with an error"
+| extend instanceId = tostring(split(message, ":")[0])
+| project timestamp, instanceId, message
+'''
+
+// The queue trigger (Microsoft.Azure.WebJobs.Extensions.Storage.Queues, QueueProcessor.CopyMessageToPoisonQueueAsync, LogWarning)
+// writes "Message has reached MaxDequeueCount of {n}. Moving message to queue '{poison queue}'." before it moves the message.
+var webhookPoisonedQuery = '''
+traces
+| where message contains "Moving message to queue 'handoff-webhooks-poison'"
+| project timestamp, message
+'''
+
+resource orchestrationFailedAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: '${name}-orchestration-failed'
   location: location
   properties: {
-    displayName: 'Handoff: a message was moved to a poison queue'
+    displayName: 'Handoff: an orchestration failed'
+    description: 'The Durable Task extension logged an orchestrator function that failed (runtime status Failed).'
     severity: 1
     enabled: true
     scopes: [
@@ -56,13 +78,54 @@ resource poisonAlert 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview'
     criteria: {
       allOf: [
         {
-          query: 'traces | where message has "-poison"'
+          query: orchestrationFailedQuery
           timeAggregation: 'Count'
           operator: 'GreaterThan'
           threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
         }
       ]
     }
+    autoMitigate: true
+    actions: {
+      actionGroups: [
+        operators.id
+      ]
+    }
+  }
+}
+
+resource webhookPoisonedAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: '${name}-webhook-poisoned'
+  location: location
+  properties: {
+    displayName: 'Handoff: a webhook delivery was moved to handoff-webhooks-poison'
+    description: 'The queue trigger gave up on a webhook delivery after maxDequeueCount attempts and moved it to the poison queue.'
+    severity: 2
+    enabled: true
+    scopes: [
+      insights.id
+    ]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT5M'
+    criteria: {
+      allOf: [
+        {
+          query: webhookPoisonedQuery
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    autoMitigate: true
     actions: {
       actionGroups: [
         operators.id

@@ -1,9 +1,22 @@
+using System.Text.Json.Serialization;
 using Handoff.Core.People;
 
 namespace Handoff.Core.Cases;
 
 /// <summary>A request to change a case, made by <see cref="By"/>. Every command is idempotent by its natural key:
-/// repeating one that is already in effect decides no events.</summary>
+/// repeating one that is already in effect decides no events. Serialised with a <c>type</c> discriminator: commands travel to the
+/// case's orchestration as the payload of an external event.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(RegisterRelease), "registerRelease")]
+[JsonDerivedType(typeof(AcknowledgeNotice), "acknowledgeNotice")]
+[JsonDerivedType(typeof(RecordRelease), "recordRelease")]
+[JsonDerivedType(typeof(RecordReport), "recordReport")]
+[JsonDerivedType(typeof(RecordAgreement), "recordAgreement")]
+[JsonDerivedType(typeof(CancelRelease), "cancelRelease")]
+[JsonDerivedType(typeof(PostponeRelease), "postponeRelease")]
+[JsonDerivedType(typeof(RecordPersonFound), "recordPersonFound")]
+[JsonDerivedType(typeof(MarkEscalationRead), "markEscalationRead")]
+[JsonDerivedType(typeof(Tick), "tick")]
 public abstract record CaseCommand(Actor By);
 
 /// <summary>A centre registers an upcoming release (creates the case).</summary>

@@ -5,33 +5,35 @@ using Azure.Data.Tables;
 using Handoff.Core.Cases;
 using Handoff.Core.Notices;
 using Handoff.Core.Serialization;
+using Handoff.Core.Workflow;
 using Handoff.Storage.Infrastructure;
 
 namespace Handoff.Storage.Cases;
 
 /// <summary>
-/// The Cases table. A case is one partition, so a command's whole effect — the new state, its history rows, the outbox of notices
-/// it causes, the timer token and its idempotency record — is one entity-group transaction: all of it commits or none of it.
-/// Writes are conditional on the case row's ETag (optimistic concurrency).
+/// The Cases table: our own record of a case, independent of the engine's history (which is purged after completion).
+/// A case is one partition, so a step's whole effect — the new state, its history rows and its command record — is one
+/// entity-group transaction: all of it commits or none of it. Only the case's orchestration writes here (through its activity), and
+/// every write is conditional on the case row's ETag, so a duplicated activity run cannot apply a step twice.
 /// </summary>
 public sealed class CaseStore(StorageClients clients)
 {
     public const string CaseRowKey = "case";
     private const string HistoryPrefix = "h";
-    private const string IdempotencyPrefix = "k";
     private readonly TableClient _table = clients.Table(StorageNames.CasesTable);
 
     public static string HistoryRowKey(int sequence) => $"{HistoryPrefix}{sequence:D6}";
 
-    /// <summary>Reads the case row and, if asked, one idempotency record, in one request.</summary>
-    public async Task<(CaseRecord? Record, IdempotencyRecord? Idempotency)> LoadAsync(
-        string caseId, string? idempotencyRowKey = null, CancellationToken cancellationToken = default)
+    /// <summary>Reads the case row and, if asked, one command record, in one request.</summary>
+    public async Task<(CaseRecord? Record, CommandRecord? Command)> LoadAsync(
+        string caseId, string? commandId = null, CancellationToken cancellationToken = default)
     {
-        var filter = idempotencyRowKey is null
+        var filter = commandId is null
             ? TableClient.CreateQueryFilter($"PartitionKey eq {caseId} and RowKey eq {CaseRowKey}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {caseId} and (RowKey eq {CaseRowKey} or RowKey eq {idempotencyRowKey})");
+            : TableClient.CreateQueryFilter(
+                $"PartitionKey eq {caseId} and (RowKey eq {CaseRowKey} or RowKey eq {CommandRecord.RowKeyFor(commandId)})");
         CaseRecord? record = null;
-        IdempotencyRecord? idempotency = null;
+        CommandRecord? command = null;
         await foreach (var entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (entity.RowKey == CaseRowKey)
@@ -40,22 +42,20 @@ public sealed class CaseStore(StorageClients clients)
             }
             else
             {
-                idempotency = new IdempotencyRecord(
-                    entity.RowKey, entity.GetString("RequestHash") ?? "", entity.GetString("Command") ?? "", entity.GetInt32("Version") ?? 0);
+                command = ReadCommand(entity);
             }
         }
 
-        return (record, idempotency);
+        return (record, command);
     }
 
     /// <summary>
-    /// Commits <paramref name="after"/> in place of <paramref name="before"/> (null: create), appending <paramref name="events"/>
-    /// to the history and recording <paramref name="idempotency"/>, atomically. A concurrent change or a duplicate create returns
-    /// <see cref="CommitResult.Conflict"/> and writes nothing.
+    /// Commits <paramref name="after"/> in place of <paramref name="before"/> (null: create), appending <paramref name="events"/> and
+    /// recording <paramref name="command"/>, atomically. False when the row changed since it was read or the command is already
+    /// recorded; nothing is written then.
     /// </summary>
-    public async Task<CommitResult> CommitAsync(
-        CaseRecord? before, CaseRecord after, IReadOnlyList<CaseEvent> events, IdempotencyRecord? idempotency,
-        CancellationToken cancellationToken = default)
+    public async Task<bool> CommitAsync(
+        CaseRecord? before, CaseRecord after, IReadOnlyList<CaseEvent> events, CommandRecord command, CancellationToken cancellationToken = default)
     {
         var caseId = after.State.CaseId;
         var actions = new List<TableTransactionAction>(events.Count + 2)
@@ -63,6 +63,7 @@ public sealed class CaseStore(StorageClients clients)
             before is null
                 ? new TableTransactionAction(TableTransactionActionType.Add, WriteCase(after))
                 : new TableTransactionAction(TableTransactionActionType.UpdateReplace, WriteCase(after), before.ETag),
+            new(TableTransactionActionType.Add, WriteCommand(caseId, command)),
         };
         var sequence = after.State.EventCount - events.Count;
         foreach (var e in events)
@@ -79,16 +80,6 @@ public sealed class CaseStore(StorageClients clients)
             actions.Add(new TableTransactionAction(TableTransactionActionType.Add, row));
         }
 
-        if (idempotency is not null)
-        {
-            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(caseId, idempotency.RowKey)
-            {
-                ["RequestHash"] = idempotency.RequestHash,
-                ["Command"] = idempotency.Command,
-                ["Version"] = idempotency.Version,
-            }));
-        }
-
         if (actions.Count > 100)
         {
             throw new InvalidOperationException($"A commit of {actions.Count} rows exceeds the 100-row table transaction limit.");
@@ -96,26 +87,41 @@ public sealed class CaseStore(StorageClients clients)
 
         try
         {
-            var response = await _table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
-            return new CommitResult(true, response.Value[0].Headers.ETag ?? default);
+            await _table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+            return true;
         }
         catch (TableTransactionFailedException ex) when (ex.Status is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.Conflict)
         {
-            return CommitResult.Conflict;
+            return false;
         }
     }
 
-    /// <summary>Rewrites the case row alone (outbox cleared, index version moved), conditional on its ETag.</summary>
-    public async Task<CommitResult> UpdateAsync(CaseRecord record, CancellationToken cancellationToken = default)
+    /// <summary>Records a step that changed nothing (refused, or already in effect). False if it was already recorded.</summary>
+    public async Task<bool> RecordAsync(string caseId, CommandRecord command, CancellationToken cancellationToken = default)
     {
         try
         {
-            var response = await _table.UpdateEntityAsync(WriteCase(record), record.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-            return new CommitResult(true, response.Headers.ETag ?? default);
+            await _table.AddEntityAsync(WriteCommand(caseId, command), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.Conflict)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Counts a restore of the case's orchestration (conditional on the ETag). False if the row changed meanwhile.</summary>
+    public async Task<bool> CountRestoreAsync(CaseRecord record, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _table.UpdateEntityAsync(WriteCase(record with { Restores = record.Restores + 1 }), record.ETag, TableUpdateMode.Replace, cancellationToken)
+                .ConfigureAwait(false);
+            return true;
         }
         catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.PreconditionFailed)
         {
-            return CommitResult.Conflict;
+            return false;
         }
     }
 
@@ -138,20 +144,42 @@ public sealed class CaseStore(StorageClients clients)
         var entity = new TableEntity(record.State.CaseId, CaseRowKey)
         {
             ["Version"] = record.Version,
-            ["TimerToken"] = record.TimerToken,
-            ["IndexedVersion"] = record.IndexedVersion,
             ["CaseState"] = record.State.State.ToString(),
+            ["LastAppliedAt"] = record.LastAppliedAt,
+            ["NextDueAt"] = CaseWorkflow.NextDueAt(record.State),
+            ["Restores"] = record.Restores,
         };
         LargeText.Write(entity, "State", JsonSerializer.Serialize(record.State, CoreJson.Options));
-        LargeText.Write(entity, "Outbox", JsonSerializer.Serialize(record.Outbox, CoreJson.Options));
         return entity;
     }
 
     private static CaseRecord ReadCase(TableEntity entity) => new(
         JsonSerializer.Deserialize<Case>(LargeText.Read(entity, "State"), CoreJson.Options)!,
         entity.GetInt32("Version") ?? 0,
-        JsonSerializer.Deserialize<List<Notice>>(LargeText.Read(entity, "Outbox"), CoreJson.Options) ?? [],
-        entity.GetString("TimerToken") ?? "",
-        entity.GetInt32("IndexedVersion") ?? 0,
+        entity.GetDateTimeOffset("LastAppliedAt") ?? default,
+        entity.GetInt32("Restores") ?? 0,
         entity.ETag);
+
+    private static TableEntity WriteCommand(string caseId, CommandRecord command)
+    {
+        var entity = new TableEntity(caseId, CommandRecord.RowKeyFor(command.CommandId))
+        {
+            ["Command"] = command.Command,
+            ["RequestHash"] = command.RequestHash,
+            ["Version"] = command.Version,
+            ["AppliedAt"] = command.AppliedAt,
+            ["Rejection"] = command.Rejection is null ? null : JsonSerializer.Serialize(command.Rejection, CoreJson.Options),
+        };
+        LargeText.Write(entity, "Notices", JsonSerializer.Serialize(command.Notices, CoreJson.Options));
+        return entity;
+    }
+
+    private static CommandRecord ReadCommand(TableEntity entity) => new(
+        entity.RowKey[1..],
+        entity.GetString("Command") ?? "",
+        entity.GetString("RequestHash"),
+        entity.GetInt32("Version") ?? 0,
+        entity.GetString("Rejection") is { Length: > 0 } rejection ? JsonSerializer.Deserialize<Rejection>(rejection, CoreJson.Options) : null,
+        JsonSerializer.Deserialize<List<Notice>>(LargeText.Read(entity, "Notices"), CoreJson.Options) ?? [],
+        entity.GetDateTimeOffset("AppliedAt") ?? default);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Azure;
 using Azure.Data.Tables;
 using Handoff.Core.Cases;
 using Handoff.Core.Organisations;
@@ -9,16 +10,28 @@ using Handoff.Storage.Infrastructure;
 namespace Handoff.Storage.Index;
 
 /// <summary>
-/// The CaseIndex table: one row per case for each distinct region of its organisations.
-/// PartitionKey = province (2 digits), RowKey = <c>{region6}_{caseId}</c>, so a supervisor's scope prefix (2, 4 or 6 digits)
-/// is a range within one partition and an organisation's cases are a range at its own region: no query scans the table.
+/// The CaseIndex table, the read model behind every list:
+/// <list type="bullet">
+/// <item>one row per case for each distinct region of its organisations, PartitionKey = <c>o</c> or <c>c</c> (open, closed) and the
+/// province (2 digits), RowKey = <c>{region6}_{caseId}</c>: a supervisor's scope prefix (2, 4 or 6 digits) is a row range in one
+/// partition and an organisation's cases are a range at its own region — no query scans the table, and open cases are never paged
+/// past closed ones;</item>
+/// <item>one row per open case with something due, PartitionKey = <c>due</c>, RowKey = <c>{ticks of the due instant}_{caseId}</c>:
+/// the reconciler reads only the cases overdue by more than its grace as one range.</item>
+/// </list>
+/// Written by the case's activity after each step. Idempotent (upserts and deletes of keys derived from the case).
 /// </summary>
 public sealed class CaseIndexStore(StorageClients clients, OrganisationDirectory directory)
 {
+    private const string DuePartition = "due";
     private readonly TableClient _table = clients.Table(StorageNames.CaseIndexTable);
 
-    /// <summary>Writes the case's index rows (one transaction per province). Idempotent.</summary>
-    public async Task UpsertAsync(Case c, CancellationToken cancellationToken = default)
+    public static string Partition(bool closed, string province) => (closed ? "c" : "o") + province;
+
+    public static string DueRowKey(DateTimeOffset dueAt, string caseId) => $"{dueAt.UtcTicks:D19}_{caseId}";
+
+    /// <summary>Writes the case's rows as it now stands, removing those of <paramref name="before"/> that no longer apply.</summary>
+    public async Task UpsertAsync(Case c, Case? before, CancellationToken cancellationToken = default)
     {
         var summary = CaseSummary.From(c);
         var json = JsonSerializer.Serialize(summary, CoreJson.Options);
@@ -26,33 +39,111 @@ public sealed class CaseIndexStore(StorageClients clients, OrganisationDirectory
         {
             var actions = province.Select(region =>
             {
-                var row = new TableEntity(province.Key, $"{region.Value}_{c.CaseId}")
+                var row = new TableEntity(Partition(c.IsClosed, province.Key), $"{region.Value}_{c.CaseId}")
                 {
                     ["CaseId"] = c.CaseId,
                     ["State"] = summary.State,
                     ["Overdue"] = summary.Overdue,
                     ["OpenEscalations"] = summary.Escalations.Count(e => e.Status == EscalationStatus.Open),
-                    ["CentreId"] = c.CentreId,
-                    ["OfficeId"] = c.OfficeId,
-                    ["PoliceStationId"] = c.PoliceStationId,
-                    ["DecisionAuthorityId"] = c.DecisionAuthorityId,
+                    ["NextDueAt"] = summary.NextDueAt,
                 };
                 LargeText.Write(row, "Summary", json);
                 return new TableTransactionAction(TableTransactionActionType.UpsertReplace, row);
             }).ToList();
+            if (before is not null && before.IsClosed != c.IsClosed)
+            {
+                await DeleteAllAsync(province.Select(r => (Partition(before.IsClosed, province.Key), $"{r.Value}_{c.CaseId}")), cancellationToken)
+                    .ConfigureAwait(false);
+            }
+
             await _table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+        }
+
+        var due = c.IsClosed ? null : CaseWorkflow.NextDueAt(c);
+        var dueBefore = before is null || before.IsClosed ? null : CaseWorkflow.NextDueAt(before);
+        if (due != dueBefore)
+        {
+            if (due is not null)
+            {
+                await _table.UpsertEntityAsync(new TableEntity(DuePartition, DueRowKey(due.Value, c.CaseId)) { ["CaseId"] = c.CaseId },
+                    TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (dueBefore is not null)
+            {
+                await DeleteAllAsync([(DuePartition, DueRowKey(dueBefore.Value, c.CaseId))], cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
     /// <summary>
-    /// The cases the caller may list: for a supervisor, every case with an organisation under its region prefix; for any other
-    /// organisation, the cases it is a party to or was told of. Filters run inside the partition range.
+    /// One page of the cases the caller may list: for a supervisor, every case with an organisation under its region prefix; for any
+    /// other organisation, the cases it is a party to or was told of. Open cases first, then closed ones; <paramref name="continuation"/>
+    /// is the token a previous page returned.
     /// </summary>
-    public async Task<IReadOnlyList<CaseSummary>> QueryAsync(
-        Organisation caller, string? state, bool? overdue, CancellationToken cancellationToken = default)
+    public async Task<CasePage> QueryAsync(
+        Organisation caller, string? state, bool? overdue, string? continuation, int take, CancellationToken cancellationToken = default)
+    {
+        var closed = continuation?.StartsWith("c:", StringComparison.Ordinal) == true;
+        var token = continuation is { Length: > 2 } ? continuation[2..] : null;
+        var results = new List<CaseSummary>();
+        while (true)
+        {
+            var (page, next) = await PartitionPageAsync(caller, closed, state, overdue, token, take - results.Count, cancellationToken).ConfigureAwait(false);
+            results.AddRange(page);
+            if (next is not null)
+            {
+                return new CasePage(results, (closed ? "c:" : "o:") + next);
+            }
+
+            if (closed || results.Count >= take)
+            {
+                return new CasePage(results, closed ? null : "c:");
+            }
+
+            closed = true;
+            token = null;
+        }
+    }
+
+    /// <summary>Open cases due before <paramref name="before"/>, oldest first, at most <paramref name="take"/>.</summary>
+    public async Task<IReadOnlyList<(string CaseId, DateTimeOffset DueAt)>> DueBeforeAsync(DateTimeOffset before, int take, CancellationToken cancellationToken = default)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {DuePartition} and RowKey lt {DueRowKey(before, "")}");
+        var due = new List<(string, DateTimeOffset)>();
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(take, 1000), select: ["RowKey", "CaseId"], cancellationToken: cancellationToken)
+                           .ConfigureAwait(false))
+        {
+            due.Add((row.GetString("CaseId") ?? "", new DateTimeOffset(long.Parse(row.RowKey[..19], System.Globalization.CultureInfo.InvariantCulture), TimeSpan.Zero)));
+            if (due.Count >= take)
+            {
+                break;
+            }
+        }
+
+        return due;
+    }
+
+    /// <summary>Every open case id in the index (the reconciler's daily full pass): one range per province partition.</summary>
+    public async IAsyncEnumerable<string> OpenCaseIdsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {"o"} and PartitionKey lt {"p"}");
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: ["CaseId"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (row.GetString("CaseId") is { } id && seen.Add(id))
+            {
+                yield return id;
+            }
+        }
+    }
+
+    private async Task<(List<CaseSummary> Page, string? Next)> PartitionPageAsync(
+        Organisation caller, bool closed, string? state, bool? overdue, string? token, int take, CancellationToken cancellationToken)
     {
         var prefix = caller.Kind == OrganisationKind.Supervisor ? caller.Region.ScopePrefix : caller.Region.Value;
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {caller.Region.Province} and RowKey ge {prefix} and RowKey lt {prefix + "~"}");
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {Partition(closed, caller.Region.Province)} and RowKey ge {prefix} and RowKey lt {prefix + "~"}");
         if (state is not null)
         {
             filter += " and " + TableClient.CreateQueryFilter($"State eq {state}");
@@ -63,16 +154,36 @@ public sealed class CaseIndexStore(StorageClients clients, OrganisationDirectory
             filter += " and " + TableClient.CreateQueryFilter($"Overdue eq {overdue.Value}");
         }
 
-        var results = new Dictionary<string, CaseSummary>(StringComparer.Ordinal);
-        await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        var results = new List<CaseSummary>();
+        await foreach (var page in _table.QueryAsync<TableEntity>(filter, maxPerPage: take, cancellationToken: cancellationToken)
+                           .AsPages(token, take).ConfigureAwait(false))
         {
-            var summary = JsonSerializer.Deserialize<CaseSummary>(LargeText.Read(row, "Summary"), CoreJson.Options)!;
-            if (caller.Kind == OrganisationKind.Supervisor || summary.Concerns(caller.Id))
+            foreach (var row in page.Values)
             {
-                results.TryAdd(summary.CaseId, summary);
+                var summary = JsonSerializer.Deserialize<CaseSummary>(LargeText.Read(row, "Summary"), CoreJson.Options)!;
+                if ((caller.Kind == OrganisationKind.Supervisor || summary.Concerns(caller.Id)) && results.All(r => r.CaseId != summary.CaseId))
+                {
+                    results.Add(summary);
+                }
             }
+
+            return (results, page.ContinuationToken);
         }
 
-        return results.Values.OrderBy(s => s.NextDueAt ?? DateTimeOffset.MaxValue).ThenBy(s => s.CaseId, StringComparer.Ordinal).ToList();
+        return (results, null);
+    }
+
+    private async Task DeleteAllAsync(IEnumerable<(string Partition, string Row)> keys, CancellationToken cancellationToken)
+    {
+        foreach (var (partition, row) in keys)
+        {
+            try
+            {
+                await _table.DeleteEntityAsync(partition, row, ETag.All, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+            }
+        }
     }
 }

@@ -1,9 +1,9 @@
 namespace Handoff.Storage.Infrastructure;
 
-/// <summary>Every table and queue the app uses. docs/architecture.md explains the keys.</summary>
+/// <summary>Every table and queue of our own (the Durable Task hub has its own, named after the hub). docs/architecture.md explains the keys.</summary>
 public static class StorageNames
 {
-    /// <summary>One partition per case: the case row, its history, its idempotency records.</summary>
+    /// <summary>One partition per case: the case row, its history, its command records.</summary>
     public const string CasesTable = "Cases";
 
     /// <summary>One row per person with a case: the lock that keeps a person to one open case.</summary>
@@ -15,8 +15,8 @@ public static class StorageNames
     /// <summary>Each organisation's notices: partition = recipient, row = newest first.</summary>
     public const string InboxTable = "Inbox";
 
-    /// <summary>Durable wake-ups: one live timer message per case, and post-commit dispatch.</summary>
-    public const string WakeUpQueue = "handoff-wakeups";
+    /// <summary>The workflow clock's anchor, fixed once per task hub (one row).</summary>
+    public const string ClockTable = "HandoffClock";
 
     /// <summary>The notice feed for integrators (JSON, see docs/notices.md). We only write it.</summary>
     public const string NoticeFeedQueue = "handoff-notices";
@@ -26,8 +26,8 @@ public static class StorageNames
 
     public static string Poison(string queue) => queue + "-poison";
 
-    public static IReadOnlyList<string> Tables => [CasesTable, PersonsTable, CaseIndexTable, InboxTable];
+    public static IReadOnlyList<string> Tables => [CasesTable, PersonsTable, CaseIndexTable, InboxTable, ClockTable];
 
     public static IReadOnlyList<string> Queues =>
-        [WakeUpQueue, Poison(WakeUpQueue), NoticeFeedQueue, WebhookQueue, Poison(WebhookQueue)];
+        [NoticeFeedQueue, WebhookQueue, Poison(WebhookQueue)];
 }

@@ -6,7 +6,7 @@ public abstract record Disposition
     /// <summary>Done: delete the message.</summary>
     public sealed record Complete : Disposition;
 
-    /// <summary>Keep the message and show it again after <paramref name="Delay"/> (virtual time; a fast dev clock shortens it).</summary>
+    /// <summary>Keep the message and show it again after <paramref name="Delay"/> (real time).</summary>
     public sealed record WakeAfter(TimeSpan Delay) : Disposition;
 
     /// <summary>Not ready yet (e.g. its commit is still in flight): show it again after <paramref name="Delay"/> real time.</summary>

@@ -6,7 +6,7 @@ using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Handoff.Storage.Infrastructure;
 using Microsoft.Extensions.Logging;
-using LogMessages = Handoff.Storage.Runtime.Log;
+using LogMessages = Handoff.Storage.Infrastructure.Log;
 
 namespace Handoff.Storage.Queues;
 
@@ -18,7 +18,7 @@ namespace Handoff.Storage.Queues;
 /// A permanent error (a malformed message) moves it at once.
 /// </summary>
 public sealed class QueuePump(
-    StorageClients clients, IQueueHandler handler, QueueClock clock, QueueHealth health, ILogger<QueuePump> logger, QueuePumpOptions? options = null)
+    StorageClients clients, IQueueHandler handler, TimeProvider clock, QueueHealth health, ILogger<QueuePump> logger, QueuePumpOptions? options = null)
 {
     private readonly QueuePumpOptions _options = options ?? new QueuePumpOptions();
     private readonly QueueClient _queue = clients.Queue(handler.Queue);
@@ -36,7 +36,7 @@ public sealed class QueuePump(
                 idle = handled > 0 ? TimeSpan.FromMilliseconds(20) : TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, _options.MaxIdleDelay.Ticks));
                 if (handled == 0)
                 {
-                    await Task.Delay(idle, clock.Real, stoppingToken).ConfigureAwait(false);
+                    await Task.Delay(idle, clock, stoppingToken).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -46,8 +46,8 @@ public sealed class QueuePump(
             catch (Exception ex)
             {
                 LogMessages.PollFailed(logger, ex, handler.Queue);
-                health.Failed(handler.Queue, ex.Message, clock.Real.GetUtcNow());
-                await Task.Delay(TimeSpan.FromSeconds(1), clock.Real, stoppingToken).ConfigureAwait(false);
+                health.Failed(handler.Queue, ex.Message, clock.GetUtcNow());
+                await Task.Delay(TimeSpan.FromSeconds(1), clock, stoppingToken).ConfigureAwait(false);
             }
         }
     }
@@ -82,7 +82,7 @@ public sealed class QueuePump(
                     break;
                 case Disposition.WakeAfter wake:
                     await _queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, WithFailures(message.Body.ToString(), 0),
-                        clock.ToReal(wake.Delay), cancellationToken).ConfigureAwait(false);
+                        wake.Delay, cancellationToken).ConfigureAwait(false);
                     break;
                 case Disposition.Retry retry:
                     await _queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: retry.Delay,
@@ -112,12 +112,12 @@ public sealed class QueuePump(
                 ["messageId"] = message.MessageId,
                 ["failures"] = failures,
                 ["error"] = $"{error.GetType().Name}: {error.Message}",
-                ["failedAt"] = clock.Real.GetUtcNow(),
+                ["failedAt"] = clock.GetUtcNow(),
                 ["kept"] = !permanent && handler.KeepsFailingMessages,
                 ["body"] = body,
             };
             await _poison.SendMessageAsync(poison.ToJsonString(), timeToLive: TimeSpan.FromSeconds(-1), cancellationToken: cancellationToken).ConfigureAwait(false);
-            health.Poisoned(handler.Queue, error.Message, clock.Real.GetUtcNow());
+            health.Poisoned(handler.Queue, error.Message, clock.GetUtcNow());
             LogMessages.Poisoned(logger, handler.Queue, message.MessageId, failures, _poison.Name, error.Message);
         }
 
@@ -136,7 +136,7 @@ public sealed class QueuePump(
 
         var delay = TimeSpan.FromTicks((long)Math.Min(_options.MaxBackoff.Ticks, _options.BackoffBase.Ticks * Math.Pow(2, Math.Min(failures - 1, 30))));
         LogMessages.HandlerFailed(logger, error, handler.Queue, message.MessageId, failures, delay);
-        health.Failed(handler.Queue, error.Message, clock.Real.GetUtcNow());
+        health.Failed(handler.Queue, error.Message, clock.GetUtcNow());
         try
         {
             await _queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, WithFailures(body, failures), delay, cancellationToken).ConfigureAwait(false);

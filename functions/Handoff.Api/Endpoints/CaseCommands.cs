@@ -1,0 +1,226 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Handoff.Core.Cases;
+using Handoff.Core.Organisations;
+using Handoff.Core.Serialization;
+using Handoff.Core.Workflow;
+using Handoff.Storage.Cases;
+using Handoff.Workflow;
+using Microsoft.AspNetCore.Http;
+
+namespace Handoff.Api.Endpoints;
+
+/// <summary>
+/// What every command endpoint does once it has built its command:
+/// <list type="number">
+/// <item>read the case (and the command's record, for a repeated <c>Idempotency-Key</c>) — a case the caller may not see is a 404;</item>
+/// <item>decide it once with the pure core against the case as last applied, so a refusal answers at once and nothing is sent;</item>
+/// <item>check that the case's orchestration is live (an event raised to a missing or completed instance is dropped by the engine),
+/// then raise the step;</item>
+/// <item>wait, at most <see cref="ApiOptions.CommandWait"/>, for the orchestration to apply it: the answer is the case, or the
+/// orchestration's own refusal (e.g. a race lost to another office); otherwise <c>202 Accepted</c> with the command's URL.</item>
+/// </list>
+/// </summary>
+public sealed class CaseCommands(CaseStore store, PersonReservations persons, CaseInstances instances, WorkflowEnvironment environment, WorkflowTime time, ApiOptions options)
+{
+    public const string IdempotencyHeader = "Idempotency-Key";
+
+    public OrganisationDirectory Directory => environment.Directory;
+
+    public async Task<IResult> RunAsync(HandoffRequest r, string caseId, CaseCommand command, object request)
+    {
+        var key = r.Header(IdempotencyHeader);
+        if (key is { Length: > 200 })
+        {
+            return Problems.Invalid(IdempotencyHeader, "idempotency-key-too-long", "must be at most 200 characters");
+        }
+
+        if (!CaseIds.IsCaseId(caseId))
+        {
+            return Problems.NotFound("case");
+        }
+
+        var commandId = CommandId(r.By.Organisation.Id, key);
+        var requestHash = Hash(command, Fingerprint(request));
+        var (record, seen) = await store.LoadAsync(caseId, commandId, r.Aborted);
+        if (record is null || !CaseAccess.CanRead(r.By.Organisation, record.State, Directory))
+        {
+            return Problems.NotFound("case");
+        }
+
+        if (seen is not null)
+        {
+            return seen.RequestHash != requestHash ? KeyReused() : await AnswerAsync(seen, caseId, Created: false, r.Aborted);
+        }
+
+        var receivedAt = HandoffHttp.ReceivedAt(r);
+        var decision = CaseWorkflow.Decide(record.State, command, environment.Context(Max(receivedAt, record.LastAppliedAt)));
+        if (decision.Rejection is { } rejection)
+        {
+            return Problems.From(rejection);
+        }
+
+        if (decision.Events.Count == 0)
+        {
+            return TypedResults.Ok(await ViewAsync(record.State, r.Aborted));
+        }
+
+        if (await CaseInstances.LiveAsync(r.Client, caseId, r.Aborted) is null)
+        {
+            return record.State.IsClosed
+                ? Problems.Problem(StatusCodes.Status409Conflict, "case-closed", null, "The case is closed; nothing more can be recorded on it.")
+                : Problems.Problem(StatusCodes.Status503ServiceUnavailable, "case-unavailable", null,
+                    "The case's workflow is being restored; nothing was recorded. Retry shortly with the same Idempotency-Key.");
+        }
+
+        await CaseInstances.RaiseAsync(r.Client, caseId, new CaseStep(commandId, command, receivedAt, requestHash), r.Aborted);
+        return await WaitAsync(caseId, commandId, created: false, r.Aborted);
+    }
+
+    /// <summary>Registers a release: reserve the person, start the case's orchestration with the registration as its first step.</summary>
+    public async Task<IResult> RegisterAsync(HandoffRequest r, RegisterRelease command, string? key, string fingerprint)
+    {
+        var commandId = CommandId(r.By.Organisation.Id, key);
+        var requestHash = Hash(command, fingerprint);
+        var (record, seen) = await store.LoadAsync(command.CaseId, commandId, r.Aborted);
+        if (seen is not null)
+        {
+            return seen.RequestHash != requestHash ? KeyReused() : await AnswerAsync(seen, command.CaseId, Created: true, r.Aborted);
+        }
+
+        if (record is not null)
+        {
+            // Someone else's case under the same derived id cannot happen (the id derives from the caller and its key).
+            return KeyReused();
+        }
+
+        var receivedAt = HandoffHttp.ReceivedAt(r);
+        var decision = CaseWorkflow.Decide(null, command, environment.Context(receivedAt));
+        if (decision.Rejection is { } rejection)
+        {
+            return Problems.From(rejection);
+        }
+
+        var reservedAt = time.Real.GetUtcNow();
+        var reservation = PersonReservations.PendingRowKey(reservedAt, command.Person.IdNumberLookup);
+        if (!await persons.ReserveAsync(command.Person.IdNumberLookup, command.CaseId, reservedAt, r.Aborted))
+        {
+            await persons.ConfirmAsync(reservation, r.Aborted);
+
+            // Neither the other case's id nor its organisation is named: whether a person is under rehabilitation elsewhere is
+            // confidential (戒毒条例 7②).
+            return Problems.Problem(StatusCodes.Status409Conflict, "open-case-exists", "person.idNumber",
+                "already has an open handoff; the existing record must be closed before a new one is registered");
+        }
+
+        try
+        {
+            await instances.StartAsync(r.Client, command.CaseId, new CaseStep(commandId, command, receivedAt, requestHash, reservation), r.Aborted);
+        }
+        catch (Exception ex) when (IsAlreadyStarted(ex))
+        {
+            // A concurrent retry with the same key started it first: wait for it like that retry does.
+        }
+
+        return await WaitAsync(command.CaseId, commandId, created: true, r.Aborted);
+    }
+
+    /// <summary>The outcome of a command the API answered 202 for.</summary>
+    public async Task<IResult> OutcomeAsync(HandoffRequest r, string commandId)
+    {
+        var (record, seen) = await store.LoadAsync(r.Id, commandId, r.Aborted);
+        if (seen is null)
+        {
+            return record is null || CaseAccess.CanRead(r.By.Organisation, record.State, Directory)
+                ? TypedResults.Accepted($"/api/cases/{r.Id}/commands/{commandId}", new PendingCommand(r.Id, commandId, "pending"))
+                : Problems.NotFound("command");
+        }
+
+        if (record is not null && !CaseAccess.CanRead(r.By.Organisation, record.State, Directory))
+        {
+            return Problems.NotFound("command");
+        }
+
+        return await AnswerAsync(seen, r.Id, Created: false, r.Aborted);
+    }
+
+    /// <summary>The case the caller asked for by route id, if it exists and the caller may see it.</summary>
+    public async Task<CaseRecord?> ReadableAsync(HandoffRequest r)
+    {
+        if (!CaseIds.IsCaseId(r.Id))
+        {
+            return null;
+        }
+
+        var (record, _) = await store.LoadAsync(r.Id, cancellationToken: r.Aborted);
+        return record is not null && CaseAccess.CanRead(r.By.Organisation, record.State, Directory) ? record : null;
+    }
+
+    public async Task<CaseView> ViewAsync(Case c, CancellationToken cancellationToken) =>
+        CaseView.From(c, await store.HistoryAsync(c.CaseId, cancellationToken));
+
+    public static string Fingerprint(object request) => JsonSerializer.Serialize(request, request.GetType(), CoreJson.Options);
+
+    public static bool IsCommandId(string text) => text.Length is > 0 and <= 41 && text.All(char.IsAsciiLetterOrDigit);
+
+    private async Task<IResult> WaitAsync(string caseId, string commandId, bool created, CancellationToken cancellationToken)
+    {
+        var deadline = time.Real.GetUtcNow() + options.CommandWait;
+        var pause = TimeSpan.FromMilliseconds(20);
+        while (true)
+        {
+            var (_, seen) = await store.LoadAsync(caseId, commandId, cancellationToken);
+            if (seen is not null)
+            {
+                return await AnswerAsync(seen, caseId, created, cancellationToken);
+            }
+
+            if (time.Real.GetUtcNow() + pause > deadline)
+            {
+                return TypedResults.Accepted($"/api/cases/{caseId}/commands/{commandId}", new PendingCommand(caseId, commandId, "pending"));
+            }
+
+            await Task.Delay(pause, time.Real, cancellationToken);
+            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromMilliseconds(250).Ticks));
+        }
+    }
+
+    private async Task<IResult> AnswerAsync(CommandRecord seen, string caseId, bool Created, CancellationToken cancellationToken)
+    {
+        if (seen.Rejection is { } rejection)
+        {
+            return Problems.From(rejection);
+        }
+
+        var (record, _) = await store.LoadAsync(caseId, cancellationToken: cancellationToken);
+        if (record is null)
+        {
+            return Problems.NotFound("case");
+        }
+
+        var view = await ViewAsync(record.State, cancellationToken);
+        return Created ? TypedResults.Created($"/api/cases/{caseId}", view) : TypedResults.Ok(view);
+    }
+
+    private static IResult KeyReused() =>
+        Problems.Invalid(IdempotencyHeader, "idempotency-key-reused", "was already used for a different request; use a new key for a new request");
+
+    /// <summary>With a key, stable for the caller and key (a repeat finds the first one's record); without, unique.</summary>
+    private static string CommandId(string organisationId, string? key) => key is null
+        ? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))
+        : "k" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{organisationId}\n{key}")))[..40];
+
+    private static string Hash(CaseCommand command, string fingerprint) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{command.GetType().Name}\n{fingerprint}")));
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    /// <summary>The engine's "instance already exists" (DurableTask.Core's exception self-hosted, a gRPC status under Functions).</summary>
+    private static bool IsAlreadyStarted(Exception ex) =>
+        ex.GetType().Name.Contains("AlreadyExists", StringComparison.Ordinal)
+        || ex.Message.Contains("already exists", StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>A command accepted but not yet applied by the case's orchestration.</summary>
+public sealed record PendingCommand(string CaseId, string CommandId, string Status);

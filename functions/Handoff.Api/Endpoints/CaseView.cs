@@ -1,0 +1,63 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Handoff.Core.Cases;
+using Handoff.Core.Serialization;
+using Handoff.Core.Workflow;
+using Handoff.Storage.Cases;
+
+namespace Handoff.Api.Endpoints;
+
+/// <summary>A case as the API shows it. The identity number appears only masked; ciphertext and lookup hash never leave storage.</summary>
+public sealed record CaseView(
+    string CaseId,
+    CaseState State,
+    PersonView Person,
+    string CentreId,
+    string ReceivingOfficeId,
+    string PoliceStationId,
+    string DecisionAuthorityId,
+    DateOnly ReleaseDate,
+    ReleaseType ReleaseType,
+    int RehabilitationYears,
+    DateTimeOffset RegisteredAt,
+    DateTimeOffset? AcknowledgedAt,
+    DateTimeOffset? ReleasedAt,
+    CollectedBy? CollectedBy,
+    DateTimeOffset? ReportedAt,
+    DateTimeOffset? AgreementSignedAt,
+    DateTimeOffset? CancelledAt,
+    DateTimeOffset? NextDueAt,
+    IReadOnlyList<Deadline> Deadlines,
+    IReadOnlyList<Escalation> Escalations,
+    IReadOnlyList<HistoryView> History)
+{
+    public static CaseView From(Case c, IReadOnlyList<HistoryEntry> history) => new(
+        c.CaseId, c.State,
+        new PersonView(c.Person.Name, c.Person.MaskedIdNumber, c.Person.RegisteredRegion, c.Person.ResidenceRegion),
+        c.CentreId, c.OfficeId, c.PoliceStationId, c.DecisionAuthorityId, c.ReleaseDate, c.ReleaseType, c.RehabilitationYears,
+        c.RegisteredAt, c.AcknowledgedAt, c.ReleasedAt, c.CollectedBy, c.ReportedAt, c.AgreementSignedAt, c.CancelledAt,
+        CaseWorkflow.NextDueAt(c), c.Deadlines, c.Escalations, history.Select(HistoryView.From).ToList());
+}
+
+public sealed record PersonView(string Name, string MaskedIdNumber, string RegisteredRegion, string ResidenceRegion);
+
+/// <summary>One history entry: who did what, when, through which credential, and the event's details.</summary>
+public sealed record HistoryView(int Sequence, string Type, DateTimeOffset At, string By, string Credential, JsonObject Details)
+{
+    public static HistoryView From(HistoryEntry entry)
+    {
+        var details = JsonSerializer.SerializeToNode(entry.Event, CoreJson.Options)!.AsObject();
+        foreach (var key in new[] { "type", "at", "by" })
+        {
+            details.Remove(key);
+        }
+
+        if (details["person"] is JsonObject person)
+        {
+            person.Remove("protectedIdNumber");
+            person.Remove("idNumberLookup");
+        }
+
+        return new HistoryView(entry.Sequence, entry.Event.GetType().Name, entry.Event.At, entry.Event.By.OrganisationId, entry.Event.By.Credential, details);
+    }
+}

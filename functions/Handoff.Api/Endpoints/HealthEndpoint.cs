@@ -1,0 +1,50 @@
+using Handoff.Storage.Infrastructure;
+using Handoff.Api.Hosting;
+using Handoff.Workflow;
+using Microsoft.AspNetCore.Http;
+
+namespace Handoff.Api.Endpoints;
+
+/// <summary><c>GET /healthz</c>: storage reachable, the workflow clock (<c>now</c>), the task hub, the reconciler's counts.</summary>
+public static class HealthEndpoint
+{
+    public static async Task<IResult> GetAsync(HandoffRequest r)
+    {
+        var clients = r.Get<StorageClients>();
+        var reconciler = r.Get<ReconcilerHealth>();
+        var time = r.Get<WorkflowTime>();
+        var queues = new Dictionary<string, int>();
+        try
+        {
+            foreach (var name in StorageNames.Queues)
+            {
+                queues[name] = (await clients.Queue(name).GetPropertiesAsync(r.Aborted)).Value.ApproximateMessagesCount;
+            }
+        }
+        catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or AggregateException)
+        {
+            return Results.Json(new { status = "unhealthy", error = "storage unreachable" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        var poisoned = queues.Where(q => q.Key.EndsWith("-poison", StringComparison.Ordinal)).Sum(q => q.Value);
+        return Results.Json(new
+        {
+            status = poisoned > 0 || reconciler.Abandoned > 0 ? "degraded" : "healthy",
+            now = time.GetUtcNow().ToOffset(Core.Time.ChinaTime.Offset),
+            clock = new { speed = time.Clock.Speed, anchoredAt = time.Clock.RealAnchor, startedAt = time.Clock.WorkflowAnchor },
+            taskHub = r.Get<TaskHubName>().Value,
+            poisonedMessages = poisoned,
+            queues,
+            reconciler = new
+            {
+                restored = reconciler.Restored,
+                nudged = reconciler.Nudged,
+                abandoned = reconciler.Abandoned,
+                lastSweepAt = reconciler.LastSweepAt,
+                lastFullPassAt = reconciler.LastFullPassAt,
+                lastError = reconciler.LastError,
+            },
+            storageRequests = r.Get<StorageRequestCounter>().Total,
+        });
+    }
+}

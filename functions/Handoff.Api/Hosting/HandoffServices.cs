@@ -1,0 +1,154 @@
+using Handoff.Api.Auth;
+using Handoff.Api.Endpoints;
+using Handoff.Core.Organisations;
+using Handoff.Core.Serialization;
+using Handoff.Core.Time;
+using Handoff.Core.Workflow;
+using Handoff.Storage.Cases;
+using Handoff.Storage.Index;
+using Handoff.Storage.Infrastructure;
+using Handoff.Storage.Notices;
+using Handoff.Storage.Protection;
+using Handoff.Workflow;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Handoff.Api.Hosting;
+
+/// <summary>The services both hosts share, registered once: configuration, storage, the workflow's stores and activity, the API.</summary>
+public static class HandoffServices
+{
+    public static IServiceCollection AddHandoff(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment, string defaultTaskHub)
+    {
+        using var bootLoggers = LoggerFactory.Create(b => b.AddConsole());
+        var bootLog = bootLoggers.CreateLogger("Handoff.Startup");
+
+        var directory = DirectoryLoader.Load(Resolve(environment, configuration["Handoff:DirectoryFile"] ?? "directory.sample.json"));
+        services.AddSingleton(directory);
+        var calendar = CalendarLoader.Load(Resolve(environment, configuration["Handoff:CalendarFolder"] ?? "calendar"), bootLog);
+        services.AddSingleton(calendar);
+
+        var policy = Bind<HandoffPolicy>(configuration, "Handoff:Policy");
+        var policyErrors = policy.Validate();
+        if (policyErrors.Count > 0)
+        {
+            throw new InvalidOperationException("Invalid Handoff:Policy: " + string.Join("; ", policyErrors.Select(e => $"{e.Setting} {e.Rule}")));
+        }
+
+        services.AddSingleton(policy);
+        services.AddSingleton(new WorkflowEnvironment(calendar, directory, policy));
+        services.AddSingleton(Bind<ReconcilerOptions>(configuration, "Handoff:Sweep"));
+        services.AddSingleton(Bind<ApiOptions>(configuration, "Handoff:Api"));
+        var taskHub = TaskHubName.From(configuration[TaskHubName.Setting], defaultTaskHub);
+        services.AddSingleton(taskHub);
+
+        var counter = new StorageRequestCounter();
+        services.AddSingleton(counter);
+        var clients = StorageConnection.Create(configuration, counter);
+        services.AddSingleton(clients);
+        services.AddSingleton(new IdNumberProtector(LocalKeys.IdNumberKey(configuration, environment, bootLog)));
+        services.AddSingleton(sp => AnchorClock(configuration, environment, clients, taskHub, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Handoff.Startup")));
+
+        services.AddSingleton<CaseStore>();
+        services.AddSingleton<PersonReservations>();
+        services.AddSingleton<InboxStore>();
+        services.AddSingleton<NoticeDispatcher>();
+        services.AddSingleton<CaseIndexStore>();
+        services.AddSingleton<CaseInstances>();
+        services.AddSingleton<ReconcilerHealth>();
+        services.AddSingleton<CaseReconciler>();
+        services.AddSingleton<ApplyStepActivity>();
+        services.AddSingleton<CaseCommands>();
+        services.AddHttpClient(nameof(WebhookHandler), c => c.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton(sp => new WebhookHandler(
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(WebhookHandler)), directory, WebhookSecrets(configuration, directory)));
+
+        var useDevKeys = configuration.GetValue("Handoff:Auth:UseDevKeys", !environment.IsProduction());
+        if (useDevKeys && environment.IsProduction())
+        {
+            throw new InvalidOperationException("Refusing to start: sample API keys (dev-{organisationId}) are enabled in Production. Set Handoff:Auth:UseDevKeys=false and configure Handoff:ApiKeys.");
+        }
+
+        services.AddSingleton(new ApiKeyRegistry(directory, configuration, useDevKeys));
+        services.AddHandoffAuthentication(configuration, directory);
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            CoreJson.Configure(o.SerializerOptions);
+            o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+        });
+        return services;
+    }
+
+    /// <summary>
+    /// The task hub's workflow clock: the real clock, or — in Development only — <c>Handoff:Clock:Start</c> running
+    /// <c>Handoff:Clock:Speed</c> times faster, anchored once in storage for the hub.
+    /// </summary>
+    private static WorkflowTime AnchorClock(IConfiguration configuration, IHostEnvironment environment, StorageClients clients, TaskHubName hub, ILogger log)
+    {
+        var start = configuration["Handoff:Clock:Start"] is { Length: > 0 } s ? DateTimeOffset.Parse(s, System.Globalization.CultureInfo.InvariantCulture) : (DateTimeOffset?)null;
+        var speed = configuration.GetValue("Handoff:Clock:Speed", 1.0);
+        var grace = configuration.GetValue("Handoff:Orchestration:Grace", TimeSpan.FromSeconds(15));
+        if (grace < TimeSpan.Zero || grace > TimeSpan.FromHours(1))
+        {
+            throw new InvalidOperationException("Handoff:Orchestration:Grace must be between 0 and 1 hour.");
+        }
+
+        var now = TimeProvider.System.GetUtcNow();
+        var wanted = WorkflowClock.Real;
+        if (start is not null || speed != 1.0)
+        {
+            if (!environment.IsDevelopment())
+            {
+                throw new InvalidOperationException("Handoff:Clock:Start and Handoff:Clock:Speed are for development only and are refused outside the Development environment.");
+            }
+
+            if (speed is < 1 or > 1_000_000)
+            {
+                throw new InvalidOperationException("Handoff:Clock:Speed must be between 1 and 1,000,000.");
+            }
+
+            wanted = new WorkflowClock(now, start ?? now, speed);
+        }
+
+        clients.EnsureCreatedAsync().GetAwaiter().GetResult();
+        var (clock, differs) = new WorkflowClockStore(clients).AnchorAsync(hub.Value, wanted).GetAwaiter().GetResult();
+        if (!clock.IsReal)
+        {
+            HostLog.DevelopmentClock(log, clock.ToWorkflow(now), clock.Speed);
+        }
+
+        if (differs)
+        {
+            HostLog.ClockKept(log, hub.Value);
+        }
+
+        return new WorkflowTime(clock, grace);
+    }
+
+    private static T Bind<T>(IConfiguration configuration, string section)
+        where T : new()
+    {
+        var value = new T();
+        configuration.GetSection(section).Bind(value);
+        return value;
+    }
+
+    private static Dictionary<string, string> WebhookSecrets(IConfiguration configuration, OrganisationDirectory directory) =>
+        directory.All
+            .Select(o => (o.Id, Secret: configuration[$"Handoff:Webhooks:{o.Id}:Secret"]))
+            .Where(x => !string.IsNullOrEmpty(x.Secret))
+            .ToDictionary(x => x.Id, x => x.Secret!);
+
+    private static string Resolve(IHostEnvironment environment, string path)
+    {
+        if (Path.IsPathRooted(path))
+        {
+            return path;
+        }
+
+        var candidate = Path.Combine(AppContext.BaseDirectory, path);
+        return File.Exists(candidate) || Directory.Exists(candidate) ? candidate : Path.Combine(environment.ContentRootPath, path);
+    }
+}

@@ -1,0 +1,22 @@
+namespace Handoff.Api.Hosting;
+
+/// <summary>
+/// The Durable Task hub this process works in: app setting <c>HandoffTaskHub</c> (host.json reads it as <c>%HandoffTaskHub%</c>; the
+/// self-host reads the same name). One hub per environment and per test run; the Function App and the self-host never share one.
+/// 3–45 letters and digits, starting with a letter (Azure Storage's rule for the hub's queues, tables and containers).
+/// </summary>
+public sealed record TaskHubName(string Value)
+{
+    public const string Setting = "HandoffTaskHub";
+
+    public static TaskHubName From(string? configured, string fallback)
+    {
+        var name = string.IsNullOrWhiteSpace(configured) ? fallback : configured.Trim();
+        if (name.Length is < 3 or > 45 || !char.IsAsciiLetter(name[0]) || !name.All(char.IsAsciiLetterOrDigit))
+        {
+            throw new InvalidOperationException($"{Setting} '{name}' must be 3–45 letters and digits, starting with a letter.");
+        }
+
+        return new TaskHubName(name);
+    }
+}

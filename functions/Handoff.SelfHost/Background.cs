@@ -1,0 +1,43 @@
+using Handoff.Storage.Infrastructure;
+using Handoff.Storage.Notices;
+using Handoff.Storage.Queues;
+using Handoff.Workflow;
+using Microsoft.DurableTask.Client;
+
+namespace Handoff.SelfHost;
+
+/// <summary>
+/// The self-host's background work that the Function App gets from triggers: the reconciler (a timer trigger there, every minute)
+/// and webhook deliveries (a queue trigger there).
+/// </summary>
+public sealed class ReconcilerLoop(CaseReconciler reconciler, DurableTaskClient client, ReconcilerOptions options, WorkflowTime time, ILogger<ReconcilerLoop> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var lastFull = DateTimeOffset.MinValue;
+        using var timer = new PeriodicTimer(options.Interval, time.Real);
+        do
+        {
+            var now = time.Real.GetUtcNow();
+            var full = now - lastFull >= options.FullPassInterval;
+            try
+            {
+                await reconciler.SweepAsync(client, full, stoppingToken);
+                lastFull = full ? now : lastFull;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Reconciler sweep failed; the next one runs in {Interval}", options.Interval);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}
+
+/// <summary>Delivers webhook notices from <c>handoff-webhooks</c> with back-off, dead-lettering after the handler's limit.</summary>
+public sealed class WebhookPump(StorageClients clients, WebhookHandler handler, ILogger<QueuePump> logger) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        new QueuePump(clients, handler, TimeProvider.System, new QueueHealth(), logger).RunAsync(stoppingToken);
+}

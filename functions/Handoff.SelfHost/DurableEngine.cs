@@ -1,0 +1,92 @@
+using DurableTask.AzureStorage;
+using DurableTask.Core;
+using Handoff.Api.Hosting;
+using Handoff.Workflow;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Worker;
+using Microsoft.DurableTask.Worker.Shims;
+
+namespace Handoff.SelfHost;
+
+/// <summary>
+/// The Durable Task engine, self-hosted: DurableTask.Core's <see cref="TaskHubWorker"/> over <see cref="AzureStorageOrchestrationService"/>
+/// (the same backend and task-hub layout Durable Functions uses in Azure), running the orchestration and activity written against
+/// Microsoft.DurableTask through the SDK's public shims. The shims and the client use one <see cref="DataConverter"/>
+/// (<see cref="WorkflowJson"/>).
+/// </summary>
+public static class DurableEngine
+{
+    public static IServiceCollection AddDurableEngine(this IServiceCollection services, IConfiguration configuration)
+    {
+        var settings = new DurableSettings();
+        configuration.GetSection("Handoff:Durable").Bind(settings);
+        services.AddSingleton(settings);
+        services.AddSingleton(sp =>
+        {
+            var hub = sp.GetRequiredService<TaskHubName>();
+            return new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
+            {
+                TaskHubName = hub.Value,
+                StorageAccountClientProvider = EngineStorage.Clients(configuration),
+                PartitionCount = settings.PartitionCount,
+                MaxQueuePollingInterval = settings.MaxQueuePollingInterval,
+                ControlQueueVisibilityTimeout = settings.ControlQueueVisibilityTimeout,
+                WorkItemQueueVisibilityTimeout = settings.WorkItemQueueVisibilityTimeout,
+                MaxConcurrentTaskActivityWorkItems = settings.MaxConcurrentActivityFunctions,
+                MaxConcurrentTaskOrchestrationWorkItems = settings.MaxConcurrentOrchestratorFunctions,
+                LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
+            });
+        });
+        services.AddSingleton<DataConverter>(WorkflowJson.Converter);
+        services.AddSingleton<DurableTaskClient>(sp => new SelfHostedClient(
+            sp.GetRequiredService<AzureStorageOrchestrationService>(), sp.GetRequiredService<DataConverter>(), TimeProvider.System));
+        services.AddHostedService<EngineService>();
+        return services;
+    }
+
+    /// <summary>Creates the task hub if needed and runs the worker for the life of the process.</summary>
+    private sealed class EngineService(
+        AzureStorageOrchestrationService service, DurableSettings settings, DataConverter converter, ApplyStepActivity activity, ILoggerFactory loggers)
+        : IHostedService
+    {
+        private TaskHubWorker? _worker;
+
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            await service.CreateIfNotExistsAsync().ConfigureAwait(false);
+            var shims = new DurableTaskShimFactory(
+                new DurableTaskWorkerOptions { DataConverter = converter, MaximumTimerInterval = settings.MaximumTimerInterval }, loggers);
+            _worker = new TaskHubWorker(service, loggers);
+            _worker.AddTaskOrchestrations(new Creator<TaskOrchestration>(CaseOrchestration.Name, () =>
+                shims.CreateOrchestration<CaseOrchestrationInput, CaseProgress>(CaseOrchestration.Name, (context, input) => CaseOrchestration.RunAsync(context, input!)!)));
+            _worker.AddTaskActivities(new Creator<TaskActivity>(ApplyStepActivity.Name, () =>
+                shims.CreateActivity<ApplyStepRequest, CaseProgress>(ApplyStepActivity.Name, (context, request) => activity.RunAsync(request!)!)));
+            await _worker.StartAsync().ConfigureAwait(false);
+        }
+
+        public async Task StopAsync(CancellationToken cancellationToken)
+        {
+            if (_worker is not null)
+            {
+                await _worker.StopAsync(isForced: true).ConfigureAwait(false);
+                _worker.Dispose();
+            }
+        }
+    }
+
+    /// <summary>A new shim on every call, as the engine requires.</summary>
+    private sealed class Creator<T> : ObjectCreator<T>
+    {
+        private readonly Func<T> _create;
+
+        public Creator(string name, Func<T> create)
+        {
+            Name = name;
+            Version = "";
+            _create = create;
+        }
+
+        public override T Create() => _create();
+    }
+}

@@ -1,0 +1,23 @@
+using Handoff.Api.Hosting;
+using Handoff.SelfHost;
+
+var builder = WebApplication.CreateBuilder(args);
+if (builder.Configuration["urls"] is null && builder.Configuration["ASPNETCORE_URLS"] is null && builder.Configuration["ASPNETCORE_HTTP_PORTS"] is null)
+{
+    builder.WebHost.UseUrls("http://127.0.0.1:7071");
+}
+
+await using var azurite = await LocalStorage.StartIfNeededAsync(builder);
+builder.Services.AddHandoff(builder.Configuration, builder.Environment, defaultTaskHub: "handofflocal");
+builder.Services.AddDurableEngine(builder.Configuration);
+builder.Services.AddSelfHostWorkers(builder.Configuration);
+builder.Services.AddOpenApi();
+var app = builder.Build();
+app.MapHandoffRoutes();
+app.MapOpenApi("/openapi/{documentName}.json");
+await app.StartAsync();
+await SampleData.SeedAsync(app);
+await app.WaitForShutdownAsync();
+
+/// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

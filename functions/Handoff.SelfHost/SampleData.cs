@@ -1,0 +1,70 @@
+using Handoff.Api.Auth;
+using Handoff.Core.Cases;
+using Handoff.Core.Organisations;
+using Handoff.Core.People;
+using Handoff.Core.Time;
+using Handoff.Storage.Cases;
+using Handoff.Storage.Protection;
+using Handoff.Workflow;
+using Microsoft.DurableTask.Client;
+
+namespace Handoff.SelfHost;
+
+/// <summary>
+/// Local runs only: prints the organisations with their dev keys, and registers one sample release from 梅州 to a person
+/// registered in 贵阳 (idempotent: restarts find the same case).
+/// </summary>
+public static class SampleData
+{
+    public const string SampleIdNumber = "52010219850612004X";
+
+    public static async Task SeedAsync(WebApplication app)
+    {
+        var keys = app.Services.GetRequiredService<ApiKeyRegistry>();
+        var directory = app.Services.GetRequiredService<OrganisationDirectory>();
+        if (keys.UsesDevKeys)
+        {
+            Console.WriteLine();
+            Console.WriteLine("Organisations and their development API keys (header X-Api-Key):");
+            foreach (var o in directory.All.OrderBy(o => o.Region.Value, StringComparer.Ordinal).ThenBy(o => o.Id, StringComparer.Ordinal))
+            {
+                Console.WriteLine($"  {o.Region.Value}  {o.Kind,-17} {ApiKeyRegistry.DevKey(o.Id),-32} {o.Name}");
+            }
+        }
+
+        if (!app.Configuration.GetValue("Handoff:SampleData", app.Environment.IsDevelopment()) || directory.Find("meizhou-centre") is null)
+        {
+            return;
+        }
+
+        var protector = app.Services.GetRequiredService<IdNumberProtector>();
+        var time = app.Services.GetRequiredService<WorkflowTime>();
+        var store = app.Services.GetRequiredService<CaseStore>();
+        var persons = app.Services.GetRequiredService<PersonReservations>();
+        var now = time.GetUtcNow();
+        const string key = "sample-release-meizhou-guiyang";
+        var caseId = CaseIds.ForIdempotencyKey("meizhou-centre", key);
+        var (existing, _) = await store.LoadAsync(caseId);
+        if (existing is null)
+        {
+            var person = new PersonRecord("王某（示例）", ResidentIdNumber.Mask(SampleIdNumber), protector.Protect(SampleIdNumber),
+                protector.Lookup(SampleIdNumber), "520102", "520102");
+            var command = new RegisterRelease(new Actor("meizhou-centre", "sample-data"), caseId, person, "nanming-office", "nanming-police",
+                "meizhou-psb", ChinaTime.LocalDate(now).AddDays(10), ReleaseType.Expiry, 3);
+            var reservedAt = time.Real.GetUtcNow();
+            if (await persons.ReserveAsync(person.IdNumberLookup, caseId, reservedAt))
+            {
+                var step = new CaseStep("sample", command, now, null, PersonReservations.PendingRowKey(reservedAt, person.IdNumberLookup));
+                var client = app.Services.GetRequiredService<DurableTaskClient>();
+                if (await CaseInstances.LiveAsync(client, caseId) is null)
+                {
+                    await app.Services.GetRequiredService<CaseInstances>().StartAsync(client, caseId, step);
+                }
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"Sample case {caseId}: 梅州市强制隔离戒毒所 → 南明区 (贵阳), person registered in 520102.");
+        Console.WriteLine($"Listening on {string.Join(", ", app.Urls)} — try: curl -H 'X-Api-Key: dev-guiyang-nco' {app.Urls.FirstOrDefault()}/api/cases");
+    }
+}

@@ -1,0 +1,148 @@
+using Handoff.Core.Cases;
+using Handoff.Storage.Cases;
+using Handoff.Storage.Index;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+
+namespace Handoff.Workflow;
+
+/// <summary>
+/// The safety net under the engine. Each sweep reads, from the due index, only the open cases whose due instant passed more than
+/// <see cref="ReconcilerOptions.Grace"/> ago (a healthy orchestration has acted on them long before), plus every open case once a
+/// day — never one engine lookup per open case per sweep. For each:
+/// <list type="bullet">
+/// <item>its orchestration missing, failed, terminated or completed while the case is open → restarted under the same id from our own
+/// record, at most <see cref="ReconcilerOptions.MaxRestores"/> times, each restore logged (1030) and counted;</item>
+/// <item>its orchestration running but the due step not acted on (a lost timer message) → nudged with a tick whose command id derives
+/// from the due instant, so repeated nudges apply once.</item>
+/// </list>
+/// It also releases person reservations whose registration never started.
+/// </summary>
+public sealed class CaseReconciler(
+    CaseStore store,
+    CaseIndexStore index,
+    PersonReservations persons,
+    CaseInstances instances,
+    WorkflowTime time,
+    ReconcilerOptions options,
+    ReconcilerHealth health,
+    ILogger<CaseReconciler> logger)
+{
+    /// <summary>One sweep. <paramref name="fullPass"/>: check every open case, not only the overdue ones.</summary>
+    public async Task<ReconcileResult> SweepAsync(DurableTaskClient client, bool fullPass, CancellationToken cancellationToken = default)
+    {
+        var result = new ReconcileResult();
+        string? error = null;
+        try
+        {
+            var cutoff = time.Clock.ToWorkflow(time.Real.GetUtcNow() - options.Grace - time.Grace);
+            var due = await index.DueBeforeAsync(cutoff, 500, cancellationToken).ConfigureAwait(false);
+            var ids = due.Select(d => d.CaseId).Distinct(StringComparer.Ordinal).ToList();
+            if (fullPass)
+            {
+                await foreach (var id in index.OpenCaseIdsAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    if (!ids.Contains(id, StringComparer.Ordinal))
+                    {
+                        ids.Add(id);
+                    }
+                }
+            }
+
+            foreach (var caseId in ids)
+            {
+                try
+                {
+                    await CheckAsync(client, caseId, cutoff, result, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    Log.CheckFailed(logger, ex, caseId);
+                    error = ex.Message;
+                }
+            }
+
+            await ReleaseAbandonedReservationsAsync(client, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            error = ex.Message;
+            throw;
+        }
+        finally
+        {
+            health.Swept(time.Real.GetUtcNow(), fullPass, error);
+            Log.Swept(logger, fullPass ? "full" : "due", result.Checked, result.Restored, result.Nudged);
+        }
+
+        return result;
+    }
+
+    private async Task CheckAsync(DurableTaskClient client, string caseId, DateTimeOffset cutoff, ReconcileResult result, CancellationToken cancellationToken)
+    {
+        result.Checked++;
+        var (record, _) = await store.LoadAsync(caseId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (record is null || record.State.IsClosed)
+        {
+            return;
+        }
+
+        var instance = await client.GetInstanceAsync(caseId, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false);
+        if (instance is { RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended })
+        {
+            if (Core.Workflow.CaseWorkflow.NextDueAt(record.State) is { } dueAt && dueAt < cutoff)
+            {
+                var nudge = new CaseStep($"n{dueAt.UtcTicks}", new Tick(), time.GetUtcNow());
+                await CaseInstances.RaiseAsync(client, caseId, nudge, cancellationToken).ConfigureAwait(false);
+                health.CountNudged();
+                result.Nudged++;
+                Log.Nudged(logger, caseId, dueAt);
+            }
+
+            return;
+        }
+
+        var status = instance?.RuntimeStatus.ToString() ?? "missing";
+        if (record.Restores >= options.MaxRestores)
+        {
+            health.CountAbandoned();
+            Log.RestoreLimit(logger, caseId, status, record.Restores);
+            return;
+        }
+
+        if (!await store.CountRestoreAsync(record, cancellationToken).ConfigureAwait(false))
+        {
+            return; // The case moved meanwhile: its orchestration is alive after all.
+        }
+
+        await instances.RestoreAsync(client, record with { Restores = record.Restores + 1 }, record.Restores + 1, cancellationToken).ConfigureAwait(false);
+        health.CountRestored();
+        result.Restored++;
+        Log.Restored(logger, caseId, status, record.Restores + 1, options.MaxRestores);
+    }
+
+    private async Task ReleaseAbandonedReservationsAsync(DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        foreach (var pending in await persons.PendingAsync(time.Real.GetUtcNow() - options.ReservationTimeout, cancellationToken).ConfigureAwait(false))
+        {
+            var (record, _) = await store.LoadAsync(pending.CaseId, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (record is null && await CaseInstances.LiveAsync(client, pending.CaseId, cancellationToken).ConfigureAwait(false) is null)
+            {
+                await persons.ReleaseAsync(pending.Lookup, pending.CaseId, cancellationToken).ConfigureAwait(false);
+                Log.ReservationReleased(logger, pending.CaseId);
+            }
+
+            await persons.ConfirmAsync(pending.RowKey, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
+
+/// <summary>What one sweep did.</summary>
+public sealed class ReconcileResult
+{
+    public int Checked { get; set; }
+
+    public int Restored { get; set; }
+
+    public int Nudged { get; set; }
+}

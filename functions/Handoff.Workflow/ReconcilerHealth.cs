@@ -1,0 +1,35 @@
+namespace Handoff.Workflow;
+
+/// <summary>What the reconciler did since start, for <c>/healthz</c> and the logs.</summary>
+public sealed class ReconcilerHealth
+{
+    private long _restored;
+    private long _nudged;
+    private long _abandoned;
+
+    public long Restored => Interlocked.Read(ref _restored);
+
+    public long Nudged => Interlocked.Read(ref _nudged);
+
+    /// <summary>Cases past <see cref="ReconcilerOptions.MaxRestores"/>: an operator must look at each.</summary>
+    public long Abandoned => Interlocked.Read(ref _abandoned);
+
+    public DateTimeOffset? LastSweepAt { get; private set; }
+
+    public DateTimeOffset? LastFullPassAt { get; private set; }
+
+    public string? LastError { get; private set; }
+
+    internal void CountRestored() => Interlocked.Increment(ref _restored);
+
+    internal void CountNudged() => Interlocked.Increment(ref _nudged);
+
+    internal void CountAbandoned() => Interlocked.Increment(ref _abandoned);
+
+    internal void Swept(DateTimeOffset at, bool fullPass, string? error)
+    {
+        LastSweepAt = at;
+        LastFullPassAt = fullPass ? at : LastFullPassAt;
+        LastError = error;
+    }
+}
