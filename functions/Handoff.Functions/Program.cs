@@ -1,26 +1,35 @@
-using Handoff.Functions.Api;
-using Handoff.Functions.Hosting;
+using Azure.Core.Serialization;
+using Handoff.Api.Hosting;
+using Handoff.Workflow;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.DurableTask.Worker;
 
-var builder = WebApplication.CreateBuilder(args);
-if (builder.Configuration[CustomHandlerApi.PortVariable] is { Length: > 0 } port)
+namespace Handoff.Functions;
+
+/// <summary>
+/// The isolated worker's entry point. The Functions host starts this process and drives it over gRPC; the functions themselves are
+/// in <see cref="HttpFunctions"/>, <see cref="CaseFunctions"/>, <see cref="ReconcilerFunction"/> and <see cref="WebhookFunction"/>.
+/// Not named <c>Program</c>, so that it never shadows the self-host's <c>Program</c> in code that sees both.
+/// </summary>
+internal static class FunctionApp
 {
-    // Started by the Azure Functions host: listen where it says, let its queue triggers drive the handlers.
-    builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-    builder.Configuration["Handoff:CustomHandler:Enabled"] = "true";
-    builder.Configuration["Handoff:Workers:Enabled"] = "false";
-}
-else if (builder.Configuration["urls"] is null && builder.Configuration["ASPNETCORE_URLS"] is null && builder.Configuration["ASPNETCORE_HTTP_PORTS"] is null)
-{
-    builder.WebHost.UseUrls("http://127.0.0.1:7071");
-}
+    public static void Main(string[] args)
+    {
+        var builder = FunctionsApplication.CreateBuilder(args);
 
-await using var azurite = await LocalStorage.StartIfNeededAsync(builder);
-builder.AddHandoff();
-var app = builder.Build();
-app.MapHandoff();
-await app.StartAsync();
-await SampleData.SeedAsync(app);
-await app.WaitForShutdownAsync();
+        // ASP.NET Core integration: HTTP functions take HttpRequest and return IResult, run by the worker's own Kestrel pipeline.
+        builder.ConfigureFunctionsWebApplication();
+        builder.Services.AddHandoff(builder.Configuration, builder.Environment, defaultTaskHub: "handoff");
 
-/// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>
-public partial class Program;
+        // The Durable extension's DataConverter is built from the worker serializer: orchestration inputs, outputs, events and
+        // activity payloads then use the same System.Text.Json options as the self-host (WorkflowJson.Converter).
+        builder.Services.Configure<WorkerOptions>(o => o.Serializer = new JsonObjectSerializer(WorkflowJson.Options));
+
+        // Long waits are split into timers of at most 6 days (Azure Storage hides a queue message at most 7), as in the self-host.
+        var durable = new DurableSettings();
+        builder.Services.Configure<DurableTaskWorkerOptions>(o => o.MaximumTimerInterval = durable.MaximumTimerInterval);
+
+        builder.Build().Run();
+    }
+}

@@ -27,6 +27,9 @@ public static class CaseOrchestration
     /// <summary>Steps per generation before <c>ContinueAsNew</c> keeps the engine's history short.</summary>
     public const int StepsPerGeneration = 24;
 
+    /// <summary>How far past its instant a timer is re-armed after it fired early.</summary>
+    private static readonly TimeSpan EarlyFireMargin = TimeSpan.FromSeconds(1);
+
     private static readonly TaskOptions ActivityRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(
         maxNumberOfAttempts: 8, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(1)));
 
@@ -40,6 +43,7 @@ public static class CaseOrchestration
         var progress = input.Progress
             ?? await ApplyAsync(context, input.CaseId, input.Registration ?? throw new InvalidOperationException("No registration and no progress."));
         Task<CaseStep>? nextStep = null;
+        var firedEarly = false;
         for (var steps = 1; !progress.Closed; steps++)
         {
             if (steps > StepsPerGeneration && nextStep is null)
@@ -57,22 +61,31 @@ public static class CaseOrchestration
                 continue;
             }
 
+            // A deadline's tick waits out the grace; after an early fire, a second more, so that a queue that truncates visibility to
+            // whole seconds cannot bring the timer back before it is due and make the last second spin.
+            var tickAt = input.Clock.ToReal(due) + input.Grace;
+            var fireAt = firedEarly ? tickAt + EarlyFireMargin : tickAt;
             using var cancelTimer = new CancellationTokenSource();
-            var timer = context.CreateTimer((input.Clock.ToReal(due) + input.Grace).UtcDateTime, cancelTimer.Token);
+            var timer = context.CreateTimer(fireAt.UtcDateTime, cancelTimer.Token);
             if (await Task.WhenAny(nextStep, timer) == nextStep)
             {
                 cancelTimer.Cancel();
                 progress = await ApplyAsync(context, input.CaseId, await nextStep);
                 nextStep = null;
+                firedEarly = false;
                 continue;
             }
 
-            var now = input.Clock.ToWorkflow(new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero));
-            if (now < due)
+            var realNow = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
+            firedEarly = realNow < tickAt;
+            if (firedEarly)
             {
-                continue; // Fired early: wait out the rest (re-armed for the deadline plus the grace, so the last second does not spin).
+                continue; // Fired early: wait out the rest. Nothing is decided before the deadline and its grace have passed.
             }
 
+            // The tick acts as of the grace ago, so a deadline that ended within the grace (another one's, whose own timer is still to
+            // fire) is not acted on before a step received in time has had its chance to arrive. Still never before `due`.
+            var now = input.Clock.ToWorkflow(realNow - input.Grace);
             progress = await ApplyAsync(context, input.CaseId, new CaseStep("t" + context.NewGuid().ToString("N"), new Tick(), now));
         }
 

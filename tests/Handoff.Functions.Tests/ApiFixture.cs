@@ -1,51 +1,69 @@
-using System.Net.Http.Json;
 using Handoff.Core.Serialization;
-using Handoff.Storage.Cases;
-using Handoff.Storage.Infrastructure;
-using Handoff.Storage.Queues;
+using Handoff.SelfHost;
 using Handoff.Testing;
+using Handoff.Workflow;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Handoff.Functions.Tests;
 
 /// <summary>
-/// The real app (Program) over its own Azurite, with the workflow clock in the test's hands and the queue workers off:
-/// tests run the workers' passes themselves so that nothing happens behind their backs.
+/// The real self-host (its Program) over its own Azurite and its own task hub: the engine runs, timers are real. The reconciler and
+/// webhook loops are off so tests drive them. <see cref="FastApiFixture"/> runs the workflow clock 200,000 times faster.
 /// </summary>
-public sealed class ApiFixture : IAsyncLifetime
+public class ApiFixture : IAsyncLifetime
 {
     private readonly AzuriteFixture _azurite = new();
-    private WebApplicationFactory<Program>? _factory;
+    private WebApplicationFactory<ReconcilerLoop>? _factory;
 
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 2, 20, 9, 0, 0, TimeSpan.FromHours(8)));
+    /// <summary>Workflow seconds per real second.</summary>
+    protected virtual double Speed => 1;
+
+    /// <summary>The orchestration's grace past a deadline (real time).</summary>
+    protected virtual TimeSpan Grace => TimeSpan.FromSeconds(1);
 
     public IServiceProvider Services => _factory!.Services;
+
+    public WorkflowTime Time => Services.GetRequiredService<WorkflowTime>();
+
+    public DurableTaskClient Engine => Services.GetRequiredService<DurableTaskClient>();
+
+    public string ConnectionString => _azurite.ConnectionString;
 
     public async Task InitializeAsync()
     {
         await _azurite.InitializeAsync();
 
-        // Program reads its configuration before WebApplicationFactory could inject any, so the settings travel as environment variables.
-        Environment.SetEnvironmentVariable("Handoff__Storage__ConnectionString", _azurite.ConnectionString);
-        Environment.SetEnvironmentVariable("Handoff__Workers__Enabled", "false");
-        Environment.SetEnvironmentVariable("Handoff__CustomHandler__Enabled", "true");
-        Environment.SetEnvironmentVariable("Handoff__Runtime__DispatchDelay", "00:00:00");
-        Environment.SetEnvironmentVariable("Handoff__Secrets__IdNumberKey", Convert.ToBase64String(new byte[32]));
-        Environment.SetEnvironmentVariable("ASPNETCORE_ENVIRONMENT", "Development");
-        Environment.SetEnvironmentVariable("Handoff__Auth__Entra__Authority", TokenIssuer);
-        Environment.SetEnvironmentVariable("Handoff__Auth__Entra__Audience", TokenAudience);
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        // Program reads its configuration while WebApplicationFactory builds it, so the settings travel as environment variables;
+        // the fixtures of the one API collection start one after another.
+        var settings = new Dictionary<string, string?>
+        {
+            ["Handoff__Storage__ConnectionString"] = _azurite.ConnectionString,
+            ["HandoffTaskHub"] = "t" + Guid.NewGuid().ToString("N")[..12],
+            ["Handoff__Workers__Enabled"] = "false",
+            ["Handoff__SampleData"] = "false",
+            ["Handoff__Secrets__IdNumberKey"] = Convert.ToBase64String(new byte[32]),
+            ["Handoff__Durable__MaxQueuePollingInterval"] = "00:00:01",
+            ["Handoff__Orchestration__Grace"] = Grace.ToString("c"),
+            ["Handoff__Clock__Speed"] = Speed == 1 ? null : Speed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Handoff__Clock__Start"] = Speed == 1 ? null : "2026-03-02T08:00:00+08:00",
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["Handoff__Auth__Entra__Authority"] = TokenIssuer,
+            ["Handoff__Auth__Entra__Audience"] = TokenAudience,
+        };
+        foreach (var (key, value) in settings)
+        {
+            Environment.SetEnvironmentVariable(key, value);
+        }
+
+        _factory = new WebApplicationFactory<ReconcilerLoop>().WithWebHostBuilder(b =>
         {
             b.UseEnvironment("Development");
             b.ConfigureTestServices(s =>
             {
-                s.AddSingleton<TimeProvider>(Time);
-
                 // Tokens are signed locally: the bearer handler gets the issuer's configuration here instead of from Entra ID.
                 s.PostConfigure<Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerOptions>(
                     Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerDefaults.AuthenticationScheme, o =>
@@ -83,24 +101,25 @@ public sealed class ApiFixture : IAsyncLifetime
         return client;
     }
 
-    /// <summary>One pass of the wake-up worker until nothing is visible.</summary>
-    public async Task DrainAsync()
+    /// <summary>Polls until <paramref name="condition"/> holds, at most <paramref name="timeout"/> (real time); fails with <paramref name="what"/>.</summary>
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> condition, TimeSpan timeout, string what)
     {
-        var handler = Services.GetServices<IQueueHandler>().Single(h => h.Queue == StorageNames.WakeUpQueue);
-        var pump = new QueuePump(Services.GetRequiredService<StorageClients>(), handler, QueueClock.System, new QueueHealth(),
-            NullLogger<QueuePump>.Instance, new QueuePumpOptions { Lease = TimeSpan.FromSeconds(1) });
-        for (var i = 0; i < 30 && await pump.PollOnceAsync(CancellationToken.None) > 0; i++)
+        var until = DateTime.UtcNow + timeout;
+        while (true)
         {
-        }
-    }
+            var value = await probe();
+            if (condition(value))
+            {
+                return value;
+            }
 
-    /// <summary>Fires a case's durable timer now, as its hidden message would when due.</summary>
-    public async Task FireTimerAsync(string caseId)
-    {
-        var (record, _) = await Services.GetRequiredService<CaseStore>().LoadAsync(caseId);
-        await Services.GetRequiredService<WakeUpQueue>().SendAsync(new WakeUpMessage(caseId, record!.TimerToken, record.Version), TimeSpan.Zero);
-        await Task.Delay(50);
-        await DrainAsync();
+            if (DateTime.UtcNow > until)
+            {
+                Assert.Fail($"Not within {timeout}: {what}. Last seen: {value}");
+            }
+
+            await Task.Delay(100);
+        }
     }
 
     public static System.Text.Json.JsonSerializerOptions Json { get; } = CoreJson.Create();
@@ -124,8 +143,19 @@ public sealed class ApiFixture : IAsyncLifetime
         });
 }
 
+/// <summary>
+/// The self-host with a development clock 200,000 times real time (a legal day in 0.43 s), and a 3 s grace: long enough on a loaded
+/// machine for a step raised just after a deadline to reach the orchestration before the deadline's tick.
+/// </summary>
+public sealed class FastApiFixture : ApiFixture
+{
+    protected override double Speed => 200_000;
+
+    protected override TimeSpan Grace => TimeSpan.FromSeconds(3);
+}
+
 [CollectionDefinition(Name)]
-public sealed class ApiCollection : ICollectionFixture<ApiFixture>
+public sealed class ApiCollection : ICollectionFixture<ApiFixture>, ICollectionFixture<FastApiFixture>
 {
     public const string Name = "api";
 }

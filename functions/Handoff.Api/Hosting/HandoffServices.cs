@@ -49,7 +49,8 @@ public static class HandoffServices
         var clients = StorageConnection.Create(configuration, counter);
         services.AddSingleton(clients);
         services.AddSingleton(new IdNumberProtector(LocalKeys.IdNumberKey(configuration, environment, bootLog)));
-        services.AddSingleton(sp => AnchorClock(configuration, environment, clients, taskHub, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Handoff.Startup")));
+        var (wanted, grace) = ConfiguredClock(configuration, environment);
+        services.AddSingleton(sp => AnchorClock(wanted, grace, clients, taskHub, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Handoff.Startup")));
 
         services.AddSingleton<CaseStore>();
         services.AddSingleton<PersonReservations>();
@@ -82,10 +83,10 @@ public static class HandoffServices
     }
 
     /// <summary>
-    /// The task hub's workflow clock: the real clock, or — in Development only — <c>Handoff:Clock:Start</c> running
-    /// <c>Handoff:Clock:Speed</c> times faster, anchored once in storage for the hub.
+    /// The workflow clock wanted: the real clock, or — in Development only — <c>Handoff:Clock:Start</c> running
+    /// <c>Handoff:Clock:Speed</c> times faster; and the orchestration's grace past a deadline (<c>Handoff:Orchestration:Grace</c>).
     /// </summary>
-    private static WorkflowTime AnchorClock(IConfiguration configuration, IHostEnvironment environment, StorageClients clients, TaskHubName hub, ILogger log)
+    private static (WorkflowClock Clock, TimeSpan Grace) ConfiguredClock(IConfiguration configuration, IHostEnvironment environment)
     {
         var start = configuration["Handoff:Clock:Start"] is { Length: > 0 } s ? DateTimeOffset.Parse(s, System.Globalization.CultureInfo.InvariantCulture) : (DateTimeOffset?)null;
         var speed = configuration.GetValue("Handoff:Clock:Speed", 1.0);
@@ -95,28 +96,33 @@ public static class HandoffServices
             throw new InvalidOperationException("Handoff:Orchestration:Grace must be between 0 and 1 hour.");
         }
 
-        var now = TimeProvider.System.GetUtcNow();
-        var wanted = WorkflowClock.Real;
-        if (start is not null || speed != 1.0)
+        if (start is null && speed == 1.0)
         {
-            if (!environment.IsDevelopment())
-            {
-                throw new InvalidOperationException("Handoff:Clock:Start and Handoff:Clock:Speed are for development only and are refused outside the Development environment.");
-            }
-
-            if (speed is < 1 or > 1_000_000)
-            {
-                throw new InvalidOperationException("Handoff:Clock:Speed must be between 1 and 1,000,000.");
-            }
-
-            wanted = new WorkflowClock(now, start ?? now, speed);
+            return (WorkflowClock.Real, grace);
         }
 
+        if (!environment.IsDevelopment())
+        {
+            throw new InvalidOperationException("Handoff:Clock:Start and Handoff:Clock:Speed are for development only and are refused outside the Development environment.");
+        }
+
+        if (speed is < 1 or > 1_000_000)
+        {
+            throw new InvalidOperationException("Handoff:Clock:Speed must be between 1 and 1,000,000.");
+        }
+
+        var now = TimeProvider.System.GetUtcNow();
+        return (new WorkflowClock(now, start ?? now, speed), grace);
+    }
+
+    /// <summary>The task hub's clock: <paramref name="wanted"/> if the hub has none yet, else the one it was anchored with.</summary>
+    private static WorkflowTime AnchorClock(WorkflowClock wanted, TimeSpan grace, StorageClients clients, TaskHubName hub, ILogger log)
+    {
         clients.EnsureCreatedAsync().GetAwaiter().GetResult();
         var (clock, differs) = new WorkflowClockStore(clients).AnchorAsync(hub.Value, wanted).GetAwaiter().GetResult();
         if (!clock.IsReal)
         {
-            HostLog.DevelopmentClock(log, clock.ToWorkflow(now), clock.Speed);
+            HostLog.DevelopmentClock(log, clock.ToWorkflow(TimeProvider.System.GetUtcNow()), clock.Speed);
         }
 
         if (differs)

@@ -52,6 +52,23 @@ public abstract class ApiTestBase(ApiFixture api)
         return (response.StatusCode, await ReadAsync(response));
     }
 
+    /// <summary>Every item of a paged list, following the continuation tokens.</summary>
+    protected async Task<List<JsonElement>> ListAllAsync(string organisation, string path)
+    {
+        var items = new List<JsonElement>();
+        string? token = null;
+        do
+        {
+            var separator = path.Contains('?', StringComparison.Ordinal) ? "&" : "?";
+            var page = await GetAsync(organisation, token is null ? path : $"{path}{separator}continuationToken={Uri.EscapeDataString(token)}");
+            Assert.Equal(HttpStatusCode.OK, page.Status);
+            items.AddRange(page.Body.GetProperty("items").EnumerateArray());
+            token = page.Body.TryGetProperty("continuationToken", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
+        }
+        while (token is not null);
+        return items;
+    }
+
     protected static async Task<JsonElement> ReadAsync(HttpResponseMessage response)
     {
         var text = await response.Content.ReadAsStringAsync();

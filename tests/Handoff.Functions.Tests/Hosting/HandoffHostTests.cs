@@ -1,4 +1,4 @@
-using Handoff.Functions.Hosting;
+using Handoff.Api.Hosting;
 using Microsoft.AspNetCore.Builder;
 
 namespace Handoff.Functions.Tests.Hosting;
@@ -18,10 +18,12 @@ public class HandoffHostTests
         return builder;
     }
 
+    private static void AddHandoff(WebApplicationBuilder builder) => builder.Services.AddHandoff(builder.Configuration, builder.Environment, "handofftest");
+
     [Fact]
     public void AddHandoff_ProductionWithSampleKeys_RefusesToStart()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Builder("Production", ("Handoff:Auth:UseDevKeys", "true")).AddHandoff());
+        var error = Assert.Throws<InvalidOperationException>(() => AddHandoff(Builder("Production", ("Handoff:Auth:UseDevKeys", "true"))));
 
         Assert.Contains("sample API keys", error.Message);
     }
@@ -30,9 +32,18 @@ public class HandoffHostTests
     public void AddHandoff_ProductionWithDevelopmentClock_RefusesToStart()
     {
         var error = Assert.Throws<InvalidOperationException>(() =>
-            Builder("Production", ("Handoff:Auth:UseDevKeys", "false"), ("Handoff:Clock:Speed", "43200")).AddHandoff());
+            AddHandoff(Builder("Production", ("Handoff:Auth:UseDevKeys", "false"), ("Handoff:Clock:Speed", "43200"))));
 
-        Assert.Contains("refused in Production", error.Message);
+        Assert.Contains("refused outside the Development environment", error.Message);
+    }
+
+    [Fact]
+    public void AddHandoff_StagingWithDevelopmentClock_RefusesToStart()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            AddHandoff(Builder("Staging", ("Handoff:Auth:UseDevKeys", "false"), ("Handoff:Clock:Start", "2026-03-02T08:00:00+08:00"))));
+
+        Assert.Contains("Handoff:Clock", error.Message);
     }
 
     [Fact]
@@ -41,7 +52,7 @@ public class HandoffHostTests
         var builder = Builder("Production", ("Handoff:Auth:UseDevKeys", "false"));
         builder.Configuration["Handoff:Secrets:IdNumberKey"] = "";
 
-        var error = Assert.Throws<InvalidOperationException>(() => builder.AddHandoff());
+        var error = Assert.Throws<InvalidOperationException>(() => AddHandoff(builder));
 
         Assert.Contains("IdNumberKey", error.Message);
     }
@@ -51,13 +62,13 @@ public class HandoffHostTests
     {
         var builder = Builder("Production", ("Handoff:Auth:UseDevKeys", "false"));
 
-        builder.AddHandoff();
+        AddHandoff(builder);
     }
 
     [Fact]
     public void AddHandoff_InvalidPolicy_NamesTheSetting()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Builder("Development", ("Handoff:Policy:AgreementDays", "0")).AddHandoff());
+        var error = Assert.Throws<InvalidOperationException>(() => AddHandoff(Builder("Development", ("Handoff:Policy:AgreementDays", "0"))));
 
         Assert.Contains("AgreementDays", error.Message);
     }
@@ -75,14 +86,14 @@ public class HandoffHostTests
     }
 
     [Fact]
-    public void DevelopmentClock_RunsAtItsSpeedFromItsStart()
+    public void WorkflowClock_RunsAtItsSpeedFromItsAnchor_AndMapsBackNeverEarly()
     {
-        var real = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var real = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var start = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.FromHours(8));
-        var clock = new DevelopmentClock(real, start, 43_200);
+        var clock = new Core.Time.WorkflowClock(real, start, 43_200);
 
-        real.Advance(TimeSpan.FromSeconds(2));
-
-        Assert.Equal(start.AddDays(1), clock.GetUtcNow());
+        Assert.Equal(start.AddDays(1), clock.ToWorkflow(real.AddSeconds(2)));
+        Assert.Equal(real.AddSeconds(2), clock.ToReal(start.AddDays(1)));
+        Assert.True(clock.ToWorkflow(clock.ToReal(start.AddTicks(12_345_678))) >= start.AddTicks(12_345_678));
     }
 }

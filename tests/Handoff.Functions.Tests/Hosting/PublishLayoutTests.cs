@@ -6,9 +6,10 @@ using Handoff.Storage.Emulator;
 namespace Handoff.Functions.Tests.Hosting;
 
 /// <summary>
-/// The deployable folder and zip, made by the README's publish command (with build output kept out of the repository): a
-/// self-contained linux-x64 handler named as host.json says, host.json at the root, one folder per function, the calendar and
-/// the directory.
+/// The deployable folder and zip, made by the README's publish command (with build output kept out of the repository): the isolated
+/// worker (Handoff.Functions.dll and, self-contained, its executable), what the host reads (host.json, functions.metadata,
+/// worker.config.json, extensions.json and the extensions in .azurefunctions/), the calendar and the sample directory, and never
+/// local.settings.json.
 /// </summary>
 public class PublishLayoutTests
 {
@@ -36,24 +37,51 @@ public class PublishLayoutTests
             await publish.WaitForExitAsync();
             Assert.True(publish.ExitCode == 0, await output + await errors);
 
-            var host = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(app, "host.json")))!;
-            var executable = Path.Combine(app, (string)host["customHandler"]!["description"]!["defaultExecutablePath"]!);
-            Assert.True(File.Exists(executable), "the handler executable host.json names is missing");
-            Assert.True(OperatingSystem.IsWindows() || File.GetUnixFileMode(executable).HasFlag(UnixFileMode.UserExecute));
-            foreach (var function in new[] { "Api", "WakeUps", "Webhooks" })
+            foreach (var file in new[] { "host.json", "functions.metadata", "worker.config.json", "extensions.json", "Handoff.Functions.dll", "directory.sample.json" })
             {
-                Assert.True(File.Exists(Path.Combine(app, function, "function.json")), $"{function}/function.json is missing");
+                Assert.True(File.Exists(Path.Combine(app, file)), $"{file} is missing");
             }
 
-            Assert.True(File.Exists(Path.Combine(app, "directory.sample.json")));
+            Assert.False(File.Exists(Path.Combine(app, "local.settings.json")), "local.settings.json must never be published");
             Assert.NotEmpty(Directory.GetFiles(Path.Combine(app, "calendar"), "*.json"));
+
+            // The host-side extensions the worker's bindings need, restored by the SDK (no extension bundle): each one extensions.json
+            // names is in .azurefunctions/.
+            var extensions = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(app, "extensions.json")))!["extensions"]!.AsArray();
+            var names = extensions.Select(e => (string)e!["name"]!).ToList();
+            Assert.Contains("DurableTask", names);
+            Assert.Contains("AzureStorageQueues", names);
+            foreach (var extension in extensions)
+            {
+                var hint = (string)extension!["hintPath"]!;
+                Assert.StartsWith("./.azurefunctions/", hint, StringComparison.Ordinal);
+                Assert.True(File.Exists(Path.Combine(app, hint)), $"{hint} is missing");
+            }
+
+            // Self-contained: worker.config.json starts the worker's own executable, which must be executable.
+            var worker = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(app, "worker.config.json")))!["description"]!;
+            Assert.Equal("true", worker["workerIndexing"]!.ToString(), ignoreCase: true);
+            Assert.Equal("{WorkerRoot}Handoff.Functions", (string?)worker["defaultExecutablePath"]);
+            var executable = Path.Combine(app, "Handoff.Functions");
+            Assert.True(File.Exists(executable), "the worker executable is missing");
+            Assert.True(OperatingSystem.IsWindows() || File.GetUnixFileMode(executable).HasFlag(UnixFileMode.UserExecute));
             Assert.True(File.Exists(Path.Combine(app, "libcoreclr.so")), "not self-contained");
 
+            // The functions the host would index from the published file.
+            var functions = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(app, "functions.metadata")))!.AsArray()
+                .Select(f => (string)f!["name"]!).ToList();
+            Assert.Contains("GetCase", functions);
+            Assert.Contains("CaseOrchestration", functions);
+
             using var zip = ZipFile.OpenRead(Path.Combine(temp.FullName, "functionapp.zip"));
-            var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
-            Assert.Contains("host.json", entries);
-            Assert.Contains("WakeUps/function.json", entries);
-            Assert.Contains("Handoff.Functions", entries);
+            var entries = zip.Entries.Select(e => e.FullName.Replace('\\', '/')).ToHashSet();
+            foreach (var entry in new[] { "host.json", "functions.metadata", "worker.config.json", "extensions.json", "Handoff.Functions.dll", "Handoff.Functions" })
+            {
+                Assert.Contains(entry, entries);
+            }
+
+            Assert.Contains(entries, e => e.StartsWith(".azurefunctions/", StringComparison.Ordinal));
+            Assert.DoesNotContain("local.settings.json", entries);
             Assert.Equal(0b111_101_101, (zip.GetEntry("Handoff.Functions")!.ExternalAttributes >> 16) & 0b111_111_111);
         }
         finally

@@ -1,5 +1,5 @@
 using Azure.Identity;
-using Handoff.Functions.Hosting;
+using Handoff.Api.Hosting;
 using Handoff.Storage.Infrastructure;
 using Microsoft.Extensions.Configuration;
 
@@ -30,10 +30,12 @@ public class StorageConnectionTests
         var configuration = Configuration(
             ("AzureWebJobsStorage:accountName", "ignored"),
             ("AzureWebJobsStorage:tableServiceUri", "https://handoff.table.core.windows.net"),
-            ("AzureWebJobsStorage:queueServiceUri", "https://handoff.queue.core.windows.net"));
+            ("AzureWebJobsStorage:queueServiceUri", "https://handoff.queue.core.windows.net"),
+            ("AzureWebJobsStorage:blobServiceUri", "https://handoff.blob.core.chinacloudapi.cn"));
 
-        var (table, queue) = StorageConnection.IdentityEndpoints(configuration)!.Value;
+        var (blob, table, queue) = StorageConnection.IdentityEndpoints(configuration)!.Value;
 
+        Assert.Equal("handoff.blob.core.chinacloudapi.cn", blob.Host);
         Assert.Equal("handoff.table.core.windows.net", table.Host);
         Assert.Equal("handoff.queue.core.windows.net", queue.Host);
         Assert.IsType<DefaultAzureCredential>(StorageConnection.Credential(configuration));

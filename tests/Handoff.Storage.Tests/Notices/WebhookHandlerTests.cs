@@ -7,7 +7,6 @@ using Handoff.Core.Serialization;
 using Handoff.Storage.Infrastructure;
 using Handoff.Storage.Notices;
 using Handoff.Testing;
-using Microsoft.Extensions.Time.Testing;
 using static Handoff.Testing.TestData;
 
 namespace Handoff.Storage.Tests.Notices;
@@ -39,7 +38,7 @@ public class WebhookHandlerTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task Deliver_PostsSignedJsonWithDeliveryId()
     {
         var http = new RecordingHandler(_ => HttpStatusCode.OK);
-        var rt = new Testing.Runtime(azurite.ConnectionString, new FakeTimeProvider());
+        var rt = new Stores(azurite.ConnectionString);
         var handler = new WebhookHandler(new HttpClient(http), Directory(), new Dictionary<string, string> { ["hooked-office"] = "s3cret" });
         await rt.Clients.Queue(StorageNames.WebhookQueue).SendMessageAsync(
             System.Text.Json.JsonSerializer.Serialize(new WebhookDelivery(Notice("n-1")), CoreJson.Options));
@@ -57,7 +56,7 @@ public class WebhookHandlerTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task Deliver_FailingEndpoint_RetriesWithSameIdThenDeadLetters()
     {
         var http = new RecordingHandler(_ => HttpStatusCode.ServiceUnavailable);
-        var rt = new Testing.Runtime(azurite.ConnectionString, new FakeTimeProvider());
+        var rt = new Stores(azurite.ConnectionString);
         var handler = new WebhookHandler(new HttpClient(http), Directory(), new Dictionary<string, string>());
         var pump = rt.Pump(handler, new Handoff.Storage.Queues.QueuePumpOptions { Lease = TimeSpan.FromSeconds(1), BackoffBase = TimeSpan.Zero });
         await rt.Clients.Queue(StorageNames.WebhookQueue).SendMessageAsync(

@@ -3,7 +3,6 @@ using Handoff.Core.Cases;
 using Handoff.Storage.Infrastructure;
 using Handoff.Storage.Protection;
 using Handoff.Testing;
-using Microsoft.Extensions.Time.Testing;
 using static Handoff.Testing.TestData;
 
 namespace Handoff.Storage.Tests.Protection;
@@ -50,14 +49,11 @@ public class IdNumberProtectorTests(AzuriteFixture azurite)
     public async Task ClearIdNumber_AppearsNowhereInStorageOrQueues()
     {
         await azurite.ClearQueuesAsync();
-        var time = new FakeTimeProvider(Beijing(2026, 2, 20, 9));
-        var rt = new Testing.Runtime(azurite.ConnectionString, time);
+        var rt = new Stores(azurite.ConnectionString);
         var id = UniqueIdNumber();
         var register = rt.Register(id, new DateOnly(2026, 2, 24));
-        await rt.Runner.ExecuteAsync(register.CaseId, register);
-        time.Advance(TimeSpan.FromDays(4));
-        await rt.Runner.ExecuteAsync(register.CaseId, new RecordRelease(As(Centre), time.GetUtcNow(), new CollectedBy(CollectorKind.None, null)));
-        await rt.DrainAsync();
+        await rt.ApplyAsync(register.CaseId, register, Beijing(2026, 2, 20, 9));
+        await rt.ApplyAsync(register.CaseId, new RecordRelease(As(Centre), Beijing(2026, 2, 24, 9), new CollectedBy(CollectorKind.None, null)), Beijing(2026, 2, 24, 9));
 
         var texts = new List<string>();
         foreach (var table in StorageNames.Tables)

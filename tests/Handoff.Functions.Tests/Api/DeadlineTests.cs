@@ -1,0 +1,109 @@
+using System.Net;
+using System.Text.Json;
+using Handoff.Core.Cases;
+using Handoff.Testing;
+using Handoff.Workflow;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Handoff.Functions.Tests.Api;
+
+/// <summary>
+/// Deadlines and escalations on the engine's real durable timers, with the workflow clock 200,000 times real time (a legal day in
+/// 0.43 s): nothing is faked, days are compressed through the same clock mapping the demo uses.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public class DeadlineTests(FastApiFixture api) : ApiTestBase(api)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(40);
+
+    [Fact]
+    public async Task MissedReport_EscalatesClimbsToTheProvince_AndResolvesOnTheReport()
+    {
+        var caseId = (await RegisterAsync(daysAhead: 0)).GetProperty("caseId").GetString()!;
+        await PostAsync("pingyuan-dazhe-office", $"/api/cases/{caseId}/acknowledgement");
+        var released = await PostAsync("meizhou-centre", $"/api/cases/{caseId}/release", new { collectedBy = new { kind = "family", name = "张父" } });
+        Assert.Equal("released", released.Body.GetProperty("state").GetString());
+        var dueAt = DateTimeOffset.Parse(Deadline(released.Body, "report", "dueAt"), System.Globalization.CultureInfo.InvariantCulture);
+
+        var lost = await ApiFixture.EventuallyAsync(() => CaseAsync(caseId), c => NotReported(c)?.GetProperty("level").GetInt32() >= 4, Patience,
+            "a not-reported escalation at the province (level 4)");
+
+        Assert.Equal("lostContact", lost.GetProperty("state").GetString());
+        var escalation = NotReported(lost)!.Value;
+        Assert.True(escalation.GetProperty("openedAt").GetDateTimeOffset() >= dueAt, "opened before the report deadline ended");
+        Assert.Contains(await ListAllAsync("guangdong-nco", "/api/escalations?status=open"), e => e.GetProperty("caseId").GetString() == caseId);
+        var county = await GetAsync("pingyuan-nco", "/api/notices?take=100");
+        Assert.Contains(county.Body.EnumerateArray(), n => n.GetProperty("caseId").GetString() == caseId && n.GetProperty("kind").GetString() == "escalation");
+
+        var reported = await PostAsync("pingyuan-dazhe-office", $"/api/cases/{caseId}/report");
+
+        Assert.Equal("reported", reported.Body.GetProperty("state").GetString());
+        Assert.Equal("resolved", NotReported(reported.Body)!.Value.GetProperty("status").GetString());
+        var resolvedNotices = await GetAsync("guangdong-nco", "/api/notices?take=100");
+        Assert.Single(resolvedNotices.Body.EnumerateArray(), n => n.GetProperty("caseId").GetString() == caseId && n.GetProperty("kind").GetString() == "escalation-resolved");
+    }
+
+    [Fact]
+    public async Task Report_ReceivedBeforeTheDeadline_ButReachingTheOrchestrationAfterIt_IsOnTime()
+    {
+        var caseId = (await RegisterAsync(daysAhead: 0)).GetProperty("caseId").GetString()!;
+        await PostAsync("pingyuan-dazhe-office", $"/api/cases/{caseId}/acknowledgement");
+        var released = await PostAsync("meizhou-centre", $"/api/cases/{caseId}/release", new { collectedBy = new { kind = "family", name = "张父" } });
+        var dueAt = DateTimeOffset.Parse(Deadline(released.Body, "report", "dueAt"), System.Globalization.CultureInfo.InvariantCulture);
+
+        // The API received the report a legal minute before the deadline; it reaches the orchestration only after the deadline has
+        // ended (but within the orchestration's grace), as a command delayed by the engine's polling would.
+        var deadlineReal = Api.Time.Clock.ToReal(dueAt);
+        await Task.Delay(Max(TimeSpan.Zero, deadlineReal - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(50)));
+        Assert.True(Api.Time.GetUtcNow() > dueAt);
+        var step = new CaseStep("late-delivery", new RecordReport(TestData.As("pingyuan-dazhe-office"), dueAt.AddMinutes(-1)), dueAt.AddMinutes(-1));
+        await CaseInstances.RaiseAsync(Api.Engine, caseId, step);
+
+        var reported = await ApiFixture.EventuallyAsync(() => CaseAsync(caseId), c => c.GetProperty("state").GetString() == "reported", Patience, "the report applied");
+
+        var history = string.Join("\n", reported.GetProperty("history").EnumerateArray().Select(h => $"{h.GetProperty("type")} {h.GetProperty("at")} {h.GetProperty("details")}"));
+        Assert.True(Deadline(reported, "report", "status") == "met", $"due {dueAt:O}, history:\n{history}");
+        Assert.Null(NotReported(reported));
+    }
+
+    [Fact]
+    public async Task Reconciler_CaseWhoseOrchestrationWasPurged_IsRestoredFromOurRecord_AndGoesOn()
+    {
+        var caseId = (await RegisterAsync(daysAhead: 30)).GetProperty("caseId").GetString()!;
+        await Api.Engine.TerminateInstanceAsync(caseId);
+        await Api.Engine.WaitForInstanceCompletionAsync(caseId);
+        await Api.Engine.PurgeInstanceAsync(caseId);
+        Assert.Null(await Api.Engine.GetInstanceAsync(caseId));
+        var refused = await PostAsync("pingyuan-dazhe-office", $"/api/cases/{caseId}/acknowledgement");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.Status);
+
+        var result = await Reconciler().SweepAsync(Api.Engine, fullPass: true);
+
+        Assert.True(result.Restored >= 1);
+        var instance = await Api.Engine.WaitForInstanceStartAsync(caseId);
+        Assert.Equal(OrchestrationRuntimeStatus.Running, instance.RuntimeStatus);
+        var acknowledged = await PostAsync("pingyuan-dazhe-office", $"/api/cases/{caseId}/acknowledgement");
+        Assert.Equal(HttpStatusCode.OK, acknowledged.Status);
+        Assert.Equal("acknowledged", acknowledged.Body.GetProperty("state").GetString());
+        Assert.Equal("ReleaseRegistered", acknowledged.Body.GetProperty("history")[0].GetProperty("type").GetString());
+    }
+
+    private CaseReconciler Reconciler() => new(
+        Api.Services.GetRequiredService<Handoff.Storage.Cases.CaseStore>(),
+        Api.Services.GetRequiredService<Handoff.Storage.Index.CaseIndexStore>(),
+        Api.Services.GetRequiredService<Handoff.Storage.Cases.PersonReservations>(),
+        Api.Services.GetRequiredService<CaseInstances>(),
+        Api.Time,
+        new ReconcilerOptions { Grace = TimeSpan.FromSeconds(1) },
+        new ReconcilerHealth(),
+        NullLogger<CaseReconciler>.Instance);
+
+    private async Task<JsonElement> CaseAsync(string caseId) => (await GetAsync("pingyuan-dazhe-office", $"/api/cases/{caseId}")).Body;
+
+    private static JsonElement? NotReported(JsonElement c) =>
+        c.GetProperty("escalations").EnumerateArray().Where(e => e.GetProperty("kind").GetString() == "not-reported").Select(e => (JsonElement?)e).FirstOrDefault();
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}

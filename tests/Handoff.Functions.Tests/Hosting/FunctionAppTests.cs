@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json.Nodes;
+using Handoff.Api.Endpoints;
+using Handoff.Api.Hosting;
+using Handoff.Storage.Emulator;
+using Handoff.Storage.Infrastructure;
+using Handoff.Workflow;
+
+namespace Handoff.Functions.Tests.Hosting;
+
+/// <summary>
+/// The Function App as the Functions host sees it — the host cannot run here, so these read what it would read: the functions the
+/// worker reports (the source-generated metadata provider, used with worker indexing), the functions.metadata file the build writes,
+/// worker.config.json and host.json.
+/// </summary>
+public class FunctionAppTests
+{
+    private static readonly string Root = AzuriteLauncher.FindRepositoryRoot(AppContext.BaseDirectory)!;
+
+    /// <summary>A function as its trigger declares it: name, trigger type, route, methods (lower case), queue and schedule.</summary>
+    private sealed record Trigger(string Name, string Type, string? Route, string Methods, string? Queue, string? Schedule);
+
+    [Fact]
+    public async Task GeneratedMetadata_HasOneHttpFunctionPerRoute_WithSameNameMethodAndRoute()
+    {
+        var triggers = await GeneratedTriggersAsync();
+
+        var http = triggers.Where(t => t.Type == "httpTrigger").ToList();
+        foreach (var route in HandoffRoutes.All)
+        {
+            var function = Assert.Single(http, t => t.Name == route.Name);
+            Assert.Equal(route.Route, function.Route);
+            Assert.Equal(route.Method.ToLowerInvariant(), function.Methods);
+        }
+
+        Assert.Equal(HandoffRoutes.All.Select(r => r.Name).Order(StringComparer.Ordinal), http.Select(t => t.Name).Order(StringComparer.Ordinal));
+
+        Assert.Single(triggers, t => t.Type == "orchestrationTrigger" && t.Name == CaseOrchestration.Name);
+        Assert.Single(triggers, t => t.Type == "activityTrigger" && t.Name == ApplyStepActivity.Name);
+        var timer = Assert.Single(triggers, t => t.Type == "timerTrigger");
+        Assert.Equal("0 */1 * * * *", timer.Schedule);
+        Assert.Single(triggers, t => t.Type == "queueTrigger" && t.Queue == StorageNames.WebhookQueue);
+        Assert.Equal(HandoffRoutes.All.Count + 4, triggers.Count);
+    }
+
+    [Fact]
+    public async Task FunctionsMetadataFile_MatchesGeneratedMetadata()
+    {
+        var file = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(BuildOutput(), "functions.metadata")))!.AsArray();
+        var fromFile = file.Select(f => ToTrigger((string)f!["name"]!, f["bindings"]!.AsArray().Select(b => b!))).ToHashSet();
+
+        var generated = await GeneratedTriggersAsync();
+
+        Assert.Equal(generated.Count, fromFile.Count);
+        Assert.True(fromFile.SetEquals(generated), "functions.metadata and the worker's generated metadata differ: rebuild the Function App");
+    }
+
+    [Fact]
+    public async Task HostJson_DurableSettings_EqualTheSelfHostDefaults()
+    {
+        var host = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Root, "functions", "Handoff.Functions", "host.json")))!;
+        var expected = new DurableSettings();
+
+        Assert.Equal("2.0", (string?)host["version"]);
+        Assert.Null(host["customHandler"]);
+        Assert.Null(host["extensionBundle"]);
+        Assert.Equal("", (string?)host["extensions"]!["http"]!["routePrefix"]);
+
+        var durable = host["extensions"]!["durableTask"]!;
+        Assert.Equal("%" + TaskHubName.Setting + "%", (string?)durable["hubName"]);
+        Assert.Equal(expected.MaxConcurrentActivityFunctions, (int)durable["maxConcurrentActivityFunctions"]!);
+        Assert.Equal(expected.MaxConcurrentOrchestratorFunctions, (int)durable["maxConcurrentOrchestratorFunctions"]!);
+        var storage = durable["storageProvider"]!;
+        Assert.Equal(expected.PartitionCount, (int)storage["partitionCount"]!);
+        Assert.Equal(expected.MaxQueuePollingInterval, Duration(storage["maxQueuePollingInterval"]));
+        Assert.Equal(expected.ControlQueueVisibilityTimeout, Duration(storage["controlQueueVisibilityTimeout"]));
+        Assert.Equal(expected.WorkItemQueueVisibilityTimeout, Duration(storage["workItemQueueVisibilityTimeout"]));
+
+        // Webhook deliveries: plain JSON on the queue (our clients use QueueMessageEncoding.None), poisoned after the handler's limit.
+        var queues = host["extensions"]!["queues"]!;
+        Assert.Equal("none", (string?)queues["messageEncoding"]);
+        Assert.Equal(8, (int)queues["maxDequeueCount"]!);
+    }
+
+    [Fact]
+    public async Task WorkerConfig_UsesWorkerIndexing()
+    {
+        var config = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(BuildOutput(), "worker.config.json")))!;
+
+        Assert.Equal("dotnet-isolated", (string?)config["description"]!["language"]);
+        Assert.Equal("true", config["description"]!["workerIndexing"]!.ToString(), ignoreCase: true);
+        Assert.Equal("Handoff.Functions.dll", (string?)config["description"]!["defaultWorkerPath"]);
+    }
+
+    private static async Task<List<Trigger>> GeneratedTriggersAsync()
+    {
+        var metadata = await new Handoff.Functions.GeneratedFunctionMetadataProvider().GetFunctionMetadataAsync(BuildOutput());
+        return metadata.Select(f => ToTrigger(f.Name!, f.RawBindings!.Select(b => JsonNode.Parse(b)!))).ToList();
+    }
+
+    private static Trigger ToTrigger(string name, IEnumerable<JsonNode> bindings)
+    {
+        var trigger = Assert.Single(bindings, b => ((string?)b["type"])?.EndsWith("Trigger", StringComparison.Ordinal) == true);
+        var methods = (trigger["methods"]?.AsArray() ?? []).Select(m => ((string)m!).ToLowerInvariant()).Order(StringComparer.Ordinal);
+        return new Trigger(name, (string)trigger["type"]!, (string?)trigger["route"], string.Join(",", methods), (string?)trigger["queueName"], (string?)trigger["schedule"]);
+    }
+
+    private static TimeSpan Duration(JsonNode? value) => TimeSpan.Parse((string)value!, CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The Function App's build output, where the Worker SDK writes functions.metadata and worker.config.json: beside the
+    /// Handoff.Functions.dll this test loaded if the SDK's files are there, else the project's own bin folder for the configuration
+    /// that assembly was built in (a project reference builds it there first).
+    /// </summary>
+    private static string BuildOutput()
+    {
+        var assembly = typeof(HttpFunctions).Assembly;
+        var beside = Path.GetDirectoryName(assembly.Location)!;
+        if (File.Exists(Path.Combine(beside, "functions.metadata")) && File.Exists(Path.Combine(beside, "worker.config.json")))
+        {
+            return beside;
+        }
+
+        var configuration = assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        var bin = Path.Combine(Root, "functions", "Handoff.Functions", "bin", configuration, "net10.0");
+        Assert.True(File.Exists(Path.Combine(bin, "functions.metadata")), $"no functions.metadata beside {assembly.Location} nor in {bin}: build functions/Handoff.Functions");
+        return bin;
+    }
+}

@@ -1,0 +1,68 @@
+using Handoff.Core.Cases;
+using Handoff.Core.Workflow;
+using Handoff.Storage.Cases;
+using Handoff.Storage.Index;
+using Handoff.Storage.Infrastructure;
+using Handoff.Storage.Notices;
+using Handoff.Storage.Protection;
+using Handoff.Workflow;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Handoff.Testing;
+
+/// <summary>Our tables and the case's activity wired against Azurite as the hosts wire them, with request counting and fault injection.</summary>
+public sealed class Stores
+{
+    public Stores(string connectionString, HandoffPolicy? policy = null)
+    {
+        Counter = new StorageRequestCounter();
+        Faults = new FaultInjector();
+        Clients = StorageClients.FromConnectionString(connectionString, Counter.For, Faults.Policy);
+        Environment = new WorkflowEnvironment(TestData.Calendar, TestData.Orgs, policy ?? new HandoffPolicy());
+        Store = new CaseStore(Clients);
+        Persons = new PersonReservations(Clients);
+        Inbox = new InboxStore(Clients);
+        Dispatcher = new NoticeDispatcher(Clients, Inbox, TestData.Orgs);
+        Index = new CaseIndexStore(Clients, TestData.Orgs);
+        Activity = new ApplyStepActivity(Store, Index, Dispatcher, Persons, Environment, NullLogger<ApplyStepActivity>.Instance);
+        Protector = new IdNumberProtector(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
+    }
+
+    public StorageRequestCounter Counter { get; }
+
+    public FaultInjector Faults { get; }
+
+    public StorageClients Clients { get; }
+
+    public WorkflowEnvironment Environment { get; }
+
+    public CaseStore Store { get; }
+
+    public PersonReservations Persons { get; }
+
+    public InboxStore Inbox { get; }
+
+    public NoticeDispatcher Dispatcher { get; }
+
+    public CaseIndexStore Index { get; }
+
+    public ApplyStepActivity Activity { get; }
+
+    public IdNumberProtector Protector { get; }
+
+    /// <summary>A person record protected with this key, as the API makes it.</summary>
+    public Handoff.Core.People.PersonRecord Person(string idNumber, string region = "441426") =>
+        new("张某某", Handoff.Core.People.ResidentIdNumber.Mask(idNumber), Protector.Protect(idNumber), Protector.Lookup(idNumber), region, region);
+
+    /// <summary>A registration by 梅州市强制隔离戒毒所 to 平远县大柘镇, for a fresh case id.</summary>
+    public RegisterRelease Register(string idNumber, DateOnly releaseDate, int years = 3) =>
+        TestData.Register(releaseDate, years, CaseIds.New(), Person(idNumber));
+
+    public Handoff.Storage.Queues.QueuePump Pump(Handoff.Storage.Queues.IQueueHandler handler, Handoff.Storage.Queues.QueuePumpOptions? options = null) =>
+        new(Clients, handler, TimeProvider.System, new Handoff.Storage.Queues.QueueHealth(), NullLogger<Handoff.Storage.Queues.QueuePump>.Instance,
+            options ?? new Handoff.Storage.Queues.QueuePumpOptions { Lease = TimeSpan.FromSeconds(1), BackoffBase = TimeSpan.FromMilliseconds(50) });
+
+    /// <summary>Applies a step as the orchestration's activity does, received at <paramref name="at"/>.</summary>
+    public Task<CaseProgress> ApplyAsync(string caseId, CaseCommand command, DateTimeOffset at, string? commandId = null) =>
+        Activity.RunAsync(new ApplyStepRequest(caseId, new CaseStep(commandId ?? Guid.NewGuid().ToString("N"), command, at)));
+}
