@@ -16,6 +16,8 @@ namespace Handoff.Functions.Tests;
 /// </summary>
 public class ApiFixture : IAsyncLifetime
 {
+    /// <summary>xunit initialises a collection's fixtures concurrently; settings travel as environment variables, so one at a time.</summary>
+    private static readonly SemaphoreSlim Starting = new(1, 1);
     private readonly AzuriteFixture _azurite = new();
     private WebApplicationFactory<ReconcilerLoop>? _factory;
 
@@ -37,8 +39,21 @@ public class ApiFixture : IAsyncLifetime
     {
         await _azurite.InitializeAsync();
 
-        // Program reads its configuration while WebApplicationFactory builds it, so the settings travel as environment variables;
-        // the fixtures of the one API collection start one after another.
+        // Program reads its configuration while WebApplicationFactory builds it, so the settings travel as environment variables,
+        // and the fixtures start one after another.
+        await Starting.WaitAsync();
+        try
+        {
+            Start();
+        }
+        finally
+        {
+            Starting.Release();
+        }
+    }
+
+    private void Start()
+    {
         var settings = new Dictionary<string, string?>
         {
             ["Handoff__Storage__ConnectionString"] = _azurite.ConnectionString,
