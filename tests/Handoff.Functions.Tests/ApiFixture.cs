@@ -29,6 +29,8 @@ public class ApiFixture : IAsyncLifetime
 
     public IServiceProvider Services => _factory!.Services;
 
+    private static string[] SettingNames { get; set; } = [];
+
     public WorkflowTime Time => Services.GetRequiredService<WorkflowTime>();
 
     public DurableTaskClient Engine => Services.GetRequiredService<DurableTaskClient>();
@@ -48,6 +50,11 @@ public class ApiFixture : IAsyncLifetime
         }
         finally
         {
+            foreach (var key in SettingNames)
+            {
+                Environment.SetEnvironmentVariable(key, null);
+            }
+
             Starting.Release();
         }
     }
@@ -73,6 +80,8 @@ public class ApiFixture : IAsyncLifetime
         {
             Environment.SetEnvironmentVariable(key, value);
         }
+
+        SettingNames = [.. settings.Keys];
 
         _factory = new WebApplicationFactory<ReconcilerLoop>().WithWebHostBuilder(b =>
         {

@@ -1,24 +1,34 @@
 using Handoff.Api.Hosting;
-using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Handoff.Functions.Tests.Hosting;
 
 public class HandoffHostTests
 {
-    private static WebApplicationBuilder Builder(string environment, params (string Key, string Value)[] settings)
+    /// <summary>
+    /// Configuration from the settings given only — not from environment variables, which the API fixtures running beside these tests
+    /// set process-wide.
+    /// </summary>
+    private static (IConfiguration Configuration, IHostEnvironment Environment) Builder(string environment, params (string Key, string Value)[] settings)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment, ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration["Handoff:Storage:ConnectionString"] = "UseDevelopmentStorage=true";
-        builder.Configuration["Handoff:Secrets:IdNumberKey"] = Convert.ToBase64String(new byte[32]);
+        var values = new Dictionary<string, string?>
+        {
+            ["Handoff:Storage:ConnectionString"] = "UseDevelopmentStorage=true",
+            ["Handoff:Secrets:IdNumberKey"] = Convert.ToBase64String(new byte[32]),
+        };
         foreach (var (key, value) in settings)
         {
-            builder.Configuration[key] = value;
+            values[key] = value;
         }
 
-        return builder;
+        var host = new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { EnvironmentName = environment, ContentRootPath = AppContext.BaseDirectory };
+        return (new ConfigurationBuilder().AddInMemoryCollection(values).Build(), host);
     }
 
-    private static void AddHandoff(WebApplicationBuilder builder) => builder.Services.AddHandoff(builder.Configuration, builder.Environment, "handofftest");
+    private static void AddHandoff((IConfiguration Configuration, IHostEnvironment Environment) builder) =>
+        new ServiceCollection().AddHandoff(builder.Configuration, builder.Environment, "handofftest");
 
     [Fact]
     public void AddHandoff_ProductionWithSampleKeys_RefusesToStart()
@@ -49,8 +59,7 @@ public class HandoffHostTests
     [Fact]
     public void AddHandoff_ProductionWithoutIdNumberKey_RefusesToStart()
     {
-        var builder = Builder("Production", ("Handoff:Auth:UseDevKeys", "false"));
-        builder.Configuration["Handoff:Secrets:IdNumberKey"] = "";
+        var builder = Builder("Production", ("Handoff:Auth:UseDevKeys", "false"), ("Handoff:Secrets:IdNumberKey", ""));
 
         var error = Assert.Throws<InvalidOperationException>(() => AddHandoff(builder));
 
