@@ -1,8 +1,7 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Azure.Storage.Queues.Models;
 using Handoff.Storage.Infrastructure;
 using Handoff.Storage.Notices;
+using Handoff.Storage.Queues;
 using Handoff.Workflow;
 using Microsoft.Azure.Functions.Worker;
 
@@ -33,17 +32,8 @@ public sealed partial class WebhookFunction(WebhookHandler handler, StorageClien
         catch (Exception ex) when (handler.IsPermanent(ex))
         {
             var poison = StorageNames.Poison(handler.Queue);
-            var report = new JsonObject
-            {
-                ["queue"] = handler.Queue,
-                ["messageId"] = id,
-                ["failures"] = dequeueCount,
-                ["error"] = $"{ex.GetType().Name}: {ex.Message}",
-                ["failedAt"] = time.Real.GetUtcNow(),
-                ["kept"] = false,
-                ["body"] = message,
-            };
-            await clients.Queue(poison).SendMessageAsync(report.ToJsonString(), timeToLive: TimeSpan.FromSeconds(-1), cancellationToken: context.CancellationToken);
+            var report = QueuePump.PoisonReport(handler.Queue, id, dequeueCount, ex, time.Real.GetUtcNow(), kept: false, message);
+            await clients.Queue(poison).SendMessageAsync(report, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken: context.CancellationToken);
             Poisoned(logger, handler.Queue, id, dequeueCount, poison, ex.Message);
         }
     }

@@ -15,16 +15,12 @@ public sealed class ReconcilerLoop(CaseReconciler reconciler, DurableTaskClient 
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var lastFull = DateTimeOffset.MinValue;
         using var timer = new PeriodicTimer(options.Interval, time.Real);
         do
         {
-            var now = time.Real.GetUtcNow();
-            var full = now - lastFull >= options.FullPassInterval;
             try
             {
-                await reconciler.SweepAsync(client, full, stoppingToken);
-                lastFull = full ? now : lastFull;
+                await reconciler.SweepAsync(client, stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -40,7 +40,6 @@ public static class SampleData
         var protector = app.Services.GetRequiredService<IdNumberProtector>();
         var time = app.Services.GetRequiredService<WorkflowTime>();
         var store = app.Services.GetRequiredService<CaseStore>();
-        var persons = app.Services.GetRequiredService<PersonReservations>();
         var now = time.GetUtcNow();
         const string key = "sample-release-meizhou-guiyang";
         var caseId = CaseIds.ForIdempotencyKey("meizhou-centre", key);
@@ -51,16 +50,8 @@ public static class SampleData
                 protector.Lookup(SampleIdNumber), "520102", "520102");
             var command = new RegisterRelease(new Actor("meizhou-centre", "sample-data"), caseId, person, "nanming-office", "nanming-police",
                 "meizhou-psb", ChinaTime.LocalDate(now).AddDays(10), ReleaseType.Expiry, 3);
-            var reservedAt = time.Real.GetUtcNow();
-            if (await persons.ReserveAsync(person.IdNumberLookup, caseId, reservedAt))
-            {
-                var step = new CaseStep("sample", command, now, null, PersonReservations.PendingRowKey(reservedAt, person.IdNumberLookup));
-                var client = app.Services.GetRequiredService<DurableTaskClient>();
-                if (await CaseInstances.LiveAsync(client, caseId) is null)
-                {
-                    await app.Services.GetRequiredService<CaseInstances>().StartAsync(client, caseId, step);
-                }
-            }
+            await app.Services.GetRequiredService<CaseInstances>()
+                .RegisterAsync(app.Services.GetRequiredService<DurableTaskClient>(), command, "sample", null, now);
         }
 
         Console.WriteLine();

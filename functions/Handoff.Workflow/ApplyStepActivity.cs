@@ -45,7 +45,7 @@ public sealed class ApplyStepActivity(
             return Progress(record);
         }
 
-        var now = record is null || step.ReceivedAt > record.LastAppliedAt ? step.ReceivedAt : record.LastAppliedAt;
+        var now = record?.LegalTime(step.ReceivedAt) ?? step.ReceivedAt;
         var decision = CaseWorkflow.Decide(record?.State, step.Command, environment.Context(now));
         var commandName = step.Command.GetType().Name;
         if (decision.Rejection is not null || decision.Events.Count == 0)

@@ -1,3 +1,4 @@
+using Handoff.Core.Cases;
 using Handoff.Storage.Cases;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
@@ -5,14 +6,35 @@ using Microsoft.DurableTask.Client;
 namespace Handoff.Workflow;
 
 /// <summary>Starting, restoring and stepping case orchestrations through the engine's client: the same calls in both hosts.</summary>
-public sealed class CaseInstances(WorkflowTime time)
+public sealed class CaseInstances(WorkflowTime time, PersonReservations persons)
 {
-    /// <summary>Starts the case's orchestration with its registration as the first step. A start that already happened is harmless.</summary>
-    public async Task StartAsync(DurableTaskClient client, string caseId, CaseStep registration, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Reserves the person and starts the case's orchestration with the registration as its first step, received at
+    /// <paramref name="receivedAt"/>. False when another open case holds the person: nothing is started then. A start that already
+    /// happened (a concurrent retry under the same id) is harmless.
+    /// </summary>
+    public async Task<bool> RegisterAsync(
+        DurableTaskClient client, RegisterRelease command, string commandId, string? requestHash, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
     {
-        var input = new CaseOrchestrationInput(CaseOrchestration.SchemaVersion, caseId, time.Clock, time.Grace, registration, null);
-        await client.ScheduleNewOrchestrationInstanceAsync(CaseOrchestration.Name, input, new StartOrchestrationOptions(caseId), cancellationToken)
-            .ConfigureAwait(false);
+        var lookup = command.Person.IdNumberLookup;
+        var reservedAt = time.Real.GetUtcNow();
+        if (!await persons.ReserveAsync(lookup, command.CaseId, reservedAt, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        var step = new CaseStep(commandId, command, receivedAt, requestHash, PersonReservations.PendingRowKey(reservedAt, lookup));
+        var input = new CaseOrchestrationInput(CaseOrchestration.SchemaVersion, command.CaseId, time.Clock, time.Grace, step, null);
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(CaseOrchestration.Name, input, new StartOrchestrationOptions(command.CaseId), cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsAlreadyStarted(ex))
+        {
+        }
+
+        return true;
     }
 
     /// <summary>Starts a new generation of the case's orchestration from our own record (the engine's history may be gone).</summary>
@@ -30,10 +52,17 @@ public sealed class CaseInstances(WorkflowTime time)
     public static async Task<OrchestrationMetadata?> LiveAsync(DurableTaskClient client, string caseId, CancellationToken cancellationToken = default)
     {
         var instance = await client.GetInstanceAsync(caseId, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false);
-        return instance is { RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended }
-            ? instance
-            : null;
+        return IsLive(instance) ? instance : null;
     }
+
+    /// <summary>Started and not ended: an event raised to it will be delivered.</summary>
+    public static bool IsLive(OrchestrationMetadata? instance) =>
+        instance is { RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended };
+
+    /// <summary>The engine's "instance already exists" (DurableTask.Core's exception self-hosted, a gRPC status under Functions).</summary>
+    private static bool IsAlreadyStarted(Exception ex) =>
+        ex.GetType().Name.Contains("AlreadyExists", StringComparison.Ordinal)
+        || ex.Message.Contains("already exists", StringComparison.OrdinalIgnoreCase);
 
     public static Task RaiseAsync(DurableTaskClient client, string caseId, CaseStep step, CancellationToken cancellationToken = default) =>
         client.RaiseEventAsync(caseId, CaseOrchestration.StepEvent, step, cancellationToken);

@@ -28,10 +28,20 @@ public sealed class CaseReconciler(
     ReconcilerHealth health,
     ILogger<CaseReconciler> logger)
 {
+    /// <summary>
+    /// The periodic sweep both hosts run: a full pass on this process's first sweep and whenever
+    /// <see cref="ReconcilerOptions.FullPassInterval"/> has passed since its last completed one (a restart costs one extra full pass,
+    /// never a missed one), the due cases only otherwise.
+    /// </summary>
+    public Task<ReconcileResult> SweepAsync(DurableTaskClient client, CancellationToken cancellationToken = default) =>
+        SweepAsync(client, health.LastFullPassAt is not { } last || time.Real.GetUtcNow() - last >= options.FullPassInterval, cancellationToken);
+
     /// <summary>One sweep. <paramref name="fullPass"/>: check every open case, not only the overdue ones.</summary>
     public async Task<ReconcileResult> SweepAsync(DurableTaskClient client, bool fullPass, CancellationToken cancellationToken = default)
     {
         var result = new ReconcileResult();
+        var startedAt = time.Real.GetUtcNow();
+        var completed = false;
         string? error = null;
         try
         {
@@ -63,6 +73,7 @@ public sealed class CaseReconciler(
             }
 
             await ReleaseAbandonedReservationsAsync(client, cancellationToken).ConfigureAwait(false);
+            completed = true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -71,7 +82,7 @@ public sealed class CaseReconciler(
         }
         finally
         {
-            health.Swept(time.Real.GetUtcNow(), fullPass, error);
+            health.Swept(startedAt, fullPass && completed, error);
             Log.Swept(logger, fullPass ? "full" : "due", result.Checked, result.Restored, result.Nudged);
         }
 
@@ -88,7 +99,7 @@ public sealed class CaseReconciler(
         }
 
         var instance = await client.GetInstanceAsync(caseId, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false);
-        if (instance is { RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended })
+        if (CaseInstances.IsLive(instance))
         {
             if (Core.Workflow.CaseWorkflow.NextDueAt(record.State) is { } dueAt && dueAt < cutoff)
             {

@@ -26,6 +26,7 @@ public sealed class ReconcilerHealth
 
     internal void CountAbandoned() => Interlocked.Increment(ref _abandoned);
 
+    /// <param name="fullPass">A full pass completed (one that threw does not count: the next sweep is full again).</param>
     internal void Swept(DateTimeOffset at, bool fullPass, string? error)
     {
         LastSweepAt = at;

@@ -22,7 +22,7 @@ namespace Handoff.Api.Endpoints;
 /// orchestration's own refusal (e.g. a race lost to another office); otherwise <c>202 Accepted</c> with the command's URL.</item>
 /// </list>
 /// </summary>
-public sealed class CaseCommands(CaseStore store, PersonReservations persons, CaseInstances instances, WorkflowEnvironment environment, WorkflowTime time, ApiOptions options)
+public sealed class CaseCommands(CaseStore store, CaseInstances instances, WorkflowEnvironment environment, WorkflowTime time, ApiOptions options)
 {
     public const string IdempotencyHeader = "Idempotency-Key";
 
@@ -51,11 +51,11 @@ public sealed class CaseCommands(CaseStore store, PersonReservations persons, Ca
 
         if (seen is not null)
         {
-            return seen.RequestHash != requestHash ? KeyReused() : await AnswerAsync(seen, caseId, Created: false, r.Aborted);
+            return seen.RequestHash != requestHash ? KeyReused() : await AnswerAsync(seen, record, created: false, r.Aborted);
         }
 
         var receivedAt = HandoffHttp.ReceivedAt(r);
-        var decision = CaseWorkflow.Decide(record.State, command, environment.Context(Max(receivedAt, record.LastAppliedAt)));
+        var decision = CaseWorkflow.Decide(record.State, command, environment.Context(record.LegalTime(receivedAt)));
         if (decision.Rejection is { } rejection)
         {
             return Problems.From(rejection);
@@ -86,7 +86,7 @@ public sealed class CaseCommands(CaseStore store, PersonReservations persons, Ca
         var (record, seen) = await store.LoadAsync(command.CaseId, commandId, r.Aborted);
         if (seen is not null)
         {
-            return seen.RequestHash != requestHash ? KeyReused() : await AnswerAsync(seen, command.CaseId, Created: true, r.Aborted);
+            return seen.RequestHash != requestHash ? KeyReused() : await AnswerAsync(seen, record, created: true, r.Aborted);
         }
 
         if (record is not null)
@@ -102,25 +102,12 @@ public sealed class CaseCommands(CaseStore store, PersonReservations persons, Ca
             return Problems.From(rejection);
         }
 
-        var reservedAt = time.Real.GetUtcNow();
-        var reservation = PersonReservations.PendingRowKey(reservedAt, command.Person.IdNumberLookup);
-        if (!await persons.ReserveAsync(command.Person.IdNumberLookup, command.CaseId, reservedAt, r.Aborted))
+        if (!await instances.RegisterAsync(r.Client, command, commandId, requestHash, receivedAt, r.Aborted))
         {
-            await persons.ConfirmAsync(reservation, r.Aborted);
-
             // Neither the other case's id nor its organisation is named: whether a person is under rehabilitation elsewhere is
             // confidential (戒毒条例 7②).
             return Problems.Problem(StatusCodes.Status409Conflict, "open-case-exists", "person.idNumber",
                 "already has an open handoff; the existing record must be closed before a new one is registered");
-        }
-
-        try
-        {
-            await instances.StartAsync(r.Client, command.CaseId, new CaseStep(commandId, command, receivedAt, requestHash, reservation), r.Aborted);
-        }
-        catch (Exception ex) when (IsAlreadyStarted(ex))
-        {
-            // A concurrent retry with the same key started it first: wait for it like that retry does.
         }
 
         return await WaitAsync(command.CaseId, commandId, created: true, r.Aborted);
@@ -142,7 +129,7 @@ public sealed class CaseCommands(CaseStore store, PersonReservations persons, Ca
             return Problems.NotFound("command");
         }
 
-        return await AnswerAsync(seen, r.Id, Created: false, r.Aborted);
+        return await AnswerAsync(seen, record, created: false, r.Aborted);
     }
 
     /// <summary>The case the caller asked for by route id, if it exists and the caller may see it.</summary>
@@ -170,10 +157,10 @@ public sealed class CaseCommands(CaseStore store, PersonReservations persons, Ca
         var pause = TimeSpan.FromMilliseconds(20);
         while (true)
         {
-            var (_, seen) = await store.LoadAsync(caseId, commandId, cancellationToken);
+            var (record, seen) = await store.LoadAsync(caseId, commandId, cancellationToken);
             if (seen is not null)
             {
-                return await AnswerAsync(seen, caseId, created, cancellationToken);
+                return await AnswerAsync(seen, record, created, cancellationToken);
             }
 
             if (time.Real.GetUtcNow() + pause > deadline)
@@ -186,21 +173,24 @@ public sealed class CaseCommands(CaseStore store, PersonReservations persons, Ca
         }
     }
 
-    private async Task<IResult> AnswerAsync(CommandRecord seen, string caseId, bool Created, CancellationToken cancellationToken)
+    /// <summary>
+    /// The answer to a recorded step: its refusal, or the case. <paramref name="record"/> comes from the same read as the command
+    /// record, and the two are written in one transaction, so it is at least the version the step produced.
+    /// </summary>
+    private async Task<IResult> AnswerAsync(CommandRecord seen, CaseRecord? record, bool created, CancellationToken cancellationToken)
     {
         if (seen.Rejection is { } rejection)
         {
             return Problems.From(rejection);
         }
 
-        var (record, _) = await store.LoadAsync(caseId, cancellationToken: cancellationToken);
         if (record is null)
         {
             return Problems.NotFound("case");
         }
 
         var view = await ViewAsync(record.State, cancellationToken);
-        return Created ? TypedResults.Created($"/api/cases/{caseId}", view) : TypedResults.Ok(view);
+        return created ? TypedResults.Created($"/api/cases/{view.CaseId}", view) : TypedResults.Ok(view);
     }
 
     private static IResult KeyReused() =>
@@ -213,13 +203,6 @@ public sealed class CaseCommands(CaseStore store, PersonReservations persons, Ca
 
     private static string Hash(CaseCommand command, string fingerprint) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{command.GetType().Name}\n{fingerprint}")));
-
-    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
-
-    /// <summary>The engine's "instance already exists" (DurableTask.Core's exception self-hosted, a gRPC status under Functions).</summary>
-    private static bool IsAlreadyStarted(Exception ex) =>
-        ex.GetType().Name.Contains("AlreadyExists", StringComparison.Ordinal)
-        || ex.Message.Contains("already exists", StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>A command accepted but not yet applied by the case's orchestration.</summary>

@@ -19,10 +19,14 @@ public sealed class PersonReservations(StorageClients clients)
     private const string PendingPartition = "pending";
     private readonly TableClient _table = clients.Table(StorageNames.PersonsTable);
 
-    /// <summary>Reserves the person for <paramref name="caseId"/>. False when another case holds them.</summary>
+    /// <summary>
+    /// Reserves the person for <paramref name="caseId"/>, pending under <see cref="PendingRowKey"/>(<paramref name="now"/>, lookup)
+    /// until the registration commits. False when another case holds them (the pending row is removed again then).
+    /// </summary>
     public async Task<bool> ReserveAsync(string lookup, string caseId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        await _table.UpsertEntityAsync(new TableEntity(PendingPartition, PendingRowKey(now, lookup)) { ["CaseId"] = caseId, ["Lookup"] = lookup },
+        var pending = PendingRowKey(now, lookup);
+        await _table.UpsertEntityAsync(new TableEntity(PendingPartition, pending) { ["CaseId"] = caseId, ["Lookup"] = lookup },
             TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -32,8 +36,15 @@ public sealed class PersonReservations(StorageClients clients)
         }
         catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.Conflict)
         {
-            return await HolderAsync(lookup, cancellationToken).ConfigureAwait(false) == caseId;
         }
+
+        if (await HolderAsync(lookup, cancellationToken).ConfigureAwait(false) == caseId)
+        {
+            return true;
+        }
+
+        await ConfirmAsync(pending, cancellationToken).ConfigureAwait(false);
+        return false;
     }
 
     /// <summary>The case holding the person, if any.</summary>

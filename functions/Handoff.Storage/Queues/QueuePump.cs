@@ -106,17 +106,8 @@ public sealed class QueuePump(
         if (permanent || failures == handler.MaxFailures)
         {
             // Report it: a copy with its error goes to the poison queue, where /healthz and operators see it.
-            var poison = new JsonObject
-            {
-                ["queue"] = handler.Queue,
-                ["messageId"] = message.MessageId,
-                ["failures"] = failures,
-                ["error"] = $"{error.GetType().Name}: {error.Message}",
-                ["failedAt"] = clock.GetUtcNow(),
-                ["kept"] = !permanent && handler.KeepsFailingMessages,
-                ["body"] = body,
-            };
-            await _poison.SendMessageAsync(poison.ToJsonString(), timeToLive: TimeSpan.FromSeconds(-1), cancellationToken: cancellationToken).ConfigureAwait(false);
+            var poison = PoisonReport(handler.Queue, message.MessageId, failures, error, clock.GetUtcNow(), kept: !permanent && handler.KeepsFailingMessages, body);
+            await _poison.SendMessageAsync(poison, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken: cancellationToken).ConfigureAwait(false);
             health.Poisoned(handler.Queue, error.Message, clock.GetUtcNow());
             LogMessages.Poisoned(logger, handler.Queue, message.MessageId, failures, _poison.Name, error.Message);
         }
@@ -145,6 +136,19 @@ public sealed class QueuePump(
         {
         }
     }
+
+    /// <summary>What goes to a poison queue: the failed message's body with its error, so operators see why.</summary>
+    public static string PoisonReport(string queue, string messageId, long failures, Exception error, DateTimeOffset failedAt, bool kept, string body) =>
+        new JsonObject
+        {
+            ["queue"] = queue,
+            ["messageId"] = messageId,
+            ["failures"] = failures,
+            ["error"] = $"{error.GetType().Name}: {error.Message}",
+            ["failedAt"] = failedAt,
+            ["kept"] = kept,
+            ["body"] = body,
+        }.ToJsonString();
 
     /// <summary>The message is gone (404) or received again by someone else since (400 PopReceiptMismatch).</summary>
     private static bool LostLease(RequestFailedException ex) =>
