@@ -50,9 +50,11 @@ public sealed class CaseIndexStore(StorageClients clients, OrganisationDirectory
                 LargeText.Write(row, "Summary", json);
                 return new TableTransactionAction(TableTransactionActionType.UpsertReplace, row);
             }).ToList();
-            if (before is not null && before.IsClosed != c.IsClosed)
+            // A case that closed moves partitions. Without its previous state (a step written again after a crash) a closed case
+            // deletes its open rows anyway: a delete of a row already gone is harmless.
+            if (before is null ? c.IsClosed : before.IsClosed != c.IsClosed)
             {
-                await DeleteAllAsync(province.Select(r => (Partition(before.IsClosed, province.Key), $"{r.Value}_{c.CaseId}")), cancellationToken)
+                await DeleteAllAsync(province.Select(r => (Partition(!c.IsClosed, province.Key), $"{r.Value}_{c.CaseId}")), cancellationToken)
                     .ConfigureAwait(false);
             }
 

@@ -57,6 +57,23 @@ public class ApplyStepActivityTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task RunAsync_CrashAfterTheCommitThatClosesTheCase_RetryLeavesNoOpenIndexRow()
+    {
+        var rt = new Stores(azurite.ConnectionString);
+        var register = rt.Register(UniqueIdNumber(), new DateOnly(2026, 3, 2));
+        await rt.ApplyAsync(register.CaseId, register, Registered, "reg");
+        var cancel = new CaseStep("cancel-1", new CancelRelease(As(Centre), "撤销"), Registered.AddHours(1));
+
+        rt.Faults.CrashAfter(2);
+        await Assert.ThrowsAsync<InjectedCrashException>(() => rt.Activity.RunAsync(new ApplyStepRequest(register.CaseId, cancel)));
+        rt.Faults.CrashAfter(0);
+        await rt.Activity.RunAsync(new ApplyStepRequest(register.CaseId, cancel));
+
+        var listed = (await rt.Index.QueryAsync(Orgs.Find(CountySupervisor)!, null, null, null, 200)).Cases.Where(s => s.CaseId == register.CaseId).ToList();
+        Assert.Equal("cancelled", Assert.Single(listed).State);
+    }
+
+    [Fact]
     public async Task RunAsync_StepReceivedBeforeTheLastApplied_IsAppliedAtTheLastAppliedInstant()
     {
         var rt = new Stores(azurite.ConnectionString);
