@@ -14,7 +14,8 @@ namespace Handoff.Workflow;
 /// written once more, keyed, in case the earlier run crashed after its commit);</item>
 /// <item><see cref="CaseWorkflow.Decide"/> at the step's legal time (when the API received it, never before the last applied step);</item>
 /// <item>one entity-group transaction: the case row (conditional on its ETag), one history row per event, the command record;</item>
-/// <item>the notices to each recipient's inbox (keyed by notice id), the feed and webhook queues, and the region and due index.</item>
+/// <item>the notices to each recipient's inbox (keyed by notice id), the feed and webhook queues, and the region and due index;</item>
+/// <item>the command record marked published: what the API waits for, so its caller then reads the step in lists and inboxes too.</item>
 /// </list>
 /// Returns the <see cref="CaseProgress"/> the orchestration carries. A refused step is recorded with its rejection, so the caller
 /// (and anyone reading the case) sees why.
@@ -35,12 +36,18 @@ public sealed class ApplyStepActivity(
         var (record, seen) = await store.LoadAsync(caseId, step.CommandId, cancellationToken).ConfigureAwait(false);
         if (seen is not null)
         {
-            if (record is not null && seen.Rejection is null)
+            if (!seen.Published)
             {
-                await PublishAsync(record.State, null, seen.Notices, cancellationToken).ConfigureAwait(false);
+                // The earlier run crashed after its commit: finish its effects.
+                if (record is not null && seen.Rejection is null)
+                {
+                    await PublishAsync(record.State, null, seen.Notices, cancellationToken).ConfigureAwait(false);
+                }
+
+                await FinishRegistrationAsync(step, record, cancellationToken).ConfigureAwait(false);
+                await store.MarkPublishedAsync(caseId, step.CommandId, cancellationToken).ConfigureAwait(false);
             }
 
-            await FinishRegistrationAsync(step, record, cancellationToken).ConfigureAwait(false);
             Log.StepRepeated(logger, caseId, step.CommandId);
             return Progress(record);
         }
@@ -50,14 +57,21 @@ public sealed class ApplyStepActivity(
         var commandName = step.Command.GetType().Name;
         if (decision.Rejection is not null || decision.Events.Count == 0)
         {
-            await store.RecordAsync(caseId, new CommandRecord(step.CommandId, commandName, step.RequestHash, record?.Version ?? 0, decision.Rejection, [], now),
-                cancellationToken).ConfigureAwait(false);
+            // Nothing to write elsewhere, unless a refused registration must give its reservation back.
+            var registration = step.Command is RegisterRelease || step.ReservationKey is not null;
+            await store.RecordAsync(caseId, new CommandRecord(
+                step.CommandId, commandName, step.RequestHash, record?.Version ?? 0, decision.Rejection, [], now, Published: !registration), cancellationToken).ConfigureAwait(false);
             if (decision.Rejection is { } rejection)
             {
                 Log.StepRefused(logger, caseId, commandName, rejection.Code);
             }
 
-            await FinishRegistrationAsync(step, record, cancellationToken).ConfigureAwait(false);
+            if (registration)
+            {
+                await FinishRegistrationAsync(step, record, cancellationToken).ConfigureAwait(false);
+                await store.MarkPublishedAsync(caseId, step.CommandId, cancellationToken).ConfigureAwait(false);
+            }
+
             return Progress(record);
         }
 
@@ -78,6 +92,7 @@ public sealed class ApplyStepActivity(
 
         await PublishAsync(after.State, record?.State, decision.Notices, cancellationToken).ConfigureAwait(false);
         await FinishRegistrationAsync(step, after, cancellationToken).ConfigureAwait(false);
+        await store.MarkPublishedAsync(caseId, step.CommandId, cancellationToken).ConfigureAwait(false);
         return Progress(after);
     }
 

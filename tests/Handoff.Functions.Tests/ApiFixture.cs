@@ -70,6 +70,10 @@ public class ApiFixture : IAsyncLifetime
             ["Handoff__Secrets__IdNumberKey"] = Convert.ToBase64String(new byte[32]),
             ["Handoff__Durable__MaxQueuePollingInterval"] = "00:00:01",
             ["Handoff__Orchestration__Grace"] = Grace.ToString("c"),
+
+            // Answers are synchronous in tests: the 2 s default can run out on a loaded CI machine (a 202 is then correct, but the
+            // tests read the answer as the case).
+            ["Handoff__Api__CommandWait"] = "00:00:15",
             ["Handoff__Clock__Speed"] = Speed == 1 ? null : Speed.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Handoff__Clock__Start"] = Speed == 1 ? null : "2026-03-02T08:00:00+08:00",
             ["ASPNETCORE_ENVIRONMENT"] = "Development",

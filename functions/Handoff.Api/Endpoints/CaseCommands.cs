@@ -18,8 +18,10 @@ namespace Handoff.Api.Endpoints;
 /// <item>decide it once with the pure core against the case as last applied, so a refusal answers at once and nothing is sent;</item>
 /// <item>check that the case's orchestration is live (an event raised to a missing or completed instance is dropped by the engine),
 /// then raise the step;</item>
-/// <item>wait, at most <see cref="ApiOptions.CommandWait"/>, for the orchestration to apply it: the answer is the case, or the
-/// orchestration's own refusal (e.g. a race lost to another office); otherwise <c>202 Accepted</c> with the command's URL.</item>
+/// <item>wait, at most <see cref="ApiOptions.CommandWait"/>, for the orchestration to apply it and write its effects (notices, lists),
+/// so the caller then reads it everywhere: the answer is the case, or the orchestration's own refusal (e.g. a race lost to another
+/// office); otherwise <c>202 Accepted</c> with the command's URL. A step committed but not yet published by then is answered with
+/// the case.</item>
 /// </list>
 /// </summary>
 public sealed class CaseCommands(CaseStore store, CaseInstances instances, WorkflowEnvironment environment, WorkflowTime time, ApiOptions options)
@@ -113,10 +115,18 @@ public sealed class CaseCommands(CaseStore store, CaseInstances instances, Workf
         return await WaitAsync(command.CaseId, commandId, created: true, r.Aborted);
     }
 
-    /// <summary>The outcome of a command the API answered 202 for.</summary>
+    /// <summary>
+    /// The outcome of a command the API answered 202 for: pending until its effects are written (or a later step was applied since,
+    /// which happens only after this one's activity ended).
+    /// </summary>
     public async Task<IResult> OutcomeAsync(HandoffRequest r, string commandId)
     {
         var (record, seen) = await store.LoadAsync(r.Id, commandId, r.Aborted);
+        if (seen is not null && !seen.Published && (record?.Version ?? 0) <= seen.Version)
+        {
+            seen = null;
+        }
+
         if (seen is null)
         {
             return record is null || CaseAccess.CanRead(r.By.Organisation, record.State, Directory)
@@ -158,12 +168,13 @@ public sealed class CaseCommands(CaseStore store, CaseInstances instances, Workf
         while (true)
         {
             var (record, seen) = await store.LoadAsync(caseId, commandId, cancellationToken);
-            if (seen is not null)
+            var last = time.Real.GetUtcNow() + pause > deadline;
+            if (seen is not null && (seen.Published || last))
             {
                 return await AnswerAsync(seen, record, created, cancellationToken);
             }
 
-            if (time.Real.GetUtcNow() + pause > deadline)
+            if (last)
             {
                 return TypedResults.Accepted($"/api/cases/{caseId}/commands/{commandId}", new PendingCommand(caseId, commandId, "pending"));
             }

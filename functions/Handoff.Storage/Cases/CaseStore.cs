@@ -110,6 +110,11 @@ public sealed class CaseStore(StorageClients clients)
         }
     }
 
+    /// <summary>Marks a recorded step's effects as written (see <see cref="CommandRecord.Published"/>). Idempotent.</summary>
+    public async Task MarkPublishedAsync(string caseId, string commandId, CancellationToken cancellationToken = default) =>
+        await _table.UpdateEntityAsync(new TableEntity(caseId, CommandRecord.RowKeyFor(commandId)) { ["Published"] = true }, ETag.All,
+            TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+
     /// <summary>Counts a restore of the case's orchestration (conditional on the ETag). False if the row changed meanwhile.</summary>
     public async Task<bool> CountRestoreAsync(CaseRecord record, CancellationToken cancellationToken = default)
     {
@@ -168,6 +173,7 @@ public sealed class CaseStore(StorageClients clients)
             ["RequestHash"] = command.RequestHash,
             ["Version"] = command.Version,
             ["AppliedAt"] = command.AppliedAt,
+            ["Published"] = command.Published,
             ["Rejection"] = command.Rejection is null ? null : JsonSerializer.Serialize(command.Rejection, CoreJson.Options),
         };
         LargeText.Write(entity, "Notices", JsonSerializer.Serialize(command.Notices, CoreJson.Options));
@@ -181,5 +187,6 @@ public sealed class CaseStore(StorageClients clients)
         entity.GetInt32("Version") ?? 0,
         entity.GetString("Rejection") is { Length: > 0 } rejection ? JsonSerializer.Deserialize<Rejection>(rejection, CoreJson.Options) : null,
         JsonSerializer.Deserialize<List<Notice>>(LargeText.Read(entity, "Notices"), CoreJson.Options) ?? [],
-        entity.GetDateTimeOffset("AppliedAt") ?? default);
+        entity.GetDateTimeOffset("AppliedAt") ?? default,
+        entity.GetBoolean("Published") ?? false);
 }

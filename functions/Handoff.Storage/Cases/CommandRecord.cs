@@ -11,6 +11,8 @@ namespace Handoff.Storage.Cases;
 /// <param name="RequestHash">What the request said, for an <c>Idempotency-Key</c>: the same key with another request is refused.</param>
 /// <param name="Version">The case version after the step.</param>
 /// <param name="Rejection">Why the core refused the step, if it did (e.g. two offices racing: the second is refused).</param>
+/// <param name="Published">The step's effects outside the case's partition — notices, index, reservation — are written too, so a
+/// caller told the step is done reads it in lists and inboxes as well.</param>
 public sealed record CommandRecord(
     string CommandId,
     string Command,
@@ -18,7 +20,8 @@ public sealed record CommandRecord(
     int Version,
     Rejection? Rejection,
     IReadOnlyList<Notice> Notices,
-    DateTimeOffset AppliedAt)
+    DateTimeOffset AppliedAt,
+    bool Published = false)
 {
     public static string RowKeyFor(string commandId) => "c" + commandId;
 }

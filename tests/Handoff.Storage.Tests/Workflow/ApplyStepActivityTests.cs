@@ -42,6 +42,7 @@ public class ApplyStepActivityTests(AzuriteFixture azurite)
         await Assert.ThrowsAsync<InjectedCrashException>(() => rt.Activity.RunAsync(new ApplyStepRequest(register.CaseId, release)));
         var inboxAfterCrash = await rt.Inbox.ListAsync(Police, 100);
         Assert.DoesNotContain(inboxAfterCrash, n => n.CaseId == register.CaseId && n.Kind == Core.Notices.NoticeKind.Escalation);
+        Assert.False((await rt.Store.LoadAsync(register.CaseId, "rel-1")).Command!.Published);
 
         rt.Faults.CrashAfter(0);
         var progress = await rt.Activity.RunAsync(new ApplyStepRequest(register.CaseId, release));
@@ -54,6 +55,7 @@ public class ApplyStepActivityTests(AzuriteFixture azurite)
         var (record, _) = await rt.Store.LoadAsync(register.CaseId);
         Assert.Contains((await rt.Index.QueryAsync(Orgs.Find(CountySupervisor)!, "released", null, null, 200)).Cases, s => s.CaseId == register.CaseId && s.Overdue);
         Assert.Equal(record!.Version, progress.Version);
+        Assert.True((await rt.Store.LoadAsync(register.CaseId, "rel-1")).Command!.Published);
     }
 
     [Fact]
