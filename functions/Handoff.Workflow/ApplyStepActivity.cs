@@ -28,7 +28,7 @@ public sealed class ApplyStepActivity(
     WorkflowEnvironment environment,
     ILogger<ApplyStepActivity> logger)
 {
-    public const string Name = "ApplyStep";
+    public const string Name = ApplyStepRequest.ActivityName;
 
     public async Task<CaseProgress> RunAsync(ApplyStepRequest request, CancellationToken cancellationToken = default)
     {

@@ -16,7 +16,8 @@ namespace Handoff.Workflow;
 /// <item>its orchestration running but the due step not acted on (a lost timer message) → nudged with a tick whose command id derives
 /// from the due instant, so repeated nudges apply once.</item>
 /// </list>
-/// It also releases person reservations whose registration never started.
+/// It also releases person reservations whose registration never started, and on the full pass purges the engine's history of
+/// finished instances older than <see cref="ReconcilerOptions.PurgeAfter"/> (nothing else would: the engine never purges on its own).
 /// </summary>
 public sealed class CaseReconciler(
     CaseStore store,
@@ -73,6 +74,11 @@ public sealed class CaseReconciler(
             }
 
             await ReleaseAbandonedReservationsAsync(client, cancellationToken).ConfigureAwait(false);
+            if (fullPass)
+            {
+                result.Purged = await PurgeFinishedAsync(client, cancellationToken).ConfigureAwait(false);
+            }
+
             completed = true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -83,7 +89,7 @@ public sealed class CaseReconciler(
         finally
         {
             health.Swept(startedAt, fullPass && completed, error);
-            Log.Swept(logger, fullPass ? "full" : "due", result.Checked, result.Restored, result.Nudged);
+            Log.Swept(logger, fullPass ? "full" : "due", result.Checked, result.Restored, result.Nudged, result.Purged);
         }
 
         return result;
@@ -132,6 +138,22 @@ public sealed class CaseReconciler(
         Log.Restored(logger, caseId, status, record.Restores + 1, options.MaxRestores);
     }
 
+    /// <summary>
+    /// Purges completed and terminated instances created more than <see cref="ReconcilerOptions.PurgeAfter"/> ago. The engine filters by
+    /// creation time (Azure Storage keeps no completion index), so a case that ran longer than the retention loses its engine history on
+    /// the first full pass after it closes; failed instances are kept for the operator. An open case whose instance this removed by
+    /// mistake would be restored by the next check from our own record.
+    /// </summary>
+    private async Task<int> PurgeFinishedAsync(DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        var filter = new PurgeInstancesFilter(
+            CreatedFrom: null,
+            CreatedTo: time.Real.GetUtcNow() - options.PurgeAfter,
+            Statuses: [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Terminated]);
+        var purged = await client.PurgeAllInstancesAsync(filter, cancellation: cancellationToken).ConfigureAwait(false);
+        return purged.PurgedInstanceCount;
+    }
+
     private async Task ReleaseAbandonedReservationsAsync(DurableTaskClient client, CancellationToken cancellationToken)
     {
         foreach (var pending in await persons.PendingAsync(time.Real.GetUtcNow() - options.ReservationTimeout, cancellationToken).ConfigureAwait(false))
@@ -156,4 +178,7 @@ public sealed class ReconcileResult
     public int Restored { get; set; }
 
     public int Nudged { get; set; }
+
+    /// <summary>Finished instances whose engine history the full pass purged.</summary>
+    public int Purged { get; set; }
 }

@@ -29,8 +29,8 @@ internal static partial class Log
     [LoggerMessage(1033, LogLevel.Information, "Released the reservation of case {CaseId}, whose registration never started")]
     public static partial void ReservationReleased(ILogger logger, string caseId);
 
-    [LoggerMessage(1034, LogLevel.Information, "Reconciler pass ({Kind}): {Checked} cases checked, {Restored} restored, {Nudged} nudged")]
-    public static partial void Swept(ILogger logger, string kind, int @checked, int restored, int nudged);
+    [LoggerMessage(1034, LogLevel.Information, "Reconciler pass ({Kind}): {Checked} cases checked, {Restored} restored, {Nudged} nudged, {Purged} finished instances purged")]
+    public static partial void Swept(ILogger logger, string kind, int @checked, int restored, int nudged, int purged);
 
     [LoggerMessage(1035, LogLevel.Error, "Reconciler: case {CaseId} could not be checked")]
     public static partial void CheckFailed(ILogger logger, Exception exception, string caseId);

@@ -20,4 +20,11 @@ public sealed record ReconcilerOptions
 
     /// <summary>A reservation older than this whose case never started is released. Default 10 minutes.</summary>
     public TimeSpan ReservationTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How long the engine keeps a finished orchestration's history (instances created longer ago than this that completed or were
+    /// terminated are purged on the daily full pass). Our own tables keep the person's file, so this is only the operators' window
+    /// for looking at the engine's copy. Default 30 days.
+    /// </summary>
+    public TimeSpan PurgeAfter { get; init; } = TimeSpan.FromDays(30);
 }

@@ -90,13 +90,47 @@ public class DeadlineTests(FastApiFixture api) : ApiTestBase(api)
         Assert.Equal("ReleaseRegistered", acknowledged.Body.GetProperty("history")[0].GetProperty("type").GetString());
     }
 
-    private CaseReconciler Reconciler() => new(
+    [Fact]
+    public async Task Reconciler_FullPass_PurgesTheEngineHistoryOfClosedCases_PastTheRetention_AndKeepsOpenOnes()
+    {
+        var closedId = (await RegisterAsync(daysAhead: 30)).GetProperty("caseId").GetString()!;
+        var openId = (await RegisterAsync(daysAhead: 30)).GetProperty("caseId").GetString()!;
+        var cancelled = await PostAsync("meizhou-centre", $"/api/cases/{closedId}/cancellation", new { reason = "决定撤销" });
+        Assert.Equal(HttpStatusCode.OK, cancelled.Status);
+        await Api.Engine.WaitForInstanceCompletionAsync(closedId, cancellation: new CancellationTokenSource(Patience).Token);
+
+        var result = await Reconciler(new ReconcilerOptions { Grace = TimeSpan.FromSeconds(1), PurgeAfter = TimeSpan.Zero }).SweepAsync(Api.Engine, fullPass: true);
+
+        Assert.True(result.Purged >= 1, $"purged {result.Purged}");
+        Assert.Null(await Api.Engine.GetInstanceAsync(closedId));
+        Assert.Equal(OrchestrationRuntimeStatus.Running, (await Api.Engine.GetInstanceAsync(openId))?.RuntimeStatus);
+
+        // Our own record, the person's file, stays: only the engine's copy of the history is gone.
+        var closed = await CaseAsync(closedId);
+        Assert.Equal("cancelled", closed.GetProperty("state").GetString());
+        Assert.True(closed.GetProperty("history").GetArrayLength() >= 2);
+    }
+
+    [Fact]
+    public async Task Reconciler_DueSweep_DoesNotPurge()
+    {
+        var closedId = (await RegisterAsync(daysAhead: 30)).GetProperty("caseId").GetString()!;
+        await PostAsync("meizhou-centre", $"/api/cases/{closedId}/cancellation", new { reason = "决定撤销" });
+        await Api.Engine.WaitForInstanceCompletionAsync(closedId, cancellation: new CancellationTokenSource(Patience).Token);
+
+        var result = await Reconciler(new ReconcilerOptions { Grace = TimeSpan.FromSeconds(1), PurgeAfter = TimeSpan.Zero }).SweepAsync(Api.Engine, fullPass: false);
+
+        Assert.Equal(0, result.Purged);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, (await Api.Engine.GetInstanceAsync(closedId))?.RuntimeStatus);
+    }
+
+    private CaseReconciler Reconciler(ReconcilerOptions? options = null) => new(
         Api.Services.GetRequiredService<Handoff.Storage.Cases.CaseStore>(),
         Api.Services.GetRequiredService<Handoff.Storage.Index.CaseIndexStore>(),
         Api.Services.GetRequiredService<Handoff.Storage.Cases.PersonReservations>(),
         Api.Services.GetRequiredService<CaseInstances>(),
         Api.Time,
-        new ReconcilerOptions { Grace = TimeSpan.FromSeconds(1) },
+        options ?? new ReconcilerOptions { Grace = TimeSpan.FromSeconds(1) },
         new ReconcilerHealth(),
         NullLogger<CaseReconciler>.Instance);
 

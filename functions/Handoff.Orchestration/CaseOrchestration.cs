@@ -5,11 +5,12 @@ namespace Handoff.Workflow;
 
 /// <summary>
 /// One orchestration per case (instance id = case id). It only sequences: it waits for the next step or for the next due instant,
-/// has <see cref="ApplyStepActivity"/> decide and write each step (so a changed rule, policy or holiday file never changes the replay
+/// has the ApplyStep activity decide and write each step (so a changed rule, policy or holiday file never changes the replay
 /// of a running case), and carries the small <see cref="CaseProgress"/> the activity returns.
 /// <para>Deterministic: no I/O, no clock but <see cref="TaskOrchestrationContext.CurrentUtcDateTime"/> mapped through the input's
-/// workflow clock, no <see cref="Guid.NewGuid"/> (ids come from <see cref="TaskOrchestrationContext.NewGuid"/>), no configuration.
-/// The banned-API analyzer enforces the clock and Guid rules for this project.</para>
+/// workflow clock, no <c>Guid.NewGuid</c> (ids come from <see cref="TaskOrchestrationContext.NewGuid"/>), no configuration.
+/// This project references no I/O, and its banned-API list (BannedSymbols.Orchestration.txt) refuses clocks, random numbers, delays,
+/// threads and the environment.</para>
 /// <para>Never early: a timer that fires before its deadline (Azure Storage can deliver one up to a second early) waits out the
 /// rest; a deadline's tick is applied only <see cref="CaseOrchestrationInput.Grace"/> after the deadline ends, so a step received
 /// just before it is applied first and counts as on time (its legal time is when the API received it).</para>
@@ -93,5 +94,5 @@ public static class CaseOrchestration
     }
 
     private static Task<CaseProgress> ApplyAsync(TaskOrchestrationContext context, string caseId, CaseStep step) =>
-        context.CallActivityAsync<CaseProgress>(ApplyStepActivity.Name, new ApplyStepRequest(caseId, step), ActivityRetry);
+        context.CallActivityAsync<CaseProgress>(ApplyStepRequest.ActivityName, new ApplyStepRequest(caseId, step), ActivityRetry);
 }
