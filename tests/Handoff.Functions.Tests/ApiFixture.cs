@@ -27,6 +27,9 @@ public class ApiFixture : IAsyncLifetime
     /// <summary>The orchestration's grace past a deadline (real time).</summary>
     protected virtual TimeSpan Grace => TimeSpan.FromSeconds(1);
 
+    /// <summary>How long a command waits for its orchestration before answering 202.</summary>
+    protected virtual TimeSpan CommandWait => TimeSpan.FromSeconds(15);
+
     public IServiceProvider Services => _factory!.Services;
 
     private static string[] SettingNames { get; set; } = [];
@@ -73,7 +76,7 @@ public class ApiFixture : IAsyncLifetime
 
             // Answers are synchronous in tests: the 2 s default can run out on a loaded CI machine (a 202 is then correct, but the
             // tests read the answer as the case).
-            ["Handoff__Api__CommandWait"] = "00:00:15",
+            ["Handoff__Api__CommandWait"] = CommandWait.ToString("c"),
             ["Handoff__Clock__Speed"] = Speed == 1 ? null : Speed.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Handoff__Clock__Start"] = Speed == 1 ? null : "2026-03-02T08:00:00+08:00",
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
@@ -180,6 +183,12 @@ public sealed class FastApiFixture : ApiFixture
     protected override double Speed => 200_000;
 
     protected override TimeSpan Grace => TimeSpan.FromSeconds(3);
+}
+
+/// <summary>The self-host with no command wait: every command answers 202 unless its step was applied already.</summary>
+public sealed class ImpatientApiFixture : ApiFixture
+{
+    protected override TimeSpan CommandWait => TimeSpan.Zero;
 }
 
 [CollectionDefinition(Name)]

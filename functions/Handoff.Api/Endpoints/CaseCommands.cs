@@ -159,7 +159,9 @@ public sealed class CaseCommands(CaseStore store, CaseInstances instances, Workf
 
     public static string Fingerprint(object request) => JsonSerializer.Serialize(request, request.GetType(), CoreJson.Options);
 
-    public static bool IsCommandId(string text) => text.Length is > 0 and <= 41 && text.All(char.IsAsciiLetterOrDigit);
+    /// <summary>The two shapes <see cref="CommandId"/> issues: 32 hex digits, or <c>k</c> and 40 hex digits.</summary>
+    public static bool IsCommandId(string text) =>
+        (text.Length == 32 && text.All(char.IsAsciiHexDigitLower)) || (text.Length == 41 && text[0] == 'k' && text.AsSpan(1).ContainsAnyExcept(HexLower) is false);
 
     private async Task<IResult> WaitAsync(string caseId, string commandId, bool created, CancellationToken cancellationToken)
     {
@@ -203,6 +205,8 @@ public sealed class CaseCommands(CaseStore store, CaseInstances instances, Workf
         var view = await ViewAsync(record.State, cancellationToken);
         return created ? TypedResults.Created($"/api/cases/{view.CaseId}", view) : TypedResults.Ok(view);
     }
+
+    private static readonly System.Buffers.SearchValues<char> HexLower = System.Buffers.SearchValues.Create("0123456789abcdef");
 
     private static IResult KeyReused() =>
         Problems.Invalid(IdempotencyHeader, "idempotency-key-reused", "was already used for a different request; use a new key for a new request");
