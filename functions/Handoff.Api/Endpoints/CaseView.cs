@@ -46,7 +46,7 @@ public sealed record HistoryView(int Sequence, string Type, DateTimeOffset At, s
 {
     public static HistoryView From(HistoryEntry entry)
     {
-        var details = JsonSerializer.SerializeToNode(entry.Event, CoreJson.Options)!.AsObject();
+        var details = JsonSerializer.SerializeToNode(entry.Event, ApiJson.Options)!.AsObject();
         foreach (var key in new[] { "type", "at", "by" })
         {
             details.Remove(key);

@@ -4,6 +4,7 @@ using Handoff.Core.Cases;
 using Handoff.Core.People;
 using Handoff.Core.Text;
 using Handoff.Core.Regions;
+using Handoff.Core.Time;
 using Handoff.Storage.Cases;
 using Handoff.Storage.Index;
 using Handoff.Storage.Protection;
@@ -39,20 +40,29 @@ public static class CasesEndpoints
             return Problems.Invalid("person.name", "invalid-name", nameRule);
         }
 
-        if (!ResidentIdNumber.TryParse(person.IdNumber, out var idNumber, out var idError))
+        var regions = r.Get<RegionCatalog>();
+        var today = ChinaTime.LocalDate(HandoffHttp.ReceivedAt(r));
+        if (!ResidentIdNumber.TryParse(person.IdNumber, today, out var idNumber, out var idError))
         {
             return Problems.Invalid("person.idNumber", "invalid-id-number", idError!);
         }
 
-        if (!RegionCode.TryParse(person.RegisteredRegion, out var registered))
+        // The address code is the county that issued the number and stays valid after renames and mergers (GB 11643): only its
+        // province is checked against today's list.
+        if (!regions.HasProvince(idNumber!.ProvincePrefix))
         {
-            return Problems.Invalid("person.registeredRegion", "invalid-region", "must be a 6-digit administrative division code (GB/T 2260)");
+            return Problems.Invalid("person.idNumber", "invalid-id-number", "characters 1–2 must be a province code (GB/T 2260)");
+        }
+
+        if (!RegionCode.TryParse(person.RegisteredRegion, out var registered) || !regions.Contains(registered.Value))
+        {
+            return Problems.Invalid("person.registeredRegion", "invalid-region", $"must be an administrative division code on the GB/T 2260 list (as of {regions.AsOf})");
         }
 
         var residence = registered;
-        if (person.ResidenceRegion is not null && !RegionCode.TryParse(person.ResidenceRegion, out residence))
+        if (person.ResidenceRegion is not null && (!RegionCode.TryParse(person.ResidenceRegion, out residence) || !regions.Contains(residence.Value)))
         {
-            return Problems.Invalid("person.residenceRegion", "invalid-region", "must be a 6-digit administrative division code (GB/T 2260)");
+            return Problems.Invalid("person.residenceRegion", "invalid-region", $"must be an administrative division code on the GB/T 2260 list (as of {regions.AsOf})");
         }
 
         if (!TryDate(body.ReleaseDate, out var releaseDate))
@@ -88,7 +98,7 @@ public static class CasesEndpoints
         }
 
         var protector = r.Get<IdNumberProtector>();
-        var record = new PersonRecord(TextRules.Clean(person.Name!), idNumber!.Masked, protector.Protect(idNumber.Value), protector.Lookup(idNumber.Value),
+        var record = new PersonRecord(TextRules.Clean(person.Name!), idNumber.Masked, protector.Protect(idNumber.Value), protector.Lookup(idNumber.Value),
             registered.Value.Value, residence!.Value.Value);
         var caseId = key is null ? CaseIds.New() : CaseIds.ForIdempotencyKey(caller.Organisation.Id, key);
         var command = new RegisterRelease(caller.Actor, caseId, record, body.ReceivingOfficeId!, body.PoliceStationId!, body.DecisionAuthorityId!,
@@ -200,7 +210,7 @@ public static class CasesEndpoints
             return unreadable;
         }
 
-        if (TextRules.Note(body?.Reason) is { } rule)
+        if (TextRules.Reason(body?.Reason) is { } rule)
         {
             return Problems.Invalid("reason", "invalid-text", rule);
         }
@@ -221,7 +231,7 @@ public static class CasesEndpoints
             return Problems.Invalid("newReleaseDate", "invalid-date", "is required, as yyyy-MM-dd");
         }
 
-        if (TextRules.Note(body!.Reason) is { } rule)
+        if (TextRules.Reason(body!.Reason) is { } rule)
         {
             return Problems.Invalid("reason", "invalid-text", rule);
         }

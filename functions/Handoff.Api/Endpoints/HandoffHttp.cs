@@ -20,7 +20,7 @@ namespace Handoff.Api.Endpoints;
 public static partial class HandoffHttp
 {
     private const string ReceivedAtItem = "handoff:receivedAt";
-    private static readonly JsonSerializerOptions BodyJson = CoreJson.Create();
+    private static readonly JsonSerializerOptions BodyJson = ApiJson.Options;
 
     public static async Task<IResult> RunAsync(HttpContext http, DurableTaskClient client, HandoffRoute route)
     {
@@ -56,7 +56,14 @@ public static partial class HandoffHttp
         }
     }
 
-    /// <summary>The request body as <typeparamref name="T"/> (null when empty), or a problem naming the JSON path that could not be read.</summary>
+    /// <summary>The largest request body read, in bytes: every command of the API fits in a few hundred.</summary>
+    public const int MaxBodyBytes = 64 * 1024;
+
+    /// <summary>
+    /// The request body as <typeparamref name="T"/> (null when empty), or a problem: 413 over <see cref="MaxBodyBytes"/>, 415 if not
+    /// JSON, 400 naming the JSON path that could not be read, that occurs twice, or whose value breaks a rule (an instant without an
+    /// offset). A client that breaks off its request gets a 400 and a debug line, never an error with a stack trace.
+    /// </summary>
     public static async Task<(T? Body, IResult? Problem)> ReadBodyAsync<T>(HandoffRequest r)
         where T : class
     {
@@ -71,15 +78,70 @@ public static partial class HandoffHttp
             return (null, Problems.Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", null, "Send the body as application/json."));
         }
 
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return (null, TooLarge());
+        }
+
+        byte[] bytes;
         try
         {
-            return (await JsonSerializer.DeserializeAsync<T>(request.Body, BodyJson, r.Aborted), null);
+            bytes = await ReadLimitedAsync(request.Body, r.Aborted);
+        }
+        catch (BadHttpRequestException bad)
+        {
+            ClientBrokeOff(r.Get<ILoggerFactory>().CreateLogger("Handoff.Api"), bad.StatusCode);
+            return (null, bad.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? TooLarge()
+                : Problems.Problem(StatusCodes.Status400BadRequest, "bad-request", null, "The request body could not be read to its end."));
+        }
+
+        if (bytes.Length > MaxBodyBytes)
+        {
+            return (null, TooLarge());
+        }
+
+        try
+        {
+            if (ApiJson.DuplicateKey(bytes) is { } duplicate)
+            {
+                return (null, Problems.Invalid(duplicate, "duplicate-key", "occurs more than once in its object"));
+            }
+
+            return (JsonSerializer.Deserialize<T>(bytes, BodyJson), null);
+        }
+        catch (JsonRuleException rule)
+        {
+            return (null, Problems.Invalid(FieldOf(rule), rule.Code, rule.Rule));
         }
         catch (JsonException json)
         {
-            return (null, Problems.Invalid(json.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : "body", "unreadable-json",
+            return (null, Problems.Invalid(FieldOf(json), "unreadable-json",
                 "could not be read: " + (json.Path is null or "$" ? "the body is not valid JSON" : "wrong type or format")));
         }
+    }
+
+    private static string FieldOf(JsonException json) => json.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : "body";
+
+    private static IResult TooLarge() =>
+        Problems.Problem(StatusCodes.Status413PayloadTooLarge, "body-too-large", null, $"The request body must be at most {MaxBodyBytes / 1024} KB.");
+
+    /// <summary>Reads at most one byte more than <see cref="MaxBodyBytes"/>, so an oversized body is refused without being buffered.</summary>
+    private static async Task<byte[]> ReadLimitedAsync(Stream body, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > MaxBodyBytes)
+            {
+                break;
+            }
+        }
+
+        return buffer.ToArray();
     }
 
     /// <summary>The workflow instant this request was received: one value per request, whatever reads it.</summary>
@@ -96,6 +158,9 @@ public static partial class HandoffHttp
         http.Items[ReceivedAtItem] = now;
         return now;
     }
+
+    [LoggerMessage(2102, LogLevel.Debug, "The client broke off its request body ({StatusCode})")]
+    private static partial void ClientBrokeOff(ILogger logger, int statusCode);
 
     [LoggerMessage(2101, LogLevel.Error, "Request to {Route} failed unexpectedly")]
     private static partial void Failed(ILogger logger, Exception exception, string route);

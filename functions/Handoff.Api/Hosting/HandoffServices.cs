@@ -29,6 +29,7 @@ public static class HandoffServices
         services.AddSingleton(directory);
         var calendar = CalendarLoader.Load(Resolve(environment, configuration["Handoff:CalendarFolder"] ?? "calendar"), bootLog);
         services.AddSingleton(calendar);
+        services.AddSingleton(RegionLoader.Load(Resolve(environment, configuration["Handoff:RegionFile"] ?? "regions/gbt2260.json"), bootLog));
 
         var policy = Bind<HandoffPolicy>(configuration, "Handoff:Policy");
         var policyErrors = policy.Validate();
@@ -76,7 +77,7 @@ public static class HandoffServices
         services.AddHandoffAuthentication(configuration, directory);
         services.ConfigureHttpJsonOptions(o =>
         {
-            CoreJson.Configure(o.SerializerOptions);
+            ApiJson.Configure(o.SerializerOptions);
             o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
         });
         return services;

@@ -8,6 +8,9 @@ internal static partial class HostLog
     [LoggerMessage(2001, LogLevel.Information, "Holiday schedules loaded for {Years} from {Folder}")]
     public static partial void CalendarLoaded(ILogger logger, string years, string folder);
 
+    [LoggerMessage(2008, LogLevel.Information, "{Count} administrative divisions (GB/T 2260, as of {AsOf}) loaded from {Path}")]
+    public static partial void RegionsLoaded(ILogger logger, int count, string asOf, string path);
+
     [LoggerMessage(2002, LogLevel.Information, "Azurite started on 127.0.0.1 (queue {QueuePort}, table {TablePort}), data in {Folder}")]
     public static partial void AzuriteStarted(ILogger logger, int queuePort, int tablePort, string folder);
 

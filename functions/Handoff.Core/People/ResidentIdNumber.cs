@@ -40,7 +40,13 @@ public sealed class ResidentIdNumber
     }
 
     /// <summary>Validates and normalises a number. On failure <paramref name="error"/> names the rule that failed.</summary>
-    public static bool TryParse(string? text, out ResidentIdNumber? number, out string? error)
+    public static bool TryParse(string? text, out ResidentIdNumber? number, out string? error) => TryParse(text, null, out number, out error);
+
+    /// <summary>
+    /// Validates and normalises a number whose holder must be born by <paramref name="today"/> (the date in Asia/Shanghai, when known).
+    /// On failure <paramref name="error"/> names the rule that failed.
+    /// </summary>
+    public static bool TryParse(string? text, DateOnly? today, out ResidentIdNumber? number, out string? error)
     {
         number = null;
         var value = text?.Trim().ToUpperInvariant() ?? "";
@@ -72,6 +78,12 @@ public sealed class ResidentIdNumber
             return false;
         }
 
+        if (birth > today)
+        {
+            error = "characters 7–14 are a birth date after today (GB 11643)";
+            return false;
+        }
+
         if (CheckCharacter(value.AsSpan(0, 17)) != value[17])
         {
             error = "the check character does not match (GB 11643 MOD 11-2)";
@@ -82,6 +94,9 @@ public sealed class ResidentIdNumber
         number = new ResidentIdNumber(value);
         return true;
     }
+
+    /// <summary>The 2-digit province prefix of the address code (the county that issued the number, which stays valid after renames).</summary>
+    public string ProvincePrefix => Value[..2];
 
     /// <summary>Never the clear value: the masked form, so that a stray log line cannot leak it.</summary>
     public override string ToString() => Masked;

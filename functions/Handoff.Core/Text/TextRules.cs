@@ -5,7 +5,7 @@ namespace Handoff.Core.Text;
 
 /// <summary>
 /// Free text that reaches a notice, a page, a log or a queue message: bounded, and cleaned of what could forge a line or hide a value.
-/// A name is one line (no control characters at all); a note may hold line breaks but no other control characters; neither may be
+/// A name and a reason are one line (no control characters at all); a note may hold line breaks but no other control characters; none may be
 /// blank once invisible characters (zero-width spaces, joiners, BOM, bidi marks) are removed.
 /// </summary>
 public static class TextRules
@@ -30,6 +30,30 @@ public static class TextRules
         }
 
         return text.Any(char.IsControl) ? "must be one line without control characters" : null;
+    }
+
+    /// <summary>
+    /// The rule an optional reason breaks, or null when it is acceptable (null is). A reason is quoted inside a notice's sentence, so
+    /// it is one line: a line break would let it forge a line of the notice (e.g. a fake "督办级别：已解除").
+    /// </summary>
+    public static string? Reason(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (text.Trim().Length > MaxNoteLength)
+        {
+            return $"must be at most {MaxNoteLength} characters";
+        }
+
+        if (text.Any(char.IsControl))
+        {
+            return "must be one line without control characters";
+        }
+
+        return text.Length > 0 && Visible(text).Length == 0 ? "must not be blank" : null;
     }
 
     /// <summary>The rule an optional note breaks, or null when it is acceptable (null is).</summary>

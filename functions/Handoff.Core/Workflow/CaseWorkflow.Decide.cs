@@ -60,6 +60,11 @@ public static partial class CaseWorkflow
 
     private static Decision Register(RegisterRelease x, WorkflowContext context)
     {
+        if (Text.TextRules.Name(x.Person.Name) is { } nameRule)
+        {
+            return Decision.Reject(null, Rejection.Invalid("person.name", "invalid-name", nameRule));
+        }
+
         var directory = context.Directory;
         var centre = directory.Find(x.By.OrganisationId);
         if (centre is not { Kind: OrganisationKind.Centre })
@@ -212,6 +217,11 @@ public static partial class CaseWorkflow
             return Rejection.Invalid("collectedBy.name", "collector-name-required", "must name who collected the person unless kind is none");
         }
 
+        if (x.CollectedBy.Name is not null && Text.TextRules.Name(x.CollectedBy.Name) is { } nameRule)
+        {
+            return Rejection.Invalid("collectedBy.name", "invalid-name", nameRule);
+        }
+
         b.Add(new ReleaseRecorded(b.Now, x.By, x.ReleasedAt, x.CollectedBy));
         b.SetDeadline(x.By, DeadlinePlanner.Complete(c.DeadlineFor(DeadlineStep.Release)!, b.Now));
         if (c.RehabilitationYears > 0)
@@ -323,6 +333,11 @@ public static partial class CaseWorkflow
             return Rejection.Forbidden("Only the releasing centre cancels a release.");
         }
 
+        if (Text.TextRules.Reason(x.Reason) is { } reasonRule)
+        {
+            return Rejection.Invalid("reason", "invalid-text", reasonRule);
+        }
+
         if (c.State == CaseState.Cancelled)
         {
             return null;
@@ -349,6 +364,11 @@ public static partial class CaseWorkflow
         if (x.By.OrganisationId != c.CentreId)
         {
             return Rejection.Forbidden("Only the releasing centre postpones a release.");
+        }
+
+        if (Text.TextRules.Reason(x.Reason) is { } reasonRule)
+        {
+            return Rejection.Invalid("reason", "invalid-text", reasonRule);
         }
 
         if (c.ReleasedAt is not null || c.State == CaseState.Cancelled)
@@ -387,6 +407,11 @@ public static partial class CaseWorkflow
         if (x.By.OrganisationId != c.PoliceStationId && x.By.OrganisationId != c.OfficeId)
         {
             return Rejection.Forbidden("Only the police station or the receiving office records that the person was found.");
+        }
+
+        if (Text.TextRules.Note(x.Note) is { } noteRule)
+        {
+            return Rejection.Invalid("note", "invalid-text", noteRule);
         }
 
         if (c.ReleasedAt is null)
