@@ -9,6 +9,8 @@ public static class SelfHostEndpoints
     /// <summary>Maps every <see cref="HandoffRoutes.All"/> entry to the shared handler wrapper, with its OpenAPI metadata.</summary>
     public static WebApplication MapHandoffRoutes(this WebApplication app)
     {
+        // A status set without a body (no route, wrong method) is answered as a problem with a code, like every other 4xx.
+        app.UseStatusCodePages(context => Problems.ForStatus(context.HttpContext.Response.StatusCode).ExecuteAsync(context.HttpContext));
         foreach (var route in HandoffRoutes.All)
         {
             var endpoint = app.MapMethods("/" + route.Route, [route.Method], (HttpContext http, DurableTaskClient client) => HandoffHttp.RunAsync(http, client, route))

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Handoff.Functions.Tests;
 
@@ -31,6 +32,9 @@ public class ApiFixture : IAsyncLifetime
     protected virtual TimeSpan CommandWait => TimeSpan.FromSeconds(15);
 
     public IServiceProvider Services => _factory!.Services;
+
+    /// <summary>What the host logged, after the filters of its configuration.</summary>
+    public LogSink Logs { get; } = new();
 
     private static string[] SettingNames { get; set; } = [];
 
@@ -93,6 +97,7 @@ public class ApiFixture : IAsyncLifetime
         _factory = new WebApplicationFactory<ReconcilerLoop>().WithWebHostBuilder(b =>
         {
             b.UseEnvironment("Development");
+            b.ConfigureLogging(l => l.AddProvider(Logs));
             b.ConfigureTestServices(s =>
             {
                 // Tokens are signed locally: the bearer handler gets the issuer's configuration here instead of from Entra ID.

@@ -22,7 +22,7 @@ public static class Paging
             return false;
         }
 
-        if (continuation is { Length: > 2000 })
+        if (continuation is not null && (continuation.Length > 2000 || !Handoff.Storage.Index.CaseIndexStore.IsWellFormedToken(continuation)))
         {
             problem = Problems.Invalid("continuationToken", "invalid-token", "must be a token returned by the previous page");
             return false;

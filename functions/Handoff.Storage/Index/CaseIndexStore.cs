@@ -1,3 +1,5 @@
+using System.Buffers.Text;
+using System.Text;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
@@ -86,8 +88,13 @@ public sealed class CaseIndexStore(StorageClients clients, OrganisationDirectory
     public async Task<CasePage> QueryAsync(
         Organisation caller, string? state, bool? overdue, string? continuation, int take, CancellationToken cancellationToken = default)
     {
+        if (continuation is not null && !IsWellFormedToken(continuation))
+        {
+            throw new FormatException("Not a continuation token of this list.");
+        }
+
         var closed = continuation?.StartsWith("c:", StringComparison.Ordinal) == true;
-        var token = continuation is { Length: > 2 } ? continuation[2..] : null;
+        var token = continuation is { Length: > 2 } ? Encoding.UTF8.GetString(Base64Url.DecodeFromChars(continuation.AsSpan(2))) : null;
         var results = new List<CaseSummary>();
         while (true)
         {
@@ -95,7 +102,7 @@ public sealed class CaseIndexStore(StorageClients clients, OrganisationDirectory
             results.AddRange(page);
             if (next is not null)
             {
-                return new CasePage(results, (closed ? "c:" : "o:") + next);
+                return new CasePage(results, (closed ? "c:" : "o:") + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(next)));
             }
 
             if (closed || results.Count >= take)
@@ -106,6 +113,21 @@ public sealed class CaseIndexStore(StorageClients clients, OrganisationDirectory
             closed = true;
             token = null;
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="continuation"/> has the shape this list issues: <c>o:</c> or <c>c:</c> (open or closed partition) and the
+    /// table's own token in base64url, so a forged or mangled token is refused before it reaches storage or a log.
+    /// </summary>
+    public static bool IsWellFormedToken(string continuation)
+    {
+        if (continuation.Length < 2 || continuation[1] != ':' || continuation[0] is not ('o' or 'c'))
+        {
+            return false;
+        }
+
+        var rest = continuation.AsSpan(2);
+        return rest.Length == 0 ? continuation[0] == 'c' : Base64Url.IsValid(rest);
     }
 
     /// <summary>Open cases due before <paramref name="before"/>, oldest first, at most <paramref name="take"/>.</summary>
