@@ -42,6 +42,10 @@ param entraAuthority string = ''
 @description('The application ID URI tokens must be issued for. Empty: API keys only.')
 param entraAudience string = ''
 
+@description('The organisation directory the app loads (Handoff:DirectoryFile): a file published with the app, e.g. directory.json beside directory.sample.json in functions/Handoff.Api. The sample directory is refused outside Development.')
+@minLength(1)
+param directoryFile string = 'directory.json'
+
 @description('Blob URL of the published functionapp.zip (in the deployments container); empty until the first deployment.')
 param packageUri string = ''
 
@@ -105,6 +109,7 @@ module app 'modules/functionapp.bicep' = {
     entraAuthority: entraAuthority
     entraAudience: entraAudience
     packageUri: packageUri
+    directoryFile: directoryFile
   }
 }
 

@@ -8,7 +8,7 @@ namespace Handoff.SelfHost;
 
 /// <summary>
 /// With no storage configured, a local run starts its own Azurite on loopback (installing it from the lock file if needed), keeps
-/// its data in the git-ignored <c>.azurite/</c> folder, and stops it with the service. Never in Production.
+/// its data in the git-ignored <c>.azurite/</c> folder, and stops it with the service. Only in Development.
 /// </summary>
 public static class LocalStorage
 {
@@ -20,10 +20,10 @@ public static class LocalStorage
             return null;
         }
 
-        if (builder.Environment.IsProduction())
+        if (!builder.Environment.IsDevelopment())
         {
             throw new InvalidOperationException(
-                "No storage configured (Handoff:Storage:ConnectionString, AzureWebJobsStorage, or AzureWebJobsStorage__accountName for a managed identity); Production never starts a local emulator.");
+                $"No storage configured (Handoff:Storage:ConnectionString, AzureWebJobsStorage, or AzureWebJobsStorage__accountName for a managed identity); only Development starts a local emulator, not {builder.Environment.EnvironmentName}.");
         }
 
         var root = AzuriteLauncher.FindRepositoryRoot(builder.Environment.ContentRootPath)

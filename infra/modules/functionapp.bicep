@@ -19,6 +19,7 @@ param appInsightsConnectionString string
 param entraAuthority string
 param entraAudience string
 param packageUri string
+param directoryFile string
 
 resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
   name: '${name}-plan'
@@ -82,6 +83,10 @@ var settings = [
   {
     name: 'Handoff__Auth__UseDevKeys'
     value: 'false'
+  }
+  {
+    name: 'Handoff__DirectoryFile'
+    value: directoryFile
   }
   {
     name: 'Handoff__Secrets__IdNumberKey'

@@ -5,11 +5,16 @@ using Microsoft.AspNetCore.Http;
 
 namespace Handoff.Api.Endpoints;
 
-/// <summary><c>GET /healthz</c>: storage reachable, the workflow clock (<c>now</c>), the task hub, the reconciler's counts.</summary>
+/// <summary>
+/// <c>GET /healthz</c>: without an operator's key only <c>status</c> (healthy, degraded, unhealthy: enough for a load balancer, nothing
+/// for a prober); with one (<c>X-Api-Key</c>, <see cref="ApiKeyRegistry.IsOperator"/>) also the workflow clock (<c>now</c>), the task
+/// hub, queue depths, poisoned deliveries, the reconciler's counts and last error, and the storage requests made.
+/// </summary>
 public static class HealthEndpoint
 {
     public static async Task<IResult> GetAsync(HandoffRequest r)
     {
+        var detailed = r.Get<Auth.ApiKeyRegistry>().IsOperator(r.Header(Auth.ApiKeyAuthenticationHandler.Header));
         var clients = r.Get<StorageClients>();
         var reconciler = r.Get<ReconcilerHealth>();
         var time = r.Get<WorkflowTime>();
@@ -23,13 +28,21 @@ public static class HealthEndpoint
         }
         catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or AggregateException)
         {
-            return Results.Json(new { status = "unhealthy", error = "storage unreachable" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            return detailed
+                ? Results.Json(new { status = "unhealthy", error = "storage unreachable" }, statusCode: StatusCodes.Status503ServiceUnavailable)
+                : Results.Json(new { status = "unhealthy" }, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
         var poisoned = queues.Where(q => q.Key.EndsWith("-poison", StringComparison.Ordinal)).Sum(q => q.Value);
+        var status = poisoned > 0 || reconciler.Abandoned > 0 ? "degraded" : "healthy";
+        if (!detailed)
+        {
+            return Results.Json(new { status });
+        }
+
         return Results.Json(new
         {
-            status = poisoned > 0 || reconciler.Abandoned > 0 ? "degraded" : "healthy",
+            status,
             now = time.GetUtcNow().ToOffset(Core.Time.ChinaTime.Offset),
             clock = new { speed = time.Clock.Speed, anchoredAt = time.Clock.RealAnchor, startedAt = time.Clock.WorkflowAnchor },
             taskHub = r.Get<TaskHubName>().Value,

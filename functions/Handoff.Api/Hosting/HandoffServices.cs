@@ -25,8 +25,12 @@ public static class HandoffServices
         using var bootLoggers = LoggerFactory.Create(b => b.AddConsole());
         var bootLog = bootLoggers.CreateLogger("Handoff.Startup");
 
-        var directory = DirectoryLoader.Load(Resolve(environment, configuration["Handoff:DirectoryFile"] ?? "directory.sample.json"));
+        var directoryFile = configuration["Handoff:DirectoryFile"] is { Length: > 0 } configuredDirectory ? configuredDirectory
+            : environment.IsDevelopment() ? DeploymentGuard.SampleDirectoryFile
+            : throw new InvalidOperationException($"Handoff:DirectoryFile must name this deployment's organisation directory; {DeploymentGuard.SampleDirectoryFile} is sample data for Development.");
+        var directory = DirectoryLoader.Load(Resolve(environment, directoryFile));
         services.AddSingleton(directory);
+        DeploymentGuard.Check(configuration, environment, directory);
         var calendar = CalendarLoader.Load(Resolve(environment, configuration["Handoff:CalendarFolder"] ?? "calendar"), bootLog);
         services.AddSingleton(calendar);
         services.AddSingleton(RegionLoader.Load(Resolve(environment, configuration["Handoff:RegionFile"] ?? "regions/gbt2260.json"), bootLog));
@@ -67,12 +71,7 @@ public static class HandoffServices
         services.AddSingleton(sp => new WebhookHandler(
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(WebhookHandler)), directory, WebhookSecrets(configuration, directory)));
 
-        var useDevKeys = configuration.GetValue("Handoff:Auth:UseDevKeys", !environment.IsProduction());
-        if (useDevKeys && environment.IsProduction())
-        {
-            throw new InvalidOperationException("Refusing to start: sample API keys (dev-{organisationId}) are enabled in Production. Set Handoff:Auth:UseDevKeys=false and configure Handoff:ApiKeys.");
-        }
-
+        var useDevKeys = configuration.GetValue("Handoff:Auth:UseDevKeys", environment.IsDevelopment()); // on elsewhere is refused by DeploymentGuard
         services.AddSingleton(new ApiKeyRegistry(directory, configuration, useDevKeys));
         services.AddHandoffAuthentication(configuration, directory);
         services.ConfigureHttpJsonOptions(o =>

@@ -5,7 +5,7 @@ namespace Handoff.Api.Hosting;
 /// <summary>
 /// The identity-number key: <c>Handoff:Secrets:IdNumberKey</c> (base64 of 32 bytes; a Key Vault reference in Azure). A local run
 /// without one generates a key once into the git-ignored <c>.azurite/</c> folder, so data written earlier stays readable.
-/// Production without a key refuses to start.
+/// Outside Development a missing key refuses to start.
 /// </summary>
 public static class LocalKeys
 {
@@ -24,9 +24,9 @@ public static class LocalKeys
             }
         }
 
-        if (environment.IsProduction())
+        if (!environment.IsDevelopment())
         {
-            throw new InvalidOperationException("Handoff:Secrets:IdNumberKey is required in Production (identity numbers are stored encrypted, 戒毒条例 7).");
+            throw new InvalidOperationException("Handoff:Secrets:IdNumberKey is required outside Development (identity numbers are stored encrypted, 戒毒条例 7).");
         }
 
         var root = Storage.Emulator.AzuriteLauncher.FindRepositoryRoot(environment.ContentRootPath) ?? environment.ContentRootPath;

@@ -114,4 +114,19 @@ public class HandoffFlowTests(ApiFixture api) : ApiTestBase(api)
         Assert.Equal(HttpStatusCode.OK, openApi.Status);
         Assert.True(openApi.Body.GetProperty("paths").TryGetProperty("/api/releases", out _));
     }
+
+    [Fact]
+    public async Task Health_WithoutAnOperatorKey_SaysOnlyTheStatus_AndWithOneTheDetails()
+    {
+        var anonymous = await GetAsync(null, "/healthz");
+        var organisation = await GetAsync("guangdong-nco", "/healthz");
+        var operatorView = await GetAsync("operator", "/healthz");
+
+        Assert.Equal(["status"], anonymous.Body.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["status"], organisation.Body.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(anonymous.Body.GetProperty("status").GetString(), operatorView.Body.GetProperty("status").GetString());
+        Assert.True(operatorView.Body.TryGetProperty("now", out _));
+        Assert.True(operatorView.Body.TryGetProperty("reconciler", out _));
+        Assert.True(operatorView.Body.TryGetProperty("taskHub", out _));
+    }
 }

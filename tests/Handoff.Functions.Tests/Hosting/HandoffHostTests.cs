@@ -16,7 +16,7 @@ public class HandoffHostTests
         var values = new Dictionary<string, string?>
         {
             ["Handoff:Storage:ConnectionString"] = "UseDevelopmentStorage=true",
-            ["Handoff:Secrets:IdNumberKey"] = Convert.ToBase64String(new byte[32]),
+            ["Handoff:Secrets:IdNumberKey"] = Convert.ToBase64String(DeploymentKey),
         };
         foreach (var (key, value) in settings)
         {
@@ -27,22 +27,48 @@ public class HandoffHostTests
         return (new ConfigurationBuilder().AddInMemoryCollection(values).Build(), host);
     }
 
+    private static readonly byte[] DeploymentKey = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+
+    /// <summary>A deployment's own directory: the sample's organisations, with an https webhook for the province office.</summary>
+    private static string DeploymentDirectory(string webhook = "https://hooks.example.cn/handoff")
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"handoff-directory-{Guid.NewGuid():N}.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "directory.sample.json")))!;
+        foreach (var organisation in json["organisations"]!.AsArray())
+        {
+            organisation!.AsObject().Remove("webhook");
+        }
+
+        json["organisations"]!.AsArray().First(o => (string?)o!["id"] == "guangdong-nco")!["webhook"] = webhook;
+        File.WriteAllText(path, json.ToJsonString());
+        return path;
+    }
+
+    /// <summary>Settings a Staging or Production deployment needs: its own directory, its own key, no development features.</summary>
+    private static (string Key, string Value)[] Deployment(string? directory = null) =>
+    [
+        ("Handoff:Auth:UseDevKeys", "false"),
+        ("Handoff:DirectoryFile", directory ?? DeploymentDirectory()),
+        ("Handoff:Webhooks:guangdong-nco:Secret", "s3cret-of-the-province"),
+    ];
+
     private static void AddHandoff((IConfiguration Configuration, IHostEnvironment Environment) builder) =>
         new ServiceCollection().AddHandoff(builder.Configuration, builder.Environment, "handofftest");
 
     [Fact]
     public void AddHandoff_ProductionWithSampleKeys_RefusesToStart()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => AddHandoff(Builder("Production", ("Handoff:Auth:UseDevKeys", "true"))));
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            AddHandoff(Builder("Production", [.. Deployment().Where(s => s.Key != "Handoff:Auth:UseDevKeys"), ("Handoff:Auth:UseDevKeys", "true")])));
 
-        Assert.Contains("sample API keys", error.Message);
+        Assert.Contains("Handoff:Auth:UseDevKeys", error.Message);
     }
 
     [Fact]
     public void AddHandoff_ProductionWithDevelopmentClock_RefusesToStart()
     {
         var error = Assert.Throws<InvalidOperationException>(() =>
-            AddHandoff(Builder("Production", ("Handoff:Auth:UseDevKeys", "false"), ("Handoff:Clock:Speed", "43200"))));
+            AddHandoff(Builder("Production", [.. Deployment(), ("Handoff:Clock:Speed", "43200")])));
 
         Assert.Contains("refused outside the Development environment", error.Message);
     }
@@ -51,7 +77,7 @@ public class HandoffHostTests
     public void AddHandoff_StagingWithDevelopmentClock_RefusesToStart()
     {
         var error = Assert.Throws<InvalidOperationException>(() =>
-            AddHandoff(Builder("Staging", ("Handoff:Auth:UseDevKeys", "false"), ("Handoff:Clock:Start", "2026-03-02T08:00:00+08:00"))));
+            AddHandoff(Builder("Staging", [.. Deployment(), ("Handoff:Clock:Start", "2026-03-02T08:00:00+08:00")])));
 
         Assert.Contains("Handoff:Clock", error.Message);
     }
@@ -59,19 +85,62 @@ public class HandoffHostTests
     [Fact]
     public void AddHandoff_ProductionWithoutIdNumberKey_RefusesToStart()
     {
-        var builder = Builder("Production", ("Handoff:Auth:UseDevKeys", "false"), ("Handoff:Secrets:IdNumberKey", ""));
+        var builder = Builder("Production", [.. Deployment(), ("Handoff:Secrets:IdNumberKey", "")]);
 
         var error = Assert.Throws<InvalidOperationException>(() => AddHandoff(builder));
 
         Assert.Contains("IdNumberKey", error.Message);
     }
 
-    [Fact]
-    public void AddHandoff_ProductionWithKeysConfigured_Starts()
-    {
-        var builder = Builder("Production", ("Handoff:Auth:UseDevKeys", "false"));
+    [Theory]
+    [InlineData("Production")]
+    [InlineData("Staging")]
+    public void AddHandoff_DeploymentWithItsOwnSettings_Starts(string environment) =>
+        AddHandoff(Builder(environment, Deployment()));
 
-        AddHandoff(builder);
+    [Fact]
+    public void AddHandoff_Staging_DoesNotAcceptDevelopmentKeysByDefault()
+    {
+        var services = new ServiceCollection();
+        var builder = Builder("Staging", Deployment().Where(s => s.Key != "Handoff:Auth:UseDevKeys").ToArray());
+
+        services.AddHandoff(builder.Configuration, builder.Environment, "handofftest");
+
+        var registry = services.Single(d => d.ServiceType == typeof(Handoff.Api.Auth.ApiKeyRegistry)).ImplementationInstance as Handoff.Api.Auth.ApiKeyRegistry;
+        Assert.NotNull(registry);
+        Assert.Null(registry.Find("dev-meizhou-centre"));
+    }
+
+    public static TheoryData<string, string, string> DevelopmentOnlySettings => new()
+    {
+        { "Handoff:Auth:UseDevKeys", "true", "Handoff:Auth:UseDevKeys" },
+        { "Handoff:DirectoryFile", "", "Handoff:DirectoryFile" },
+        { "Handoff:DirectoryFile", "directory.sample.json", "Handoff:DirectoryFile" },
+        { "Handoff:Secrets:IdNumberKey", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", "Handoff:Secrets:IdNumberKey" },
+        { "Handoff:Secrets:IdNumberKey", "", "Handoff:Secrets:IdNumberKey" },
+        { "Handoff:SampleData", "true", "Handoff:SampleData" },
+        { "Handoff:Webhooks:guangdong-nco:Secret", "", "Handoff:Webhooks:guangdong-nco:Secret" },
+    };
+
+    [Theory]
+    [MemberData(nameof(DevelopmentOnlySettings))]
+    public void AddHandoff_Staging_WithADevelopmentFeature_RefusesToStart_NamingTheSetting(string key, string value, string named)
+    {
+        var settings = Deployment().Where(s => s.Key != key).Append((key, value)).ToArray();
+
+        var error = Assert.Throws<InvalidOperationException>(() => AddHandoff(Builder("Staging", settings)));
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddHandoff_Staging_WithAnHttpWebhook_RefusesToStart_NamingTheOrganisation()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            AddHandoff(Builder("Staging", Deployment(DeploymentDirectory("http://hooks.example.cn/handoff")))));
+
+        Assert.Contains("guangdong-nco", error.Message, StringComparison.Ordinal);
+        Assert.Contains("https", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
