@@ -16,8 +16,9 @@ var tables = [
   'Inbox'
   'HandoffClock'
 ]
+// The integrators' feeds, handoff-notices-{organisationId}, are created by the app on each organisation's first notice; grant an
+// organisation's integration the Storage Queue Data Message Processor role on its own queue only (docs/notices.md).
 var queues = [
-  'handoff-notices'
   'handoff-webhooks'
   'handoff-webhooks-poison'
 ]

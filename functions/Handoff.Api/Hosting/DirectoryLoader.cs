@@ -24,6 +24,11 @@ public static class DirectoryLoader
         var organisations = new List<Organisation>();
         foreach (var (entry, i) in file.Organisations.Select((e, i) => (e, i)))
         {
+            if (entry.Id is null || !Storage.Infrastructure.StorageNames.IsQueueSafeId(entry.Id))
+            {
+                throw new InvalidDataException($"{path}: organisations[{i}] has id '{entry.Id}': use lowercase letters, digits and single hyphens, at most 47 characters (it names the organisation's notice feed queue).");
+            }
+
             if (!RegionCode.TryParse(entry.Region, out var region))
             {
                 throw new InvalidDataException($"{path}: organisations[{i}] ({entry.Id}) has region '{entry.Region}', not a 6-digit code.");

@@ -67,9 +67,9 @@ public static class HandoffServices
         services.AddSingleton<CaseReconciler>();
         services.AddSingleton<ApplyStepActivity>();
         services.AddSingleton<CaseCommands>();
-        services.AddHttpClient(nameof(WebhookHandler), c => c.Timeout = TimeSpan.FromSeconds(10));
+        services.AddWebhookClient();
         services.AddSingleton(sp => new WebhookHandler(
-            sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(WebhookHandler)), directory, WebhookSecrets(configuration, directory)));
+            sp.GetRequiredService<IHttpClientFactory>(), directory, WebhookSecrets(configuration, directory), TimeProvider.System));
 
         var useDevKeys = configuration.GetValue("Handoff:Auth:UseDevKeys", environment.IsDevelopment()); // on elsewhere is refused by DeploymentGuard
         services.AddSingleton(new ApiKeyRegistry(directory, configuration, useDevKeys));

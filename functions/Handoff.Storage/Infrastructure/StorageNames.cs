@@ -18,8 +18,22 @@ public static class StorageNames
     /// <summary>The workflow clock's anchor, fixed once per task hub (one row).</summary>
     public const string ClockTable = "HandoffClock";
 
-    /// <summary>The notice feed for integrators (JSON, see docs/notices.md). We only write it.</summary>
-    public const string NoticeFeedQueue = "handoff-notices";
+    /// <summary>The prefix of the integrators' notice feeds: one queue per recipient organisation (JSON, see docs/notices.md).</summary>
+    public const string NoticeFeedPrefix = "handoff-notices-";
+
+    /// <summary>
+    /// The recipient's own notice feed, <c>handoff-notices-{organisationId}</c>: an integration is granted its organisation's queue only,
+    /// so it never sees another organisation's notices (戒毒条例 7②). Organisation ids are lowercase letters, digits and single hyphens,
+    /// at most 47 characters (a queue name's rules); the directory refuses others.
+    /// </summary>
+    public static string NoticeFeed(string organisationId) =>
+        IsQueueSafeId(organisationId) ? NoticeFeedPrefix + organisationId
+            : throw new ArgumentException($"'{organisationId}' cannot name a queue: use lowercase letters, digits and single hyphens, at most 47 characters.", nameof(organisationId));
+
+    /// <summary>Whether an organisation id can name its queue: lowercase letters, digits, single inner hyphens, 1–47 characters.</summary>
+    public static bool IsQueueSafeId(string id) =>
+        id.Length is > 0 and <= 63 - 16 && id.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')
+        && id[0] != '-' && id[^1] != '-' && !id.Contains("--", StringComparison.Ordinal);
 
     /// <summary>Webhook deliveries still to make, retried with back-off.</summary>
     public const string WebhookQueue = "handoff-webhooks";
@@ -28,6 +42,7 @@ public static class StorageNames
 
     public static IReadOnlyList<string> Tables => [CasesTable, PersonsTable, CaseIndexTable, InboxTable, ClockTable];
 
+    /// <summary>The queues created up front (the per-recipient feeds are created on their first notice).</summary>
     public static IReadOnlyList<string> Queues =>
-        [NoticeFeedQueue, WebhookQueue, Poison(WebhookQueue)];
+        [WebhookQueue, Poison(WebhookQueue)];
 }

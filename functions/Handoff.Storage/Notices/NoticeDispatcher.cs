@@ -8,13 +8,13 @@ using Handoff.Storage.Infrastructure;
 namespace Handoff.Storage.Notices;
 
 /// <summary>
-/// Delivers committed notices: to the recipient's inbox (exactly one row per notice id), to the integrators' feed queue, and to the
-/// webhook queue when the recipient has a webhook. Called from the outbox, so it may run again after a crash: the inbox is keyed by
+/// Delivers committed notices: to the recipient's inbox (exactly one row per notice id), to the recipient's own feed queue
+/// (<see cref="StorageNames.NoticeFeed"/>, created on its first notice), and to the webhook queue when the recipient has a webhook. Called from the outbox, so it may run again after a crash: the inbox is keyed by
 /// notice id, and the feed and webhooks carry the same id on a repeat (consumers de-duplicate on it).
 /// </summary>
 public sealed class NoticeDispatcher(StorageClients clients, InboxStore inbox, OrganisationDirectory directory)
 {
-    private readonly QueueClient _feed = clients.Queue(StorageNames.NoticeFeedQueue);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, QueueClient> _feeds = new(StringComparer.Ordinal);
     private readonly QueueClient _webhooks = clients.Queue(StorageNames.WebhookQueue);
 
     public async Task DispatchAsync(IReadOnlyList<Notice> notices, CancellationToken cancellationToken = default)
@@ -28,13 +28,28 @@ public sealed class NoticeDispatcher(StorageClients clients, InboxStore inbox, O
         foreach (var notice in notices)
         {
             var json = JsonSerializer.Serialize(notice, CoreJson.Options);
-            await _feed.SendMessageAsync(json, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken: cancellationToken).ConfigureAwait(false);
+            await SendToFeedAsync(notice.RecipientId, json, cancellationToken).ConfigureAwait(false);
             if (directory.Find(notice.RecipientId)?.Webhook is not null)
             {
                 await _webhooks.SendMessageAsync(
                     JsonSerializer.Serialize(new WebhookDelivery(notice), CoreJson.Options),
                     timeToLive: TimeSpan.FromSeconds(-1), cancellationToken: cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>Sends to the recipient's feed; a feed that does not exist yet is created and the send repeated (one extra request, once).</summary>
+    private async Task SendToFeedAsync(string recipientId, string json, CancellationToken cancellationToken)
+    {
+        var feed = _feeds.GetOrAdd(recipientId, id => clients.Queue(StorageNames.NoticeFeed(id)));
+        try
+        {
+            await feed.SendMessageAsync(json, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 404)
+        {
+            await feed.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            await feed.SendMessageAsync(json, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken: cancellationToken).ConfigureAwait(false);
         }
     }
 }
