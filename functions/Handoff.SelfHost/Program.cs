@@ -1,5 +1,7 @@
 using Handoff.Api.Hosting;
 using Handoff.SelfHost;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 var builder = WebApplication.CreateBuilder(args);
 if (builder.Configuration["urls"] is null && builder.Configuration["ASPNETCORE_URLS"] is null && builder.Configuration["ASPNETCORE_HTTP_PORTS"] is null)
@@ -11,6 +13,9 @@ await using var azurite = await LocalStorage.StartIfNeededAsync(builder);
 builder.Services.AddHandoff(builder.Configuration, builder.Environment, defaultTaskHub: "handofflocal");
 builder.Services.AddDurableEngine(builder.Configuration);
 builder.Services.AddSelfHostWorkers(builder.Configuration);
+builder.Services.AddHandoffTelemetry(builder.Configuration)
+    .WithTracing(t => t.AddAspNetCoreInstrumentation())
+    .WithMetrics(m => m.AddAspNetCoreInstrumentation());
 builder.Services.AddOpenApi();
 var app = builder.Build();
 app.MapHandoffRoutes();
