@@ -10,6 +10,7 @@ if (builder.Configuration["urls"] is null && builder.Configuration["ASPNETCORE_U
 }
 
 await using var azurite = await LocalStorage.StartIfNeededAsync(builder);
+LocalStorage.UseLocalIdNumberKeyIfNeeded(builder);
 builder.Services.AddHandoff(builder.Configuration, builder.Environment, defaultTaskHub: "handofflocal");
 builder.Services.AddDurableEngine(builder.Configuration);
 builder.Services.AddSelfHostWorkers(builder.Configuration);

@@ -55,7 +55,7 @@ public static class HandoffServices
         services.AddSingleton<HandoffTelemetry>();
         var clients = StorageConnection.Create(configuration, counter);
         services.AddSingleton(clients);
-        services.AddSingleton(new IdNumberProtector(LocalKeys.IdNumberKey(configuration, environment, bootLog)));
+        services.AddSingleton(new IdNumberProtector(LocalKeys.IdNumberKey(configuration)));
         var (wanted, grace) = ConfiguredClock(configuration, environment);
         services.AddSingleton(sp => AnchorClock(wanted, grace, clients, taskHub, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Handoff.Startup")));
 
