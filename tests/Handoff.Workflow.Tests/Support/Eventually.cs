@@ -27,7 +27,29 @@ public static class Eventually
         }
     }
 
-    private static string Describe<T>(T value) => value is null
-        ? "null"
-        : System.Text.Json.JsonSerializer.Serialize(value, new System.Text.Json.JsonSerializerOptions(WorkflowJson.Options) { WriteIndented = true });
+    private static string Describe<T>(T value)
+    {
+        if (value is null)
+        {
+            return "null";
+        }
+
+        if (value.GetType().GetMethod(nameof(ToString), Type.EmptyTypes)?.DeclaringType == value.GetType())
+        {
+            return value.ToString() ?? "";
+        }
+
+        try
+        {
+            return System.Text.Json.JsonSerializer.Serialize(value, new System.Text.Json.JsonSerializerOptions(WorkflowJson.Options)
+            {
+                WriteIndented = true,
+                IncludeFields = true,
+            });
+        }
+        catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or System.Text.Json.JsonException)
+        {
+            return value.ToString() ?? "";
+        }
+    }
 }
