@@ -52,7 +52,7 @@ public sealed class RecordedHistoryTests
     public void ReleasedWaitingForReport_TheReportArrives_TheCurrentBuildAppliesIt()
     {
         var history = Load("v1/released-waiting-for-report.json");
-        var report = new CaseStep("report-1", new RecordReport(As(Office), Start(history)), Start(history));
+        var report = new CaseStep("report-1", new RecordReport(As(Office), WorkflowNowAtTheEnd(history)), WorkflowNowAtTheEnd(history));
 
         var actions = Replayer.Run(history.Events, Raise(report, history.Events[^1].Timestamp.AddSeconds(1)));
 
@@ -69,7 +69,7 @@ public sealed class RecordedHistoryTests
         Assert.Null(lastProgress.NextDueAt);
         Assert.Empty(Replayer.Run(history.Events));
 
-        var report = new CaseStep("report-1", new RecordReport(As(Office), Start(history)), Start(history));
+        var report = new CaseStep("report-1", new RecordReport(As(Office), WorkflowNowAtTheEnd(history)), WorkflowNowAtTheEnd(history));
         var actions = Replayer.Run(history.Events, Raise(report, history.Events[^1].Timestamp.AddSeconds(1)));
 
         var request = Assert.IsType<ScheduleTaskOrchestratorAction>(Assert.Single(actions));
@@ -107,8 +107,8 @@ public sealed class RecordedHistoryTests
 
     private static CaseProgress Progress(TaskCompletedEvent completed) => WorkflowJson.Converter.Deserialize<CaseProgress>(completed.Result)!;
 
-    /// <summary>A workflow instant inside the recorded case's time: its last applied step's clock reading.</summary>
-    private static DateTimeOffset Start(RecordedHistory history)
+    /// <summary>The recorded case's workflow time when its history stops (its clock at the last event).</summary>
+    private static DateTimeOffset WorkflowNowAtTheEnd(RecordedHistory history)
     {
         var input = Input(history);
         return input.Clock.ToWorkflow(new DateTimeOffset(history.Events[^1].Timestamp, TimeSpan.Zero));
