@@ -1,5 +1,6 @@
 using DurableTask.Core.History;
 using Handoff.Core.Cases;
+using Handoff.Core.Workflow;
 using Handoff.Storage.Emulator;
 using Handoff.Testing;
 using Handoff.Workflow.Tests.Support;
@@ -34,11 +35,9 @@ public sealed class HistoryRecorder(SelfHostedEngine engine, Stores stores)
     {
         var run = new CaseRun(stores, engine.Client, speed: 86400, grace: TimeSpan.FromSeconds(1));
         await ReleaseAsync(run, new CollectedBy(CollectorKind.Family, "张父"));
-        var due = (await run.CaseAsync()).DeadlineFor(DeadlineStep.Report)!.DueAt;
-        var tickAt = (run.Clock.ToReal(due) + run.Time.Grace).UtcDateTime;
         return await QuiescentAsync(run, "released-waiting-for-report",
             "Registered 3 days ahead, acknowledged, released to the family: waiting on the 15-day report deadline's timer.",
-            (c, events) => c.State == CaseState.Released && LastDecision(events) is TimerCreatedEvent t && t.FireAt == tickAt,
+            (c, _) => c.State == CaseState.Released,
             c => c.Escalations.Count == 0);
     }
 
@@ -50,7 +49,7 @@ public sealed class HistoryRecorder(SelfHostedEngine engine, Stores stores)
         return await QuiescentAsync(run, "lost-contact-at-the-province",
             "Released, no report: the report deadline was missed (lost contact) and the escalation climbed county, city, province; "
             + "nothing more falls due, the orchestration waits only for a step.",
-            (c, events) => c.Escalations.Any(e => e.Kind == EscalationKind.NotReported && e.Level == 4) && LastEpisodeDecidedNothing(events),
+            (c, _) => c.Escalations.Any(e => e.Kind == EscalationKind.NotReported && e.Level == 4) && CaseWorkflow.NextDueAt(c) is null,
             c => c.Escalations.All(e => e.Kind == EscalationKind.NotReported));
     }
 
@@ -74,8 +73,7 @@ public sealed class HistoryRecorder(SelfHostedEngine engine, Stores stores)
             $"Registered, acknowledged, then {repeats} repeated acknowledgements raised at once: after {CaseOrchestration.StepsPerGeneration} steps "
             + "the orchestration continued as new, carrying the steps still queued; this is the new generation, waiting on the release "
             + "deadline's timer.",
-            (c, events) => events.OfType<ExecutionStartedEvent>().Single().Input.Contains("\"generation\":1", StringComparison.Ordinal)
-                && LastDecision(events) is TimerCreatedEvent,
+            (_, events) => events.OfType<ExecutionStartedEvent>().Single().Input.Contains("\"generation\":1", StringComparison.Ordinal),
             c => c.Escalations.Count == 0);
     }
 
@@ -96,7 +94,8 @@ public sealed class HistoryRecorder(SelfHostedEngine engine, Stores stores)
     {
         var (c, events) = await Eventually.HoldsAsync(
             async () => new Snapshot(await run.CaseAsync(), await engine.HistoryAsync(run.CaseId)),
-            x => x.Events.Count > 0 && x.Events[^1].EventType == EventType.OrchestratorCompleted && !ActivityInFlight(x.Events) && point(x.Case, x.Events),
+            x => x.Events.Count > 0 && x.Events[^1].EventType == EventType.OrchestratorCompleted && !ActivityInFlight(x.Events)
+                && point(x.Case, x.Events) && WaitsOnTheTimerOfWhatIsDue(run, x.Case, x.Events),
             $"{name}: the recorded point with nothing in flight");
         return new Recording(new RecordedHistory(name, description, RecordedWith, events), asDescribed(c));
     }
@@ -107,11 +106,22 @@ public sealed class HistoryRecorder(SelfHostedEngine engine, Stores stores)
         return events.OfType<TaskScheduledEvent>().Any(e => !done.Contains(e.EventId));
     }
 
-    private static HistoryEvent? LastDecision(IReadOnlyList<HistoryEvent> events) => Replayer.Episodes(events)[^1].Decisions.LastOrDefault();
+    /// <summary>
+    /// The orchestration waits, not works: a timer for what the case has due next is armed and has not fired (re-armed a second later
+    /// if it fired early), or nothing is due and it waits only for a step. (A cancelled timer may still fire after that point.)
+    /// </summary>
+    private static bool WaitsOnTheTimerOfWhatIsDue(CaseRun run, Case c, IReadOnlyList<HistoryEvent> events)
+    {
+        if (CaseWorkflow.NextDueAt(c) is not { } due)
+        {
+            return true;
+        }
 
-    private static bool LastEpisodeDecidedNothing(IReadOnlyList<HistoryEvent> events) => Replayer.Episodes(events)[^1].Decisions.Count == 0;
+        var tickAt = (run.Clock.ToReal(due) + run.Time.Grace).UtcDateTime;
+        var fired = events.OfType<TimerFiredEvent>().Select(e => e.TimerId).ToHashSet();
+        return events.OfType<TimerCreatedEvent>().Any(t => !fired.Contains(t.EventId) && (t.FireAt == tickAt || t.FireAt == tickAt.AddSeconds(1)));
+    }
 
-    /// <summary>The package's version (the assembly's informational version, without the commit).</summary>
     private static string Version(Type type) =>
         type.Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
             .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion.Split('+')[0] ?? "?";
