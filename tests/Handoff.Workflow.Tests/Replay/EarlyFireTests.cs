@@ -90,6 +90,28 @@ public sealed class EarlyFireTests
         Assert.Equal(clock.ToWorkflow(new DateTimeOffset(tickAt.AddMilliseconds(600)) - Grace), Tick(onTime).ReceivedAt);
     }
 
+    [Fact]
+    public void FifteenDayDeadline_OnTheRealClock_IsWaitedInTheHostsTimerPieces_AndTicksOnlyAfterTheLast()
+    {
+        // Production: the report period is 15 real days; both hosts split waits into pieces of at most 6 days (Azure Storage hides a
+        // message at most 7), and each piece can be delivered up to a second early.
+        var due = new DateTimeOffset(Started).AddDays(15);
+        var tickAt = (due + Grace).UtcDateTime;
+        var (history, actions) = SyntheticHistory.Start(Input(WorkflowClock.Real, due), Started);
+        var pieces = new List<DateTime>();
+        var now = Started;
+        while (actions is [CreateTimerOrchestratorAction timer] && pieces.Count < 10)
+        {
+            pieces.Add(timer.FireAt);
+            now = timer.FireAt.AddMilliseconds(-800);
+            actions = history.FireTimer(timer, now);
+        }
+
+        Assert.Equal([Started.AddDays(6), Started.AddDays(12).AddMilliseconds(-800), tickAt, tickAt.AddSeconds(1)], pieces);
+        Assert.Equal(new DateTimeOffset(now, TimeSpan.Zero) - Grace, Tick(actions).ReceivedAt);
+        ReplayAssert.ReplaysAsRecorded(new RecordedHistory("fifteen-days", "", "synthetic", history.Events));
+    }
+
     private static CaseOrchestrationInput Input(WorkflowClock clock, DateTimeOffset? due = null) => new(
         CaseOrchestration.SchemaVersion, "HO-EARLYFIRE01", clock, Grace, Registration: null,
         new CaseProgress(5, CaseState.Released, due ?? Due, Closed: false), Generation: 1);
