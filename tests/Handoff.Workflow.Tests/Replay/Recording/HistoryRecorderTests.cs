@@ -1,5 +1,4 @@
 using Handoff.Testing;
-using Handoff.Workflow.Tests.Support;
 
 namespace Handoff.Workflow.Tests.Replay.Recording;
 
@@ -8,7 +7,7 @@ namespace Handoff.Workflow.Tests.Replay.Recording;
 /// decided — so the recorder and the replay agree on what a history is. With <c>HANDOFF_RECORD_HISTORIES=1</c> it also writes them
 /// as the record of this schema's release (<c>Histories/v{schema}/</c>); committed files are not rewritten otherwise.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
+[Collection(RecorderCollection.Name)]
 public sealed class HistoryRecorderTests(AzuriteFixture azurite)
 {
     [Fact]
