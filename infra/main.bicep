@@ -4,15 +4,15 @@
 // AzureChinaCloud.
 targetScope = 'resourceGroup'
 
-@description('Base name for the resources: 3–11 lowercase letters or digits.')
+@description('Base name for the resources: 3–11 lowercase letters or digits, starting with a letter (checked below).')
 @minLength(3)
-@maxLength(11)
+@maxLength(11) // the Key Vault name '<name>-kv-<8>' must stay within 24
 param name string
 
 @description('Azure region, e.g. chinanorth3 or eastasia.')
 param location string = resourceGroup().location
 
-@description('Environment name, e.g. prod or staging: letters and digits only. It names the Durable Functions task hub (handoff<environmentName>).')
+@description('Environment name, e.g. prod or staging: letters and digits only (checked below). It names the Durable Functions task hub (handoff<environmentName>).')
 @minLength(1)
 @maxLength(38) // 'handoff' (7) + 38 = 45, the task hub name limit
 param environmentName string
@@ -51,15 +51,25 @@ param packageUri string = ''
 
 var suffix = take(uniqueString(resourceGroup().id), 8)
 
+// Bicep has no regular expressions, so the character rules are checked here with fail(), which ARM evaluates while it validates the
+// template, before it creates anything. Every resource name derives from baseName, never from name itself. With the length bounds
+// above: storage '<name><8>' is 11–19 lowercase letters and digits (3–24 allowed), Key Vault '<name>-kv-<8>' 15–23 characters starting
+// with a letter (3–24), the function app '<name>-<8>' 12–20 (2–60), the identity '<name>-id', the workspace '<name>-logs' (4–63).
+var lowercaseLetters = 'abcdefghijklmnopqrstuvwxyz'
+var lowercaseLettersAndDigits = '${lowercaseLetters}0123456789'
+var nameIsValid = contains(lowercaseLetters, substring(name, 0, 1)) && empty(filter(range(0, length(name)), i => !contains(lowercaseLettersAndDigits, substring(name, i, 1))))
+var baseName = nameIsValid ? name : fail('name must be 3-11 lowercase letters and digits, starting with a letter (it is part of the storage account and Key Vault names)')
+var lettersAndDigits = '${lowercaseLettersAndDigits}ABCDEFGHIJKLMNOPQRSTUVWXYZ'
+var environmentNameIsValid = empty(filter(range(0, length(environmentName)), i => !contains(lettersAndDigits, substring(environmentName, i, 1))))
+
 // Task hub names: 3–45 characters, letters and digits only, starting with a letter. The 'handoff' prefix supplies the letter and
-// the length floor; environmentName's @maxLength keeps it within 45; its description asks for letters and digits only (Bicep
-// cannot check a character class).
-var taskHubName = 'handoff${environmentName}'
+// the length floor; environmentName's @maxLength keeps it within 45; the check above keeps it to letters and digits.
+var taskHubName = environmentNameIsValid ? 'handoff${environmentName}' : fail('environmentName must be letters and digits only (it names the Durable Functions task hub handoff<environmentName>)')
 
 module identity 'modules/identity.bicep' = {
   name: 'identity'
   params: {
-    name: '${name}-id'
+    name: '${baseName}-id'
     location: location
   }
 }
@@ -67,7 +77,7 @@ module identity 'modules/identity.bicep' = {
 module storage 'modules/storage.bicep' = {
   name: 'storage'
   params: {
-    name: '${name}${suffix}'
+    name: '${baseName}${suffix}'
     location: location
     principalId: identity.outputs.principalId
   }
@@ -76,7 +86,7 @@ module storage 'modules/storage.bicep' = {
 module vault 'modules/keyvault.bicep' = {
   name: 'vault'
   params: {
-    name: '${name}-kv-${suffix}'
+    name: '${baseName}-kv-${suffix}'
     location: location
     principalId: identity.outputs.principalId
   }
@@ -85,7 +95,7 @@ module vault 'modules/keyvault.bicep' = {
 module monitoring 'modules/monitoring.bicep' = {
   name: 'monitoring'
   params: {
-    name: name
+    name: baseName
     location: location
     alertEmail: alertEmail
   }
@@ -94,7 +104,7 @@ module monitoring 'modules/monitoring.bicep' = {
 module app 'modules/functionapp.bicep' = {
   name: 'functionapp'
   params: {
-    name: '${name}-${suffix}'
+    name: '${baseName}-${suffix}'
     location: location
     planSku: planSku
     dotnetVersion: dotnetVersion

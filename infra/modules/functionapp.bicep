@@ -21,7 +21,7 @@ param entraAudience string
 param packageUri string
 param directoryFile string
 
-resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
+resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: '${name}-plan'
   location: location
   kind: 'elastic'
@@ -114,7 +114,7 @@ var settings = [
   }
 ]
 
-resource site 'Microsoft.Web/sites@2024-11-01' = {
+resource site 'Microsoft.Web/sites@2025-03-01' = {
   name: name
   location: location
   kind: 'functionapp,linux'

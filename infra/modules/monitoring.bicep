@@ -5,7 +5,7 @@ param name string
 param location string
 param alertEmail string
 
-resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+resource workspace 'Microsoft.OperationalInsights/workspaces@2025-07-01' = {
   name: '${name}-logs'
   location: location
   properties: {
@@ -62,7 +62,7 @@ traces
 | project timestamp, message
 '''
 
-resource orchestrationFailedAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+resource orchestrationFailedAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
   name: '${name}-orchestration-failed'
   location: location
   properties: {
@@ -98,7 +98,7 @@ resource orchestrationFailedAlert 'Microsoft.Insights/scheduledQueryRules@2023-1
   }
 }
 
-resource webhookPoisonedAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+resource webhookPoisonedAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
   name: '${name}-webhook-poisoned'
   location: location
   properties: {

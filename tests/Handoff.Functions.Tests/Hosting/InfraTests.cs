@@ -85,6 +85,18 @@ public class InfraTests
         }
     }
 
+    // API versions (the names are InfraNameTests).
+    [Fact]
+    public async Task Lint_RecentApiVersionsRule_IsOnAndFlagsNothing()
+    {
+        var config = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Infra, "bicepconfig.json")))!;
+        var level = (string?)config["analyzers"]?["core"]?["rules"]?["use-recent-api-versions"]?["level"];
+        var lint = await BicepCli.RunAsync(Infra, "lint", "main.bicep");
+
+        Assert.Contains(level, new[] { "warning", "error" });
+        Assert.True(lint.ExitCode == 0 && !lint.Output.Contains("use-recent-api-versions", StringComparison.Ordinal), lint.Output);
+    }
+
     // The plan infra/README.md argues for is the one the template deploys, on the .NET the project targets.
     [Fact]
     public async Task Snapshot_ChinaSample_RunsOnLinuxElasticPremiumWithAWarmInstanceAndTheProjectsDotnet()
