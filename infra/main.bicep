@@ -49,6 +49,9 @@ param directoryFile string = 'directory.json'
 @description('Blob URL of the published functionapp.zip (in the deployments container); empty until the first deployment.')
 param packageUri string = ''
 
+@description('Telemetry only through the app\'s identity: Application Insights local auth off, Monitoring Metrics Publisher for the identity, APPLICATIONINSIGHTS_AUTHENTICATION_STRING set. See infra/README.md before relying on it in Azure China.')
+param appInsightsEntraIngestion bool = true
+
 var suffix = take(uniqueString(resourceGroup().id), 8)
 
 // Bicep has no regular expressions, so the character rules are checked here with fail(), which ARM evaluates while it validates the
@@ -98,6 +101,8 @@ module monitoring 'modules/monitoring.bicep' = {
     name: baseName
     location: location
     alertEmail: alertEmail
+    principalId: identity.outputs.principalId
+    entraIngestionOnly: appInsightsEntraIngestion
   }
 }
 
@@ -116,6 +121,7 @@ module app 'modules/functionapp.bicep' = {
     tableEndpoint: storage.outputs.tableEndpoint
     vaultName: vault.outputs.name
     appInsightsConnectionString: monitoring.outputs.connectionString
+    appInsightsEntraIngestion: appInsightsEntraIngestion
     entraAuthority: entraAuthority
     entraAudience: entraAudience
     packageUri: packageUri

@@ -9,3 +9,6 @@ param dotnetVersion = '10.0'
 param alertEmail = 'ops@example.org'
 param entraAuthority = ''
 param entraAudience = ''
+// Local auth off on Application Insights: see infra/README.md ("Telemetry through the identity") for what is unverified in Azure
+// China; infra/deploy.sh checks that telemetry arrives after each deployment.
+param appInsightsEntraIngestion = true

@@ -16,6 +16,8 @@ param queueEndpoint string
 param tableEndpoint string
 param vaultName string
 param appInsightsConnectionString string
+@description('Send telemetry authenticated as the identity (APPLICATIONINSIGHTS_AUTHENTICATION_STRING).')
+param appInsightsEntraIngestion bool
 param entraAuthority string
 param entraAudience string
 param packageUri string
@@ -103,6 +105,13 @@ var settings = [
   {
     name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
     value: appInsightsConnectionString
+  }
+  // The host authenticates its telemetry as the user-assigned identity (Monitoring Metrics Publisher on the component). Empty when
+  // Entra ingestion is off: the host ignores an empty value (ScriptHostBuilderExtensions.ConfigureApplicationInsights checks
+  // string.IsNullOrEmpty), so the instrumentation key in the connection string is used alone.
+  {
+    name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'
+    value: appInsightsEntraIngestion ? 'Authorization=AAD;ClientId=${identityClientId}' : ''
   }
   {
     name: 'WEBSITE_RUN_FROM_PACKAGE'

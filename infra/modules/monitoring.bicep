@@ -4,6 +4,14 @@
 param name string
 param location string
 param alertEmail string
+@description('The app\'s identity: it gets Monitoring Metrics Publisher on Application Insights, the role Entra-authenticated ingestion needs.')
+param principalId string
+@description('Local auth off: the component then only takes telemetry authenticated through Microsoft Entra ID (see infra/README.md).')
+param entraIngestionOnly bool
+
+// Monitoring Metrics Publisher: despite its name it publishes all telemetry to the component ("Microsoft Entra authentication for
+// Application Insights").
+var metricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
 
 resource workspace 'Microsoft.OperationalInsights/workspaces@2025-07-01' = {
   name: '${name}-logs'
@@ -23,6 +31,17 @@ resource insights 'Microsoft.Insights/components@2020-02-02' = {
   properties: {
     Application_Type: 'web'
     WorkspaceResourceId: workspace.id
+    DisableLocalAuth: entraIngestionOnly
+  }
+}
+
+resource publishTelemetry 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: insights
+  name: guid(insights.id, principalId, metricsPublisher)
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', metricsPublisher)
   }
 }
 

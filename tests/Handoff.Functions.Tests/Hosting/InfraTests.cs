@@ -85,6 +85,39 @@ public class InfraTests
         }
     }
 
+    // Telemetry goes in through the app's identity, the component refuses the instrumentation key alone.
+    [Fact]
+    public async Task Snapshot_ChinaSample_TelemetryIsIngestedThroughTheIdentityWithLocalAuthOff()
+    {
+        const string monitoringMetricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";
+        var snapshot = await ChinaSample.Value;
+        var insights = snapshot.Single("Microsoft.Insights/components");
+        var insightsId = (string)insights["id"]!;
+        var identity = snapshot.Id("Microsoft.ManagedIdentity/userAssignedIdentities");
+        var settings = snapshot.AppSettings;
+
+        Assert.True((bool?)insights["properties"]!["DisableLocalAuth"] == true, insights.ToJsonString());
+        var publisher = Assert.Single(snapshot.OfType("Microsoft.Authorization/roleAssignments"), r => ((string?)r["properties"]!["roleDefinitionId"])!.EndsWith(monitoringMetricsPublisher, StringComparison.OrdinalIgnoreCase));
+        Assert.StartsWith($"[extensionResourceId('{insightsId}', 'Microsoft.Authorization/roleAssignments'", (string?)publisher["id"], StringComparison.OrdinalIgnoreCase); // scoped to the component
+        Assert.True(BicepSnapshot.IsReference((string)publisher["properties"]!["principalId"]!, identity, "principalId"), publisher.ToJsonString());
+        Assert.Equal("ServicePrincipal", (string?)publisher["properties"]!["principalType"]);
+
+        Assert.True(BicepSnapshot.IsReference(settings["APPLICATIONINSIGHTS_CONNECTION_STRING"], insightsId, "ConnectionString"), settings["APPLICATIONINSIGHTS_CONNECTION_STRING"]);
+        var authentication = settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"];
+        Assert.StartsWith("[format('Authorization=AAD;ClientId={0}', reference('", authentication, StringComparison.Ordinal);
+        Assert.Contains($"reference('{identity}'", authentication, StringComparison.OrdinalIgnoreCase);
+        Assert.EndsWith(").clientId)]", authentication, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Snapshot_EntraIngestionOff_KeepsLocalAuthAndSetsNoAuthenticationString()
+    {
+        var snapshot = await BicepSnapshot.TakeAsync(new Dictionary<string, string> { ["appInsightsEntraIngestion"] = "false" });
+
+        Assert.True((bool?)snapshot.Single("Microsoft.Insights/components")["properties"]!["DisableLocalAuth"] == false);
+        Assert.Equal(string.Empty, snapshot.AppSettings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]);
+    }
+
     // API versions (the names are InfraNameTests).
     [Fact]
     public async Task Lint_RecentApiVersionsRule_IsOnAndFlagsNothing()
