@@ -46,7 +46,7 @@ param entraAudience string = ''
 @minLength(1)
 param directoryFile string = 'directory.json'
 
-@description('Blob URL of the published functionapp.zip (in the deployments container); empty until the first deployment.')
+@description('Blob URL of the package the app runs, functionapp-<version>.zip in the deployments container (infra/deploy.sh sets it through HANDOFF_PACKAGE_URI); empty until the first deployment.')
 param packageUri string = ''
 
 @description('Telemetry only through the app\'s identity: Application Insights local auth off, Monitoring Metrics Publisher for the identity, APPLICATIONINSIGHTS_AUTHENTICATION_STRING set. See infra/README.md before relying on it in Azure China.')
@@ -129,8 +129,15 @@ module app 'modules/functionapp.bicep' = {
   }
 }
 
+// infra/deploy.sh reads these.
 output functionAppName string = app.outputs.name
+output functionAppId string = app.outputs.id
 output functionAppHost string = app.outputs.defaultHostName
 output storageAccountName string = storage.outputs.name
+@description('Where deploy.sh uploads functionapp-<version>.zip: the account\'s own blob endpoint, so it is right in every cloud.')
+output packageContainerUri string = '${storage.outputs.blobEndpoint}${storage.outputs.packageContainerName}'
+@description('The package the app runs after this deployment; deploy.sh passes it again so a plain infrastructure run keeps it.')
+output packageUri string = packageUri
 output keyVaultName string = vault.outputs.name
+output logAnalyticsWorkspaceId string = monitoring.outputs.workspaceCustomerId
 output taskHubName string = taskHubName

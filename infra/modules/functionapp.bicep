@@ -149,4 +149,5 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
 }
 
 output name string = site.name
+output id string = site.id
 output defaultHostName string = site.properties.defaultHostName

@@ -154,3 +154,5 @@ resource webhookPoisonedAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01
 }
 
 output connectionString string = insights.properties.ConnectionString
+@description('The workspace ID (a GUID) that log queries take, e.g. az monitor log-analytics query -w.')
+output workspaceCustomerId string = workspace.properties.customerId

@@ -95,6 +95,7 @@ resource assignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
 ]
 
 output name string = account.name
+output packageContainerName string = deployments.name
 // The service endpoints as the cloud reports them (…core.windows.net in Azure, …core.chinacloudapi.cn in Azure China), for the
 // AzureWebJobsStorage__*ServiceUri settings: __accountName alone is documented as not working outside public Azure.
 output blobEndpoint string = account.properties.primaryEndpoints.blob

@@ -85,6 +85,82 @@ public class InfraTests
         }
     }
 
+    // Deploying: the package is a blob URL, so the app only picks a new one up when the URL changes and the app restarts, and the
+    // platform only learns the triggers when they are synced. The script's steps, run against a fake az.
+    [Fact]
+    public async Task DeployScript_NewBuild_UploadsAVersionedBlobPointsTheAppAtItThenRestartsAndSyncsTriggers()
+    {
+        using var run = await DeployScriptRun.StartAsync(previousPackage: null, blobExists: false);
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        var calls = run.Calls;
+        var blob = "functionapp-test1234.zip";
+        var packageUri = $"{DeployScriptRun.Container}/{blob}";
+        var first = calls.FindIndex(c => c.StartsWith("deployment group create", StringComparison.Ordinal));
+        var upload = calls.FindIndex(c => c.StartsWith("storage blob upload", StringComparison.Ordinal));
+        var second = calls.FindIndex(upload + 1, c => c.StartsWith("deployment group create", StringComparison.Ordinal));
+        var restart = calls.FindIndex(c => c.StartsWith("functionapp restart", StringComparison.Ordinal));
+        var sync = calls.FindIndex(c => c.StartsWith("resource invoke-action", StringComparison.Ordinal));
+
+        Assert.True(first >= 0 && first < upload && upload < second && second < restart && restart < sync, string.Join('\n', calls));
+        Assert.Contains("HANDOFF_PACKAGE_URI=;", calls[first]); // nothing ran before: the app starts empty
+        Assert.Contains("--auth-mode login", calls[upload]);
+        Assert.Contains($"-n {blob}", calls[upload]);
+        Assert.Contains($"HANDOFF_PACKAGE_URI={packageUri};", calls[second]);
+        Assert.Contains("-n handoffgd-sjctf3jv", calls[restart]);
+        Assert.Contains("--action syncfunctiontriggers", calls[sync]);
+        Assert.Contains($"--ids {DeployScriptRun.SiteId}", calls[sync]);
+        Assert.Contains(calls, c => c.StartsWith("monitor log-analytics query", StringComparison.Ordinal));
+        Assert.Contains($"https://{DeployScriptRun.Host}/healthz", run.CurlCalls);
+    }
+
+    [Fact]
+    public async Task DeployScript_AppAlreadyRuns_FirstPassKeepsItsPackageAndAnExistingVersionIsNotOverwritten()
+    {
+        var running = $"{DeployScriptRun.Container}/functionapp-old5678.zip";
+        using var run = await DeployScriptRun.StartAsync(previousPackage: running, blobExists: true);
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        var deployments = run.Calls.Where(c => c.StartsWith("deployment group create", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, deployments.Count);
+        Assert.Contains($"HANDOFF_PACKAGE_URI={running};", deployments[0]);
+        Assert.Contains($"HANDOFF_PACKAGE_URI={DeployScriptRun.Container}/functionapp-test1234.zip;", deployments[1]);
+        Assert.DoesNotContain(run.Calls, c => c.StartsWith("storage blob upload", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task DeployScript_ParametersWithoutThePackageVariable_AreRefusedBeforeAnyDeployment()
+    {
+        using var run = await DeployScriptRun.StartAsync(previousPackage: null, blobExists: false, parametersFile: "no-package.bicepparam");
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("HANDOFF_PACKAGE_URI", run.Output);
+        Assert.DoesNotContain(run.Calls, c => c.StartsWith("deployment group create", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task DeployScript_VaultWithoutTheIdNumberKey_StopsAfterTheInfrastructureWithTheCommandToSetIt()
+    {
+        using var run = await DeployScriptRun.StartAsync(previousPackage: null, blobExists: false, keySet: false);
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("az keyvault secret set --vault-name handoffgd-kv-sjctf3jv -n id-number-key", run.Output);
+        Assert.Single(run.Calls, c => c.StartsWith("deployment group create", StringComparison.Ordinal));
+        Assert.DoesNotContain(run.Calls, c => c.StartsWith("storage blob upload", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Snapshot_PackageUriFromTheEnvironment_IsWhatTheAppRunsFromThroughTheIdentity()
+    {
+        var uri = "https://handoffgdsjctf3jv.blob.core.chinacloudapi.cn/deployments/functionapp-abc.zip";
+        var snapshot = await BicepSnapshot.TakeAsync(environment: new Dictionary<string, string> { ["HANDOFF_PACKAGE_URI"] = uri });
+        var settings = snapshot.AppSettings;
+
+        Assert.Equal(uri, settings["WEBSITE_RUN_FROM_PACKAGE"]);
+        Assert.Equal(snapshot.Id("Microsoft.ManagedIdentity/userAssignedIdentities"), settings["WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID"], ignoreCase: true);
+        Assert.Equal(uri, (string?)snapshot.Outputs["packageUri"]);
+    }
+
     // Telemetry goes in through the app's identity, the component refuses the instrumentation key alone.
     [Fact]
     public async Task Snapshot_ChinaSample_TelemetryIsIngestedThroughTheIdentityWithLocalAuthOff()
