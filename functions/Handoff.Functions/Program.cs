@@ -4,6 +4,7 @@ using Handoff.Workflow;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.DurableTask.Worker;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 
 namespace Handoff.Functions;
 
@@ -21,6 +22,9 @@ internal static class FunctionApp
         // ASP.NET Core integration: HTTP functions take HttpRequest and return IResult, run by the worker's own Kestrel pipeline.
         builder.ConfigureFunctionsWebApplication();
         builder.Services.AddHandoff(builder.Configuration, builder.Environment, defaultTaskHub: "handoff");
+
+        // OpenTelemetry in the worker, correlated with the host's invocation traces (host.json telemetryMode OpenTelemetry).
+        builder.Services.AddHandoffTelemetry(builder.Configuration).UseFunctionsWorkerDefaults();
 
         // The Durable extension's DataConverter is built from the worker serializer: orchestration inputs, outputs, events and
         // activity payloads then use the same System.Text.Json options as the self-host (WorkflowJson.Converter).

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Handoff.Api.Hosting;
-using Handoff.Storage.Emulator;
+using Handoff.Development;
 
 namespace Handoff.SelfHost;
 
@@ -12,6 +12,25 @@ namespace Handoff.SelfHost;
 /// </summary>
 public static class LocalStorage
 {
+    /// <summary>
+    /// Development without <c>Handoff:Secrets:IdNumberKey</c>: the key generated once into <c>.azurite/</c> (the development tooling's),
+    /// so a local run needs no secret and reads what it wrote before. Elsewhere nothing is generated: the key is required.
+    /// </summary>
+    public static void UseLocalIdNumberKeyIfNeeded(WebApplicationBuilder builder)
+    {
+        if (!builder.Environment.IsDevelopment() || !string.IsNullOrWhiteSpace(builder.Configuration["Handoff:Secrets:IdNumberKey"]))
+        {
+            return;
+        }
+
+        var root = AzuriteLauncher.FindRepositoryRoot(builder.Environment.ContentRootPath)
+            ?? AzuriteLauncher.FindRepositoryRoot(AppContext.BaseDirectory)
+            ?? builder.Environment.ContentRootPath;
+        var (key, path) = LocalIdNumberKey.GetOrCreate(root);
+        builder.Configuration["Handoff:Secrets:IdNumberKey"] = key;
+        Console.WriteLine($"Identity-number key: none configured (Handoff:Secrets:IdNumberKey); using the generated local key in {path}");
+    }
+
     /// <summary>Starts Azurite when nothing is configured and sets the connection string. Returns the launcher to dispose at exit.</summary>
     public static async Task<AzuriteLauncher?> StartIfNeededAsync(WebApplicationBuilder builder)
     {

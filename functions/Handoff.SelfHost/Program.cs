@@ -1,5 +1,7 @@
 using Handoff.Api.Hosting;
 using Handoff.SelfHost;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 var builder = WebApplication.CreateBuilder(args);
 if (builder.Configuration["urls"] is null && builder.Configuration["ASPNETCORE_URLS"] is null && builder.Configuration["ASPNETCORE_HTTP_PORTS"] is null)
@@ -8,10 +10,14 @@ if (builder.Configuration["urls"] is null && builder.Configuration["ASPNETCORE_U
 }
 
 await using var azurite = await LocalStorage.StartIfNeededAsync(builder);
+LocalStorage.UseLocalIdNumberKeyIfNeeded(builder);
 builder.Services.AddHandoff(builder.Configuration, builder.Environment, defaultTaskHub: "handofflocal");
 builder.Services.AddDurableEngine(builder.Configuration);
 builder.Services.AddSelfHostWorkers(builder.Configuration);
 builder.Services.AddHandoffOpenApi();
+builder.Services.AddHandoffTelemetry(builder.Configuration)
+    .WithTracing(t => t.AddAspNetCoreInstrumentation())
+    .WithMetrics(m => m.AddAspNetCoreInstrumentation());
 var app = builder.Build();
 app.MapHandoffRoutes();
 await app.StartAsync();

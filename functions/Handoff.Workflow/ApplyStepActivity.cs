@@ -1,6 +1,7 @@
 using Handoff.Core.Cases;
 using Handoff.Core.Workflow;
 using Handoff.Storage.Cases;
+using Handoff.Storage.Infrastructure;
 using Handoff.Storage.Index;
 using Handoff.Storage.Notices;
 using Microsoft.Extensions.Logging;
@@ -26,7 +27,9 @@ public sealed class ApplyStepActivity(
     NoticeDispatcher notices,
     PersonReservations persons,
     WorkflowEnvironment environment,
-    ILogger<ApplyStepActivity> logger)
+    ILogger<ApplyStepActivity> logger,
+    HandoffTelemetry? telemetry = null,
+    WorkflowTime? time = null)
 {
     public const string Name = ApplyStepRequest.ActivityName;
 
@@ -85,6 +88,7 @@ public sealed class ApplyStepActivity(
         }
 
         Log.StepApplied(logger, caseId, after.Version, commandName, decision.Events.Count, decision.Notices.Count);
+        Measure(step, record, decision);
         foreach (var set in decision.Events.OfType<DeadlineSet>().Where(e => !e.Deadline.CalendarConfirmed))
         {
             Log.CalendarUnconfirmed(logger, caseId, set.Deadline.Step.ToString(), set.Deadline.LastDay);
@@ -95,6 +99,35 @@ public sealed class ApplyStepActivity(
         await store.MarkPublishedAsync(caseId, step.CommandId, cancellationToken).ConfigureAwait(false);
         return Progress(after);
     }
+
+    /// <summary>Timer lateness (a tick that found something due) and the escalations the step opened or climbed.</summary>
+    private void Measure(CaseStep step, CaseRecord? before, Decision decision)
+    {
+        if (telemetry is null)
+        {
+            return;
+        }
+
+        if (step.Command is Tick && time is not null && before is not null && CaseWorkflow.NextDueAt(before.State) is { } due && due <= step.ReceivedAt)
+        {
+            telemetry.TimerLateness(time.Real.GetUtcNow() - time.Clock.ToReal(due));
+        }
+
+        foreach (var e in decision.Events)
+        {
+            switch (e)
+            {
+                case EscalationOpened opened:
+                    telemetry.EscalationOpened(Kind(opened.Kind), 1);
+                    break;
+                case EscalationClimbed climbed when decision.State!.Escalations.FirstOrDefault(x => x.Id == climbed.EscalationId) is { } escalation:
+                    telemetry.EscalationOpened(Kind(escalation.Kind), climbed.Level);
+                    break;
+            }
+        }
+    }
+
+    private static string Kind(EscalationKind kind) => System.Text.Json.JsonSerializer.Serialize(kind, Core.Serialization.CoreJson.Options).Trim('"');
 
     /// <summary>The notices and the index. Every write is keyed by what it is about, so repeating it changes nothing.</summary>
     private async Task PublishAsync(Case state, Case? before, IReadOnlyList<Core.Notices.Notice> stepNotices, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using Handoff.Core.Cases;
 using Handoff.Storage.Cases;
 using Handoff.Storage.Index;
+using Handoff.Storage.Infrastructure;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 
@@ -27,7 +28,8 @@ public sealed class CaseReconciler(
     WorkflowTime time,
     ReconcilerOptions options,
     ReconcilerHealth health,
-    ILogger<CaseReconciler> logger)
+    ILogger<CaseReconciler> logger,
+    HandoffTelemetry? telemetry = null)
 {
     /// <summary>
     /// The periodic sweep both hosts run: a full pass on this process's first sweep and whenever
@@ -134,6 +136,7 @@ public sealed class CaseReconciler(
 
         await instances.RestoreAsync(client, record with { Restores = record.Restores + 1 }, record.Restores + 1, cancellationToken).ConfigureAwait(false);
         health.CountRestored();
+        telemetry?.Restored(status);
         result.Restored++;
         Log.Restored(logger, caseId, status, record.Restores + 1, options.MaxRestores);
     }

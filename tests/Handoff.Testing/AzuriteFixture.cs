@@ -1,5 +1,5 @@
 using Xunit;
-using Handoff.Storage.Emulator;
+using Handoff.Development;
 using Handoff.Storage.Infrastructure;
 
 namespace Handoff.Testing;

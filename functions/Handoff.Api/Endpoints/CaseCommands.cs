@@ -2,10 +2,13 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Handoff.Core.Cases;
+using Handoff.Core.Notices;
 using Handoff.Core.Organisations;
 using Handoff.Core.Serialization;
 using Handoff.Core.Workflow;
 using Handoff.Storage.Cases;
+using Handoff.Storage.Notices;
+using Microsoft.Extensions.Logging;
 using Handoff.Workflow;
 using Microsoft.AspNetCore.Http;
 
@@ -24,7 +27,9 @@ namespace Handoff.Api.Endpoints;
 /// the case.</item>
 /// </list>
 /// </summary>
-public sealed class CaseCommands(CaseStore store, CaseInstances instances, WorkflowEnvironment environment, WorkflowTime time, ApiOptions options)
+public sealed partial class CaseCommands(
+    CaseStore store, CaseInstances instances, PersonReservations persons, NoticeDispatcher notices, WorkflowEnvironment environment, WorkflowTime time,
+    ApiOptions options, ILogger<CaseCommands> logger)
 {
     public const string IdempotencyHeader = "Idempotency-Key";
 
@@ -106,6 +111,8 @@ public sealed class CaseCommands(CaseStore store, CaseInstances instances, Workf
 
         if (!await instances.RegisterAsync(r.Client, command, commandId, requestHash, receivedAt, r.Aborted))
         {
+            await TellSupervisorsOfDuplicateAsync(command, receivedAt, r.Aborted);
+
             // Neither the other case's id nor its organisation is named: whether a person is under rehabilitation elsewhere is
             // confidential (戒毒条例 7②).
             return Problems.Problem(StatusCodes.Status409Conflict, "open-case-exists", "person.idNumber",
@@ -207,6 +214,31 @@ public sealed class CaseCommands(CaseStore store, CaseInstances instances, Workf
     }
 
     private static readonly System.Buffers.SearchValues<char> HexLower = System.Buffers.SearchValues.Create("0123456789abcdef");
+
+    /// <summary>
+    /// The refused registration reaches the supervisors who may see the open case (<see cref="NoticeComposer.DuplicateRegistration"/>).
+    /// Best effort: the caller's answer is the same 409 whether or not the notice could be sent, and a failure is logged.
+    /// </summary>
+    private async Task TellSupervisorsOfDuplicateAsync(RegisterRelease command, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await persons.HolderAsync(command.Person.IdNumberLookup, cancellationToken) is not { } holder
+                || (await store.LoadAsync(holder, cancellationToken: cancellationToken)).Record is not { } existing)
+            {
+                return; // The other registration has not committed yet (or just closed): nothing to show a supervisor.
+            }
+
+            await notices.DispatchAsync(NoticeComposer.DuplicateRegistration(existing.State, command, receivedAt, Directory), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            DuplicateNotSent(logger, ex, command.CaseId);
+        }
+    }
+
+    [LoggerMessage(2103, LogLevel.Warning, "Registration {CaseId} was refused as a duplicate; the notice to the supervisors could not be sent")]
+    private static partial void DuplicateNotSent(ILogger logger, Exception exception, string caseId);
 
     private static IResult KeyReused() =>
         Problems.Invalid(IdempotencyHeader, "idempotency-key-reused", "was already used for a different request; use a new key for a new request");

@@ -24,6 +24,28 @@ public static partial class HandoffHttp
 
     public static async Task<IResult> RunAsync(HttpContext http, DurableTaskClient client, HandoffRoute route)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        using var activity = Storage.Infrastructure.HandoffTelemetry.Source.StartActivity(route.Name);
+        var result = await RunCoreAsync(http, client, route);
+        if (route.Method == "POST" && http.RequestServices.GetService<Storage.Infrastructure.HandoffTelemetry>() is { } telemetry)
+        {
+            var status = result is IStatusCodeHttpResult { StatusCode: { } code } ? code : StatusCodes.Status200OK;
+            var outcome = status switch
+            {
+                StatusCodes.Status202Accepted => "accepted",
+                < 300 => "applied",
+                < 500 => "refused",
+                _ => "failed",
+            };
+            telemetry.Command(route.Name, outcome, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            activity?.SetTag("handoff.outcome", outcome);
+        }
+
+        return result;
+    }
+
+    private static async Task<IResult> RunCoreAsync(HttpContext http, DurableTaskClient client, HandoffRoute route)
+    {
         var services = http.RequestServices;
         ReceivedAt(http, services.GetRequiredService<WorkflowTime>());
         try

@@ -51,9 +51,11 @@ public static class HandoffServices
 
         var counter = new StorageRequestCounter();
         services.AddSingleton(counter);
+        services.AddMetrics();
+        services.AddSingleton<HandoffTelemetry>();
         var clients = StorageConnection.Create(configuration, counter);
         services.AddSingleton(clients);
-        services.AddSingleton(new IdNumberProtector(LocalKeys.IdNumberKey(configuration, environment, bootLog)));
+        services.AddSingleton(new IdNumberProtector(LocalKeys.IdNumberKey(configuration)));
         var (wanted, grace) = ConfiguredClock(configuration, environment);
         services.AddSingleton(sp => AnchorClock(wanted, grace, clients, taskHub, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Handoff.Startup")));
 
@@ -69,7 +71,7 @@ public static class HandoffServices
         services.AddSingleton<CaseCommands>();
         services.AddWebhookClient();
         services.AddSingleton(sp => new WebhookHandler(
-            sp.GetRequiredService<IHttpClientFactory>(), directory, WebhookSecrets(configuration, directory), TimeProvider.System));
+            sp.GetRequiredService<IHttpClientFactory>(), directory, WebhookSecrets(configuration, directory), TimeProvider.System, sp.GetRequiredService<HandoffTelemetry>()));
 
         var useDevKeys = configuration.GetValue("Handoff:Auth:UseDevKeys", environment.IsDevelopment()); // on elsewhere is refused by DeploymentGuard
         services.AddSingleton(new ApiKeyRegistry(directory, configuration, useDevKeys));

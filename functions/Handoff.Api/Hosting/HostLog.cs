@@ -17,9 +17,6 @@ internal static partial class HostLog
     [LoggerMessage(2003, LogLevel.Warning, "Development clock: workflow time starts at {Start} and runs {Speed}× real time")]
     public static partial void DevelopmentClock(ILogger logger, DateTimeOffset start, double speed);
 
-    [LoggerMessage(2004, LogLevel.Warning, "No identity-number key configured (Handoff:Secrets:IdNumberKey): using the generated local key in {Path}")]
-    public static partial void GeneratedKey(ILogger logger, string path);
-
     [LoggerMessage(2005, LogLevel.Information, "Webhook deliveries started for {Queue}")]
     public static partial void WorkersStarted(ILogger logger, string queue);
 

@@ -1,43 +1,28 @@
-using System.Security.Cryptography;
-
 namespace Handoff.Api.Hosting;
 
 /// <summary>
-/// The identity-number key: <c>Handoff:Secrets:IdNumberKey</c> (base64 of 32 bytes; a Key Vault reference in Azure). A local run
-/// without one generates a key once into the git-ignored <c>.azurite/</c> folder, so data written earlier stays readable.
-/// Outside Development a missing key refuses to start.
+/// The identity-number key: <c>Handoff:Secrets:IdNumberKey</c> (base64 of 32 bytes; a Key Vault reference in Azure). Required in every
+/// environment: a local self-host run without one gets a generated key from the development tooling before this is read.
 /// </summary>
 public static class LocalKeys
 {
-    public static byte[] IdNumberKey(IConfiguration configuration, IHostEnvironment environment, ILogger logger)
+    public static byte[] IdNumberKey(IConfiguration configuration)
     {
         var configured = configuration["Handoff:Secrets:IdNumberKey"];
-        if (!string.IsNullOrWhiteSpace(configured))
+        if (string.IsNullOrWhiteSpace(configured))
         {
-            try
-            {
-                return Convert.FromBase64String(configured);
-            }
-            catch (FormatException ex)
-            {
-                throw new InvalidOperationException("Handoff:Secrets:IdNumberKey must be base64 of 32 random bytes.", ex);
-            }
+            throw new InvalidOperationException(
+                "Handoff:Secrets:IdNumberKey is required (identity numbers are stored encrypted, 戒毒条例 7): base64 of 32 random bytes. The self-host generates one in Development; under the Functions host set it in local.settings.json.");
         }
 
-        if (!environment.IsDevelopment())
+        try
         {
-            throw new InvalidOperationException("Handoff:Secrets:IdNumberKey is required outside Development (identity numbers are stored encrypted, 戒毒条例 7).");
+            var key = Convert.FromBase64String(configured);
+            return key.Length == 32 ? key : throw new FormatException("not 32 bytes");
         }
-
-        var root = Storage.Emulator.AzuriteLauncher.FindRepositoryRoot(environment.ContentRootPath) ?? environment.ContentRootPath;
-        var path = Path.Combine(root, ".azurite", "dev-id-number.key");
-        if (!File.Exists(path))
+        catch (FormatException ex)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllText(path, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+            throw new InvalidOperationException("Handoff:Secrets:IdNumberKey must be base64 of 32 random bytes.", ex);
         }
-
-        HostLog.GeneratedKey(logger, path);
-        return Convert.FromBase64String(File.ReadAllText(path).Trim());
     }
 }

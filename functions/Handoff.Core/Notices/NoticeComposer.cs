@@ -53,6 +53,28 @@ public static class NoticeComposer
         }
     }
 
+    /// <summary>
+    /// The notices for a registration refused because the person already has <paramref name="existing"/> open: to the province-level
+    /// supervisors who may see that case (or, where the directory has none, the highest that may). The registering centre is named,
+    /// the person only masked; the refused registration's id makes the notice id, so a retried registration does not notify twice.
+    /// </summary>
+    public static IReadOnlyList<Notice> DuplicateRegistration(Case existing, RegisterRelease attempt, DateTimeOffset at, OrganisationDirectory directory)
+    {
+        var readers = directory.All
+            .Where(o => o.Kind == OrganisationKind.Supervisor && Workflow.CaseAccess.CanRead(o, existing, directory))
+            .ToList();
+        var widest = readers.Count == 0 ? [] : readers.Where(o => o.Region.ScopePrefix.Length == readers.Min(r => r.Region.ScopePrefix.Length)).ToList();
+        var text = $"{Name(directory, attempt.By.OrganisationId)}于{Instant(at)}为{attempt.Person.Name}（身份证号{attempt.Person.MaskedIdNumber}）登记出所衔接"
+            + $"（出所日期{Date(attempt.ReleaseDate)}，执行地{Name(directory, attempt.OfficeId)}）时，系统发现该人员已有未结案件：{Name(directory, existing.CentreId)}"
+            + $"至{Name(directory, existing.OfficeId)}，出所日期{Date(existing.ReleaseDate)}。为保密（《戒毒条例》第七条），登记单位未被告知已有案件。"
+            + "请核实是否重复登记，并协调相关单位处理。";
+        return widest
+            .OrderBy(o => o.Id, StringComparer.Ordinal)
+            .Select(o => new Notice($"{existing.CaseId}-D-{attempt.CaseId}-{o.Id}", existing.CaseId, o.Id, NoticeKind.DuplicateRegistration, null, null, null,
+                $"【重复登记提示】{attempt.Person.Name}", Letter(directory, o.Id, text, existing), at))
+            .ToList();
+    }
+
     private static List<Notice> Informational(
         Case c, int eventNumber, DateTimeOffset at, NoticeKind kind, OrganisationDirectory directory, string title, string text)
     {

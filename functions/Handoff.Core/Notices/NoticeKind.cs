@@ -20,4 +20,10 @@ public enum NoticeKind
 
     /// <summary>The missed step is now done: sent to everyone who was told of the escalation.</summary>
     [JsonStringEnumMemberName("escalation-resolved")] EscalationResolved,
+
+    /// <summary>
+    /// Someone tried to register a person who already has an open case: told only to the supervisors who may see that case, never to
+    /// the registering centre (戒毒条例 7②), so the double record is resolved by someone entitled to see it.
+    /// </summary>
+    [JsonStringEnumMemberName("duplicate-registration")] DuplicateRegistration,
 }

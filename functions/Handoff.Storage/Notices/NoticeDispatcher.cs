@@ -12,7 +12,7 @@ namespace Handoff.Storage.Notices;
 /// (<see cref="StorageNames.NoticeFeed"/>, created on its first notice), and to the webhook queue when the recipient has a webhook. Called from the outbox, so it may run again after a crash: the inbox is keyed by
 /// notice id, and the feed and webhooks carry the same id on a repeat (consumers de-duplicate on it).
 /// </summary>
-public sealed class NoticeDispatcher(StorageClients clients, InboxStore inbox, OrganisationDirectory directory)
+public sealed class NoticeDispatcher(StorageClients clients, InboxStore inbox, OrganisationDirectory directory, HandoffTelemetry? telemetry = null)
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, QueueClient> _feeds = new(StringComparer.Ordinal);
     private readonly QueueClient _webhooks = clients.Queue(StorageNames.WebhookQueue);
@@ -25,15 +25,18 @@ public sealed class NoticeDispatcher(StorageClients clients, InboxStore inbox, O
         }
 
         await inbox.DeliverAsync(notices, cancellationToken).ConfigureAwait(false);
+        telemetry?.Notices("inbox", notices.Count);
         foreach (var notice in notices)
         {
             var json = JsonSerializer.Serialize(notice, CoreJson.Options);
             await SendToFeedAsync(notice.RecipientId, json, cancellationToken).ConfigureAwait(false);
+            telemetry?.Notices("feed");
             if (directory.Find(notice.RecipientId)?.Webhook is not null)
             {
                 await _webhooks.SendMessageAsync(
                     JsonSerializer.Serialize(new WebhookDelivery(notice), CoreJson.Options),
                     timeToLive: TimeSpan.FromSeconds(-1), cancellationToken: cancellationToken).ConfigureAwait(false);
+                telemetry?.Notices("webhook-queued");
             }
         }
     }

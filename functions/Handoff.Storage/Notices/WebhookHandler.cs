@@ -20,7 +20,8 @@ namespace Handoff.Storage.Notices;
 /// where the directory says): a 3xx, like anything but a 2xx, is a failure. The pump retries with exponential back-off and
 /// dead-letters to <c>handoff-webhooks-poison</c> after <see cref="MaxFailures"/> attempts. A redelivery carries the same notice id.
 /// </summary>
-public sealed class WebhookHandler(IHttpClientFactory clients, OrganisationDirectory directory, IReadOnlyDictionary<string, string> secrets, TimeProvider time)
+public sealed class WebhookHandler(
+    IHttpClientFactory clients, OrganisationDirectory directory, IReadOnlyDictionary<string, string> secrets, TimeProvider time, HandoffTelemetry? telemetry = null)
     : IQueueHandler
 {
     public const string ClientName = "handoff-webhooks";
@@ -62,6 +63,7 @@ public sealed class WebhookHandler(IHttpClientFactory clients, OrganisationDirec
         }
 
         using var response = await clients.CreateClient(ClientName).SendAsync(request, cancellationToken).ConfigureAwait(false);
+        telemetry?.Notices(response.IsSuccessStatusCode ? "webhook-delivered" : "webhook-failed");
         if (!response.IsSuccessStatusCode)
         {
             throw new HttpRequestException($"Webhook of {organisation.Id} answered {(int)response.StatusCode}.", null, response.StatusCode);

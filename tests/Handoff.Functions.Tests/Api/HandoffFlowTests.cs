@@ -62,6 +62,26 @@ public class HandoffFlowTests(ApiFixture api) : ApiTestBase(api)
     }
 
     [Fact]
+    public async Task RegisterRelease_ByAnotherCentre_ForAPersonWithAnOpenCase_IsToldOnlyToTheProvinceThatMaySeeBoth()
+    {
+        var id = TestData.UniqueIdNumber();
+        var existing = (await RegisterAsync(id)).GetProperty("caseId").GetString()!;
+
+        var refused = await PostAsync("shaoguan-centre", "/api/releases", ReleaseBody(id, daysAhead: 20));
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.Status);
+        Assert.DoesNotContain(existing, refused.Body.GetRawText());
+        var told = await ApiFixture.EventuallyAsync(() => GetAsync("guangdong-nco", "/api/notices?take=100"),
+            n => n.Body.EnumerateArray().Any(x => x.GetProperty("kind").GetString() == "duplicate-registration" && x.GetProperty("caseId").GetString() == existing),
+            TimeSpan.FromSeconds(10), "the province told of the duplicate registration");
+        var notice = told.Body.EnumerateArray().First(x => x.GetProperty("kind").GetString() == "duplicate-registration" && x.GetProperty("caseId").GetString() == existing);
+        Assert.Contains("韶关", notice.GetProperty("body").GetString());
+        Assert.DoesNotContain(id, notice.GetRawText());
+        var centre = await GetAsync("shaoguan-centre", "/api/notices?take=100");
+        Assert.DoesNotContain(centre.Body.EnumerateArray(), x => x.GetProperty("caseId").GetString() == existing);
+    }
+
+    [Fact]
     public async Task RegisterRelease_TwentyAtOnceForOnePerson_CreatesExactlyOneCase()
     {
         var id = TestData.UniqueIdNumber();

@@ -3,7 +3,7 @@ using System.Reflection;
 using System.Text.Json.Nodes;
 using Handoff.Api.Endpoints;
 using Handoff.Api.Hosting;
-using Handoff.Storage.Emulator;
+using Handoff.Development;
 using Handoff.Storage.Infrastructure;
 using Handoff.Workflow;
 
@@ -20,6 +20,30 @@ public class FunctionAppTests
 
     /// <summary>A function as its trigger declares it: name, trigger type, route, methods (lower case), queue and schedule.</summary>
     private sealed record Trigger(string Name, string Type, string? Route, string Methods, string? Queue, string? Schedule);
+
+    [Fact]
+    public void DevelopmentTooling_IsNotPartOfTheFunctionApp_AndStorageCodeHasNoAspNetCore()
+    {
+        var functions = typeof(Handoff.Functions.HttpFunctions).Assembly;
+        var closure = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Queue<System.Reflection.AssemblyName>(functions.GetReferencedAssemblies());
+        while (pending.TryDequeue(out var name))
+        {
+            if (name.Name!.StartsWith("Handoff.", StringComparison.Ordinal) && closure.Add(name.Name))
+            {
+                foreach (var next in System.Reflection.Assembly.Load(name).GetReferencedAssemblies())
+                {
+                    pending.Enqueue(next);
+                }
+            }
+        }
+
+        Assert.Contains("Handoff.Api", closure);
+        Assert.DoesNotContain("Handoff.Development", closure);
+        Assert.DoesNotContain("Handoff.SelfHost", closure);
+        Assert.DoesNotContain(typeof(Handoff.Storage.Infrastructure.StorageClients).Assembly.GetReferencedAssemblies(),
+            a => a.Name!.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
+    }
 
     [Fact]
     public async Task GeneratedMetadata_HasOneHttpFunctionPerRoute_WithSameNameMethodAndRoute()

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Text.Json.Nodes;
-using Handoff.Storage.Emulator;
+using Handoff.Development;
 
 namespace Handoff.Functions.Tests.Hosting;
 

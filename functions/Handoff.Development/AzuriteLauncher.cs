@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Handoff.Storage.Emulator;
+namespace Handoff.Development;
 
 /// <summary>
 /// Starts Azurite (from the repository's node_modules, installing it with <c>npm ci</c> from the lock file when missing) on

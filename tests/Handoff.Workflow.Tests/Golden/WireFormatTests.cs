@@ -1,0 +1,110 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Handoff.Core.Cases;
+using Handoff.Core.People;
+using Handoff.Core.Time;
+using Handoff.Development;
+
+namespace Handoff.Workflow.Tests.Golden;
+
+/// <summary>
+/// The wire format of the orchestration's payloads — inputs, events, activity requests and results — which both hosts write with
+/// <see cref="WorkflowJson.Options"/> and which running instances keep in the engine's history: fixed values serialise exactly to
+/// the committed golden files (names, order, the <c>type</c> discriminator, enum and date formats), and the files read back into
+/// the same values. A change here breaks cases in flight: bump <see cref="CaseOrchestration.SchemaVersion"/> and keep reading the
+/// old shape. <c>HANDOFF_UPDATE_GOLDEN=1</c> rewrites the files (then review the diff).
+/// </summary>
+public sealed class WireFormatTests
+{
+    private static readonly DateTimeOffset Received = new(2026, 3, 2, 9, 30, 15, 250, TimeSpan.FromHours(8));
+    private static readonly Actor Centre = new("meizhou-centre", "api-key");
+    private static readonly Actor Office = new("pingyuan-dazhe-office", "entra");
+    private static readonly Actor Police = new("pingyuan-dazhe-police", "api-key");
+
+    private static readonly RegisterRelease Registration = new(
+        Centre, "HO-0123456789AB",
+        new PersonRecord("张某某", "4414**********123X", "v1:c2VjcmV0", "6f1ed002ab5595859014ebf0951522d9", "441426", "441426"),
+        "pingyuan-dazhe-office", "pingyuan-dazhe-police", "meizhou-psb", new DateOnly(2026, 3, 31), ReleaseType.Expiry, 3);
+
+    /// <summary>One step of every command type, by its discriminator.</summary>
+    private static readonly Dictionary<string, CaseStep> Steps = new()
+    {
+        ["registerRelease"] = new("c-register", Registration, Received, "sha256:5d41402abc4b2a76", "0639050000000000000_6f1ed002ab5595859014ebf0951522d9"),
+        ["acknowledgeNotice"] = new("c-ack", new AcknowledgeNotice(Office), Received),
+        ["recordRelease"] = new("c-release", new RecordRelease(Centre, Received.AddDays(29), new CollectedBy(CollectorKind.Family, "张父")), Received.AddDays(29)),
+        ["recordReport"] = new("c-report", new RecordReport(Office, Received.AddDays(35)), Received.AddDays(35).AddMinutes(3), "sha256:7d793037a0760186"),
+        ["recordAgreement"] = new("c-agreement", new RecordAgreement(Office, Received.AddDays(36)), Received.AddDays(36)),
+        ["cancelRelease"] = new("c-cancel", new CancelRelease(Centre, "决定撤销"), Received),
+        ["postponeRelease"] = new("c-postpone", new PostponeRelease(Centre, new DateOnly(2026, 4, 30), null), Received),
+        ["recordPersonFound"] = new("c-found", new RecordPersonFound(Police, Received.AddDays(30), "在家中找到"), Received.AddDays(30)),
+        ["markEscalationRead"] = new("c-read", new MarkEscalationRead(Office, "HO-0123456789AB-E2"), Received),
+        ["tick"] = new("t5f0c2b0e9d7a4e8c9b1a2d3e4f5a6b7c", new Tick(), Received.AddDays(46)),
+    };
+
+    public static TheoryData<string> CommandTypes() => [.. Steps.Keys];
+
+    [Fact]
+    public void Steps_CoverEveryCommandType()
+    {
+        var declared = typeof(CaseCommand).GetCustomAttributes<JsonDerivedTypeAttribute>().Select(a => (string)a.TypeDiscriminator!).Order();
+        Assert.Equal(declared, Steps.Keys.Order());
+        Assert.All(Steps, s => Assert.Equal(s.Key, Discriminator(s.Value.Command)));
+    }
+
+    [Theory]
+    [MemberData(nameof(CommandTypes))]
+    public void CaseStep_OfEachCommandType_MatchesItsGoldenFile(string type) => AssertGolden($"step-{type}", Steps[type]);
+
+    [Fact]
+    public void OrchestrationInput_WithClockGraceAndRegistration_MatchesItsGoldenFile() => AssertGolden("orchestration-input", new CaseOrchestrationInput(
+        CaseOrchestration.SchemaVersion, Registration.CaseId,
+        new WorkflowClock(new DateTimeOffset(2026, 12, 1, 21, 27, 3, 125, TimeSpan.Zero), new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.FromHours(8)), 43200),
+        TimeSpan.FromSeconds(15), Steps["registerRelease"], Progress: null));
+
+    [Fact]
+    public void OrchestrationInput_OfANewGeneration_MatchesItsGoldenFile() => AssertGolden("orchestration-input-generation", new CaseOrchestrationInput(
+        CaseOrchestration.SchemaVersion, Registration.CaseId, WorkflowClock.Real, TimeSpan.FromMilliseconds(15500), Registration: null,
+        new CaseProgress(27, CaseState.LostContact, new DateTimeOffset(2026, 4, 18, 0, 0, 0, TimeSpan.FromHours(8)), Closed: false), Generation: 2));
+
+    [Fact]
+    public void Progress_MatchesItsGoldenFile() =>
+        AssertGolden("progress", new CaseProgress(4, CaseState.Released, new DateTimeOffset(2026, 4, 16, 0, 0, 0, TimeSpan.FromHours(8)), Closed: false));
+
+    [Fact]
+    public void Progress_OfAClosedCase_MatchesItsGoldenFile() => AssertGolden("progress-closed", new CaseProgress(9, CaseState.AgreementSigned, null, Closed: true));
+
+    [Fact]
+    public void ApplyStepRequest_MatchesItsGoldenFile() => AssertGolden("apply-step-request", new ApplyStepRequest(Registration.CaseId, Steps["recordReport"]));
+
+    /// <summary>
+    /// <paramref name="value"/> serialises to the golden file exactly (indented, else byte for byte what the hosts write), and the
+    /// file deserialises to an equal value.
+    /// </summary>
+    private static void AssertGolden<T>(string name, T value)
+    {
+        var file = Path.Combine(AppContext.BaseDirectory, "Golden", name + ".json");
+        var actual = JsonSerializer.Serialize(value, Indented) + "\n";
+        if (Environment.GetEnvironmentVariable("HANDOFF_UPDATE_GOLDEN") is "1" or "true")
+        {
+            File.WriteAllText(Path.Combine(SourceFolder(), name + ".json"), actual);
+            return;
+        }
+
+        Assert.True(File.Exists(file), $"No golden file {name}.json; serialised now:\n{actual}");
+        var golden = File.ReadAllText(file).ReplaceLineEndings("\n");
+        Assert.True(golden == actual, $"{name}.json differs from what {typeof(T).Name} serialises to now.\n--- golden\n{golden}\n--- now\n{actual}");
+
+        var read = JsonSerializer.Deserialize<T>(golden, WorkflowJson.Options);
+        Assert.Equal(value, read);
+        Assert.Equal(JsonSerializer.Serialize(value, WorkflowJson.Options), JsonSerializer.Serialize(read, WorkflowJson.Options));
+    }
+
+    private static readonly JsonSerializerOptions Indented = new(WorkflowJson.Options) { WriteIndented = true };
+
+    private static string Discriminator(CaseCommand command) =>
+        JsonDocument.Parse(JsonSerializer.Serialize(command, WorkflowJson.Options)).RootElement.GetProperty("type").GetString()!;
+
+    private static string SourceFolder() =>
+        Path.Combine(AzuriteLauncher.FindRepositoryRoot(AppContext.BaseDirectory)!, "tests", "Handoff.Workflow.Tests", "Golden");
+}
