@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Handoff.Storage.Emulator;
+using Handoff.Development;
 
 namespace Handoff.Functions.Tests.Api;
 

@@ -1,5 +1,5 @@
 using Handoff.SelfHost;
-using Handoff.Storage.Emulator;
+using Handoff.Development;
 
 namespace Handoff.Functions.Tests.Contract;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Handoff.Storage.Emulator;
+using Handoff.Development;
 
 namespace Handoff.Functions.Tests.Contract;
 

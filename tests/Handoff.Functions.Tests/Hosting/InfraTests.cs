@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
-using Handoff.Storage.Emulator;
+using Handoff.Development;
 using Handoff.Storage.Infrastructure;
 
 namespace Handoff.Functions.Tests.Hosting;
