@@ -11,7 +11,7 @@ namespace Handoff.Functions;
 /// does. A test checks these against <see cref="HandoffRoutes.All"/>.
 /// <para>All are <see cref="AuthorizationLevel.Anonymous"/> for the Functions host: the host's function keys are not used. Callers
 /// are authenticated by our own API keys or Entra ID tokens, checked in <see cref="HandoffHttp.RunAsync"/> for every route that is
-/// not anonymous by its own definition (only <c>healthz</c> is).</para>
+/// not anonymous by its own definition (only <c>healthz</c> and <c>openapi/v1.json</c> are).</para>
 /// </summary>
 public static class HttpFunctions
 {
@@ -94,4 +94,10 @@ public static class HttpFunctions
     public static Task<IResult> GetHealth(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = HandoffRoutes.Health)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
         HandoffHttp.RunAsync(req.HttpContext, client, HandoffRoutes.GetHealth);
+
+    /// <summary>The committed OpenAPI document, the same file the self-host serves: the worker generates none of its own.</summary>
+    [Function(nameof(HandoffRoutes.GetOpenApiDocument))]
+    public static Task<IResult> GetOpenApiDocument(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = HandoffRoutes.OpenApiDocument)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
+        HandoffHttp.RunAsync(req.HttpContext, client, HandoffRoutes.GetOpenApiDocument);
 }

@@ -65,12 +65,16 @@ public static class DurableEngine
             await _worker.StartAsync().ConfigureAwait(false);
         }
 
+        /// <summary>
+        /// Stops the worker once. The host can ask twice — Program's <c>WaitForShutdownAsync</c> stops the host when shutdown begins, and
+        /// so does whoever began it (Ctrl+C, a test's factory) — and the engine's worker cannot be stopped after it is disposed.
+        /// </summary>
         public async Task StopAsync(CancellationToken cancellationToken)
         {
-            if (_worker is not null)
+            if (Interlocked.Exchange(ref _worker, null) is { } worker)
             {
-                await _worker.StopAsync(isForced: true).ConfigureAwait(false);
-                _worker.Dispose();
+                await worker.StopAsync(isForced: true).ConfigureAwait(false);
+                worker.Dispose();
             }
         }
     }

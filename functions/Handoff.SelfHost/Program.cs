@@ -14,13 +14,12 @@ LocalStorage.UseLocalIdNumberKeyIfNeeded(builder);
 builder.Services.AddHandoff(builder.Configuration, builder.Environment, defaultTaskHub: "handofflocal");
 builder.Services.AddDurableEngine(builder.Configuration);
 builder.Services.AddSelfHostWorkers(builder.Configuration);
+builder.Services.AddHandoffOpenApi();
 builder.Services.AddHandoffTelemetry(builder.Configuration)
     .WithTracing(t => t.AddAspNetCoreInstrumentation())
     .WithMetrics(m => m.AddAspNetCoreInstrumentation());
-builder.Services.AddOpenApi();
 var app = builder.Build();
 app.MapHandoffRoutes();
-app.MapOpenApi("/openapi/{documentName}.json");
 await app.StartAsync();
 await SampleData.SeedAsync(app);
 await app.WaitForShutdownAsync();

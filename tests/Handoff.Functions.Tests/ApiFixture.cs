@@ -44,6 +44,8 @@ public class ApiFixture : IAsyncLifetime
 
     public string ConnectionString => _azurite.ConnectionString;
 
+    public int AzuriteProcessId => _azurite.ProcessId;
+
     public async Task InitializeAsync()
     {
         await _azurite.InitializeAsync();
@@ -117,12 +119,17 @@ public class ApiFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_factory is not null)
+        try
         {
-            await _factory.DisposeAsync();
+            if (_factory is not null)
+            {
+                await _factory.DisposeAsync();
+            }
         }
-
-        await _azurite.DisposeAsync();
+        finally
+        {
+            await _azurite.DisposeAsync(); // whatever the host did on its way down, never leave an emulator running
+        }
     }
 
     /// <summary>A client authenticated as <paramref name="organisationId"/> with its development key (or none).</summary>

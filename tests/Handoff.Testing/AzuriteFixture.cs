@@ -14,6 +14,9 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public string ConnectionString => _azurite?.ConnectionString ?? throw new InvalidOperationException("Azurite is not started.");
 
+    /// <summary>The emulator's process, so a test can check it is gone after disposal.</summary>
+    public int ProcessId => _azurite?.ProcessId ?? throw new InvalidOperationException("Azurite is not started.");
+
     public async Task InitializeAsync()
     {
         var root = AzuriteLauncher.FindRepositoryRoot(AppContext.BaseDirectory)

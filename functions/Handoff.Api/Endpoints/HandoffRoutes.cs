@@ -1,11 +1,14 @@
+using Handoff.Core.Cases;
 using Handoff.Core.Notices;
 using Handoff.Storage.Index;
 using Microsoft.AspNetCore.Http;
+using static Microsoft.AspNetCore.Http.StatusCodes;
 
 namespace Handoff.Api.Endpoints;
 
 /// <summary>
-/// Every HTTP operation, once. The self-host maps each entry; the Function App declares one HTTP function per entry with the same
+/// Every HTTP operation, once, with everything it answers. The self-host maps each entry (and its answers, as endpoint metadata
+/// that the committed OpenAPI document is generated from); the Function App declares one HTTP function per entry with the same
 /// name, method and route (the constants below, as attribute arguments), and a test checks that the two agree.
 /// </summary>
 public static class HandoffRoutes
@@ -26,54 +29,128 @@ public static class HandoffRoutes
     public const string Escalations = "api/escalations";
     public const string EscalationRead = "api/escalations/{id}/acknowledgement";
     public const string Health = "healthz";
+    public const string OpenApiDocument = "openapi/v1.json";
+
+    /// <summary>What a command with a JSON body can answer besides the case: the body's problems, the workflow's refusals, a case being restored.</summary>
+    private static readonly int[] CommandProblems = [Status400BadRequest, Status403Forbidden, Status404NotFound, Status409Conflict, Status413PayloadTooLarge, Status415UnsupportedMediaType, Status503ServiceUnavailable];
+
+    /// <summary>The same, for a command without a body.</summary>
+    private static readonly int[] BodylessCommandProblems = [Status400BadRequest, Status403Forbidden, Status404NotFound, Status409Conflict, Status503ServiceUnavailable];
+
+    private static readonly QueryParameter Take = new("take", typeof(int), $"How many items at most (1–{Paging.MaxTake}, default {Paging.DefaultTake}).")
+    {
+        Minimum = 1, Maximum = Paging.MaxTake, Default = Paging.DefaultTake,
+    };
+
+    private static readonly QueryParameter ContinuationToken = new("continuationToken", typeof(string),
+        "The token of the previous page (its `continuationToken`), to read the next one; leave it out for the first page.");
 
     public static readonly HandoffRoute ListOrganisations = new(nameof(ListOrganisations), "GET", Organisations, false, "Directory",
         "The directory; webhook addresses only of the caller's own organisation.", DirectoryEndpoints.OrganisationsAsync, Response: typeof(List<DirectoryEndpoints.OrganisationView>));
 
     public static readonly HandoffRoute ListNotices = new(nameof(ListNotices), "GET", Notices, false, "Directory",
-        "The caller's inbox, newest first.", DirectoryEndpoints.NoticesAsync, Response: typeof(List<Notice>));
+        "The caller's inbox, newest first.", DirectoryEndpoints.NoticesAsync, Response: typeof(List<Notice>))
+    {
+        Problems = [Status400BadRequest],
+        Query = [new QueryParameter("take", typeof(int), "How many notices at most (1–500, default 50).") { Minimum = 1, Maximum = 500, Default = 50 }],
+    };
 
     public static readonly HandoffRoute RegisterRelease = new(nameof(RegisterRelease), "POST", Releases, false, "Cases",
-        "A centre registers an upcoming release (creates the case).", CasesEndpoints.RegisterAsync, typeof(RegisterReleaseRequest), typeof(CaseView), StatusCodes.Status201Created);
+        "A centre registers an upcoming release (creates the case).", CasesEndpoints.RegisterAsync, typeof(RegisterReleaseRequest), typeof(CaseView), Status201Created)
+    {
+        Description = "Answers 201 with the case and its URL once the case's orchestration has applied the registration, or 202 with the "
+            + "command's URL if it has not within the command wait. A person who already has an open case: 409 `open-case-exists`, "
+            + "without naming that case (戒毒条例 7). With an `Idempotency-Key`, a repeat answers the same case and changes nothing.",
+        CanAnswerAccepted = true,
+        Idempotent = true,
+        Problems = [Status400BadRequest, Status403Forbidden, Status409Conflict, Status413PayloadTooLarge, Status415UnsupportedMediaType],
+    };
 
     public static readonly HandoffRoute ListCases = new(nameof(ListCases), "GET", Cases, false, "Cases",
-        "Cases the caller may see, open ones first; supervisors: every case under their region prefix. Paged.", CasesEndpoints.ListAsync, Response: typeof(Page<CaseSummary>));
+        "Cases the caller may see, open ones first; supervisors: every case under their region prefix. Paged.", CasesEndpoints.ListAsync, Response: typeof(Page<CaseSummary>))
+    {
+        Problems = [Status400BadRequest],
+        Query =
+        [
+            new QueryParameter("state", typeof(CaseState), "Only cases in this state."),
+            new QueryParameter("overdue", typeof(bool), "`true`: only cases with an open escalation or a missed step not yet done; `false`: only the others."),
+            Take,
+            ContinuationToken,
+        ],
+    };
 
     public static readonly HandoffRoute GetCase = new(nameof(GetCase), "GET", Case, false, "Cases",
-        "The case: state, deadlines, escalations and its full history (一人一档).", CasesEndpoints.GetAsync, Response: typeof(CaseView));
+        "The case: state, deadlines, escalations and its full history (一人一档).", CasesEndpoints.GetAsync, Response: typeof(CaseView))
+    {
+        Description = "A case another organisation may not see answers 404, not 403: its existence is confidential (戒毒条例 7).",
+        Problems = [Status404NotFound],
+    };
 
     public static readonly HandoffRoute GetCommand = new(nameof(GetCommand), "GET", Command, false, "Cases",
-        "What became of a command answered 202: the case once applied, the problem if the workflow refused it.", CasesEndpoints.CommandAsync, Response: typeof(CaseView));
+        "What became of a command answered 202: the case once applied, the problem if the workflow refused it.", CasesEndpoints.CommandAsync, Response: typeof(CaseView))
+    {
+        Description = "The URL in the `Location` of a 202. Answers 202 while the command is pending, 200 with the case once it is applied "
+            + "(for a registration too), or the workflow's refusal as a problem (400, 403, 404, 409).",
+        CanAnswerAccepted = true,
+        Problems = [Status400BadRequest, Status403Forbidden, Status404NotFound, Status409Conflict],
+    };
 
-    public static readonly HandoffRoute AcknowledgeNotice = Step(nameof(AcknowledgeNotice), Acknowledgement, "The receiving office acknowledges the release notice.", CasesEndpoints.AcknowledgeAsync, null);
+    public static readonly HandoffRoute AcknowledgeNotice = Step(nameof(AcknowledgeNotice), Acknowledgement, "The receiving office acknowledges the release notice.", CasesEndpoints.AcknowledgeAsync, null, true);
 
-    public static readonly HandoffRoute RecordRelease = Step(nameof(RecordRelease), Release, "The centre records the release and who collected the person.", CasesEndpoints.ReleaseAsync, typeof(RecordReleaseRequest));
+    public static readonly HandoffRoute RecordRelease = Step(nameof(RecordRelease), Release, "The centre records the release and who collected the person.", CasesEndpoints.ReleaseAsync, typeof(RecordReleaseRequest), false);
 
-    public static readonly HandoffRoute RecordReport = Step(nameof(RecordReport), Report, "The office records that the person reported (戒毒条例 38).", CasesEndpoints.ReportAsync, typeof(RecordReportRequest));
+    public static readonly HandoffRoute RecordReport = Step(nameof(RecordReport), Report, "The office records that the person reported (戒毒条例 38).", CasesEndpoints.ReportAsync, typeof(RecordReportRequest), true);
 
-    public static readonly HandoffRoute RecordAgreement = Step(nameof(RecordAgreement), Agreement, "The office records the signed agreement (戒毒条例 16).", CasesEndpoints.AgreementAsync, typeof(RecordAgreementRequest));
+    public static readonly HandoffRoute RecordAgreement = Step(nameof(RecordAgreement), Agreement, "The office records the signed agreement (戒毒条例 16).", CasesEndpoints.AgreementAsync, typeof(RecordAgreementRequest), true);
 
-    public static readonly HandoffRoute PostponeRelease = Step(nameof(PostponeRelease), Postponement, "The centre moves the release date (at most one year past the first, 禁毒法 47).", CasesEndpoints.PostponeAsync, typeof(PostponeRequest));
+    public static readonly HandoffRoute PostponeRelease = Step(nameof(PostponeRelease), Postponement, "The centre moves the release date (at most one year past the first, 禁毒法 47).", CasesEndpoints.PostponeAsync, typeof(PostponeRequest), false);
 
-    public static readonly HandoffRoute CancelRelease = Step(nameof(CancelRelease), Cancellation, "The centre withdraws a release that has not happened.", CasesEndpoints.CancelAsync, typeof(CancelRequest));
+    public static readonly HandoffRoute CancelRelease = Step(nameof(CancelRelease), Cancellation, "The centre withdraws a release that has not happened.", CasesEndpoints.CancelAsync, typeof(CancelRequest), true);
 
-    public static readonly HandoffRoute RecordPersonFound = Step(nameof(RecordPersonFound), Found, "Police or the office record that a person not collected was found.", CasesEndpoints.FoundAsync, typeof(PersonFoundRequest));
+    public static readonly HandoffRoute RecordPersonFound = Step(nameof(RecordPersonFound), Found, "Police or the office record that a person not collected was found.", CasesEndpoints.FoundAsync, typeof(PersonFoundRequest), true);
 
     public static readonly HandoffRoute ListEscalations = new(nameof(ListEscalations), "GET", Escalations, false, "Escalations",
-        "Escalations sent to the caller; for a supervisor, every escalation under its region prefix. Paged by case.", EscalationsEndpoints.ListAsync, Response: typeof(Page<EscalationsEndpoints.EscalationView>));
+        "Escalations sent to the caller; for a supervisor, every escalation under its region prefix. Paged by case.", EscalationsEndpoints.ListAsync, Response: typeof(Page<EscalationsEndpoints.EscalationView>))
+    {
+        Problems = [Status400BadRequest],
+        Query = [new QueryParameter("status", typeof(EscalationStatus), "Only escalations with this status."), Take, ContinuationToken],
+    };
 
-    public static readonly HandoffRoute MarkEscalationRead = new(nameof(MarkEscalationRead), "POST", EscalationRead, false, "Escalations",
-        "A recipient marks an escalation notice read.", EscalationsEndpoints.AcknowledgeAsync, Response: typeof(CaseView));
+    public static readonly HandoffRoute MarkEscalationRead = Step(nameof(MarkEscalationRead), EscalationRead, "A recipient marks an escalation notice read.", EscalationsEndpoints.AcknowledgeAsync, null, true) with
+    {
+        Tag = "Escalations",
+    };
 
-    public static readonly HandoffRoute GetHealth = new(nameof(GetHealth), "GET", Health, true, "Health",
-        "Storage reachable, the workflow clock, the reconciler.", HealthEndpoint.GetAsync);
+    public static readonly HandoffRoute GetHealth = new(nameof(GetHealth), "GET", Health, true, "Service",
+        "Storage reachable, the workflow clock, the reconciler.", HealthEndpoint.GetAsync, Response: typeof(HealthReport))
+    {
+        Description = "Without an operator's key only `status`; with one (`X-Api-Key`) also the workflow clock, the task hub, queue depths, "
+            + "poisoned deliveries and the reconciler's counts. 503 when storage cannot be reached.",
+        OtherAnswers = [new RouteAnswer(Status503ServiceUnavailable, typeof(HealthReport))],
+    };
+
+    public static readonly HandoffRoute GetOpenApiDocument = new(nameof(GetOpenApiDocument), "GET", OpenApiDocument, true, "Service",
+        "This document (OpenAPI 3.1), the same from the self-host and the Function App.", OpenApiEndpoint.GetAsync, Response: typeof(System.Text.Json.Nodes.JsonObject))
+    {
+        Problems = [Status404NotFound],
+    };
 
     public static IReadOnlyList<HandoffRoute> All { get; } =
     [
         ListOrganisations, ListNotices, RegisterRelease, ListCases, GetCase, GetCommand, AcknowledgeNotice, RecordRelease, RecordReport,
-        RecordAgreement, PostponeRelease, CancelRelease, RecordPersonFound, ListEscalations, MarkEscalationRead, GetHealth,
+        RecordAgreement, PostponeRelease, CancelRelease, RecordPersonFound, ListEscalations, MarkEscalationRead, GetHealth, GetOpenApiDocument,
     ];
 
-    private static HandoffRoute Step(string name, string route, string summary, Func<HandoffRequest, Task<IResult>> handler, Type? body) =>
-        new(name, "POST", route, false, "Cases", summary, handler, body, typeof(CaseView));
+    /// <summary>A command on a case: the case (200) once applied, 202 while pending; idempotent by key.</summary>
+    private static HandoffRoute Step(string name, string route, string summary, Func<HandoffRequest, Task<IResult>> handler, Type? body, bool bodyOptional) =>
+        new(name, "POST", route, false, "Cases", summary, handler, body, typeof(CaseView))
+        {
+            Description = "Answers 200 with the case once its orchestration has applied the command (or when it is already in effect), the "
+                + "refusal as a problem, or 202 with the command's URL if it was not applied within the command wait. With an "
+                + "`Idempotency-Key`, a repeat answers the case and changes nothing; the same key with another body is a 400.",
+            BodyOptional = bodyOptional,
+            CanAnswerAccepted = true,
+            Idempotent = true,
+            Problems = body is null ? BodylessCommandProblems : CommandProblems,
+        };
 }

@@ -66,6 +66,62 @@ public class AcceptedCommandTests(ImpatientApiFixture api) : ApiTestBase(api), I
         Assert.Equal(HttpStatusCode.Accepted, (await GetAsync("pingyuan-dazhe-office", $"/api/cases/{caseId}/commands/{commandId}")).Status);
     }
 
+    [Fact]
+    public async Task GeneratedClient_ReadsA202AsATypedPendingCommandWithItsLocation_AndTheCommandUrlAsTheCase()
+    {
+        var centre = new Handoff.Functions.Tests.Client.HandoffClient(Api.Client("meizhou-centre"));
+        var office = new Handoff.Functions.Tests.Client.HandoffClient(Api.Client("pingyuan-dazhe-office"));
+        var registration = new Handoff.Functions.Tests.Client.RegisterReleaseRequest
+        {
+            Person = new Handoff.Functions.Tests.Client.PersonRequest { Name = "张某某", IdNumber = TestData.UniqueIdNumber(), RegisteredRegion = "441426" },
+            ReleaseDate = new DateTimeOffset(Today.AddDays(20).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero),
+            ReleaseType = Handoff.Functions.Tests.Client.ReleaseType.Expiry,
+            RehabilitationYears = 3,
+            ReceivingOfficeId = "pingyuan-dazhe-office",
+            PoliceStationId = "pingyuan-dazhe-police",
+            DecisionAuthorityId = "meizhou-psb",
+        };
+
+        // With no wait, a registration answers 202 (or 201 if its orchestration was quicker than the first read): both are typed.
+        string caseId;
+        try
+        {
+            caseId = (await centre.RegisterReleaseAsync(registration)).CaseId;
+        }
+        catch (Handoff.Functions.Tests.Client.ApiException<Handoff.Functions.Tests.Client.PendingCommand> accepted) when (accepted.StatusCode == 202)
+        {
+            var commandId = accepted.Result.CommandId;
+            Assert.Equal($"/api/cases/{accepted.Result.CaseId}/commands/{commandId}", accepted.Headers["Location"].Single());
+            caseId = (await ApiFixture.EventuallyAsync(() => OutcomeAsync(centre, accepted.Result.CaseId, commandId), c => c is not null, Patience, "the registration applied"))!.CaseId;
+        }
+
+        await Api.Engine.SuspendInstanceAsync(caseId, "test: hold the orchestration");
+        await ApiFixture.EventuallyAsync(() => Api.Engine.GetInstanceAsync(caseId), i => i?.RuntimeStatus == OrchestrationRuntimeStatus.Suspended, Patience, "suspended");
+
+        var pending = await Assert.ThrowsAsync<Handoff.Functions.Tests.Client.ApiException<Handoff.Functions.Tests.Client.PendingCommand>>(() => office.AcknowledgeNoticeAsync(caseId, "client-ack"));
+        Assert.Equal(202, pending.StatusCode);
+        Assert.Equal(Handoff.Functions.Tests.Client.PendingCommandStatus.Pending, pending.Result.Status);
+        Assert.Equal($"/api/cases/{caseId}/commands/{pending.Result.CommandId}", pending.Headers["Location"].Single());
+        Assert.Null(await OutcomeAsync(office, caseId, pending.Result.CommandId));
+
+        await Api.Engine.ResumeInstanceAsync(caseId, "test: let it go on");
+        var applied = await ApiFixture.EventuallyAsync(() => OutcomeAsync(office, caseId, pending.Result.CommandId), c => c is not null, Patience, "the command applied");
+        Assert.Equal(Handoff.Functions.Tests.Client.CaseState.Acknowledged, applied!.State);
+    }
+
+    /// <summary>The command's outcome through the generated client: the case, or null while it answers 202.</summary>
+    private static async Task<Handoff.Functions.Tests.Client.CaseView?> OutcomeAsync(Handoff.Functions.Tests.Client.HandoffClient client, string caseId, string commandId)
+    {
+        try
+        {
+            return await client.GetCommandAsync(caseId, commandId);
+        }
+        catch (Handoff.Functions.Tests.Client.ApiException<Handoff.Functions.Tests.Client.PendingCommand> pending) when (pending.StatusCode == 202)
+        {
+            return null;
+        }
+    }
+
     /// <summary>A registration answered 202 (the wait is zero) and followed until its case exists.</summary>
     private async Task<string> RegisteredCaseAsync()
     {

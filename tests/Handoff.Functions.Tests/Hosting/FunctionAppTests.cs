@@ -81,6 +81,40 @@ public class FunctionAppTests
     }
 
     [Fact]
+    public async Task OpenApiDocument_DescribesEveryHttpFunction_WithItsMethodAndName()
+    {
+        var file = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(BuildOutput(), "functions.metadata")))!.AsArray();
+        var document = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Root, "functions", "Handoff.Api", "openapi", "v1.json")))!;
+
+        var http = file.Select(f => ToTrigger((string)f!["name"]!, f["bindings"]!.AsArray().Select(b => b!))).Where(t => t.Type == "httpTrigger").ToList();
+        Assert.Equal(HandoffRoutes.All.Count, http.Count);
+        foreach (var function in http)
+        {
+            foreach (var method in function.Methods.Split(','))
+            {
+                var operation = document["paths"]?["/" + function.Route]?[method];
+                Assert.True(operation is not null, $"{function.Name}: {method.ToUpperInvariant()} /{function.Route} is not in the OpenAPI document");
+                Assert.Equal(function.Name, (string?)operation["operationId"]);
+            }
+        }
+
+        var operations = document["paths"]!.AsObject().Sum(p => p.Value!.AsObject().Count);
+        Assert.Equal(http.Sum(f => f.Methods.Split(',').Length), operations);
+    }
+
+    [Fact]
+    public async Task OpenApiFunction_ServesTheCommittedDocument_FromTheBuildOutput()
+    {
+        var committed = await File.ReadAllBytesAsync(Path.Combine(Root, "functions", "Handoff.Api", "openapi", "v1.json"));
+
+        Assert.Equal(committed, await File.ReadAllBytesAsync(Path.Combine(BuildOutput(), OpenApiEndpoint.RelativePath)));
+        var result = Assert.IsType<Microsoft.AspNetCore.Http.HttpResults.PhysicalFileHttpResult>(
+            await HandoffRoutes.GetOpenApiDocument.Handler(new HandoffRequest(new Microsoft.AspNetCore.Http.DefaultHttpContext(), null, null!)));
+        Assert.Equal("application/json", result.ContentType);
+        Assert.Equal(committed, await File.ReadAllBytesAsync(result.FileName));
+    }
+
+    [Fact]
     public async Task HostJson_DurableSettings_EqualTheSelfHostDefaults()
     {
         var host = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Root, "functions", "Handoff.Functions", "host.json")))!;

@@ -37,7 +37,7 @@ public class PublishLayoutTests
             await publish.WaitForExitAsync();
             Assert.True(publish.ExitCode == 0, await output + await errors);
 
-            foreach (var file in new[] { "host.json", "functions.metadata", "worker.config.json", "extensions.json", "Handoff.Functions.dll", "directory.sample.json" })
+            foreach (var file in new[] { "host.json", "functions.metadata", "worker.config.json", "extensions.json", "Handoff.Functions.dll", "directory.sample.json", Path.Combine("openapi", "v1.json") })
             {
                 Assert.True(File.Exists(Path.Combine(app, file)), $"{file} is missing");
             }
