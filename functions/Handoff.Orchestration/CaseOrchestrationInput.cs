@@ -14,6 +14,7 @@ namespace Handoff.Workflow;
 /// <param name="Registration">The first step (generation 0 only).</param>
 /// <param name="Progress">Where the case stood when this generation started (after <c>ContinueAsNew</c>, or a restore by the reconciler).</param>
 /// <param name="Generation">How many times the instance continued as new (or was restored).</param>
+/// <param name="RecentSteps">The command ids of the steps the previous generation applied last, so that their repeats are dropped.</param>
 public sealed record CaseOrchestrationInput(
     int SchemaVersion,
     string CaseId,
@@ -21,4 +22,5 @@ public sealed record CaseOrchestrationInput(
     TimeSpan Grace,
     CaseStep? Registration,
     CaseProgress? Progress,
-    int Generation = 0);
+    int Generation = 0,
+    IReadOnlyList<string>? RecentSteps = null);

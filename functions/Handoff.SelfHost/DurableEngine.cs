@@ -22,28 +22,36 @@ public static class DurableEngine
         var settings = new DurableSettings();
         configuration.GetSection("Handoff:Durable").Bind(settings);
         services.AddSingleton(settings);
-        services.AddSingleton(sp =>
+        services.AddSingleton(sp => new AzureStorageOrchestrationServiceSettings
         {
-            var hub = sp.GetRequiredService<TaskHubName>();
-            return new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
-            {
-                TaskHubName = hub.Value,
-                StorageAccountClientProvider = EngineStorage.Clients(configuration),
-                PartitionCount = settings.PartitionCount,
-                MaxQueuePollingInterval = settings.MaxQueuePollingInterval,
-                ControlQueueVisibilityTimeout = settings.ControlQueueVisibilityTimeout,
-                WorkItemQueueVisibilityTimeout = settings.WorkItemQueueVisibilityTimeout,
-                MaxConcurrentTaskActivityWorkItems = settings.MaxConcurrentActivityFunctions,
-                MaxConcurrentTaskOrchestrationWorkItems = settings.MaxConcurrentOrchestratorFunctions,
-                LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
-            });
+            TaskHubName = sp.GetRequiredService<TaskHubName>().Value,
+            WorkerId = WorkerId(),
+            StorageAccountClientProvider = EngineStorage.Clients(configuration),
+            PartitionCount = settings.PartitionCount,
+            MaxQueuePollingInterval = settings.MaxQueuePollingInterval,
+            ControlQueueVisibilityTimeout = settings.ControlQueueVisibilityTimeout,
+            WorkItemQueueVisibilityTimeout = settings.WorkItemQueueVisibilityTimeout,
+            MaxConcurrentTaskActivityWorkItems = settings.MaxConcurrentActivityFunctions,
+            MaxConcurrentTaskOrchestrationWorkItems = settings.MaxConcurrentOrchestratorFunctions,
+            LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
         });
+        services.AddSingleton(sp => new AzureStorageOrchestrationService(sp.GetRequiredService<AzureStorageOrchestrationServiceSettings>()));
         services.AddSingleton<DataConverter>(WorkflowJson.Converter);
         services.AddSingleton<DurableTaskClient>(sp => new SelfHostedClient(
             sp.GetRequiredService<AzureStorageOrchestrationService>(), sp.GetRequiredService<DataConverter>(), TimeProvider.System));
         services.AddHostedService<EngineService>();
         return services;
     }
+
+    /// <summary>
+    /// This engine's name among the workers of the task hub. The partition manager treats every partition whose owner bears its name
+    /// as its own, and DurableTask.AzureStorage names a worker after the machine: two self-host processes on one machine would both
+    /// listen on the control queue (split brain on every other episode). So the process id and a random part are added — Durable
+    /// Functions likewise names each host instance. A restarted process is a new worker: it takes the partition over once the dead
+    /// one's lease expires (30 s), as a new instance in Azure does.
+    /// </summary>
+    private static string WorkerId() =>
+        $"{Environment.MachineName}-{Environment.ProcessId}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))}";
 
     /// <summary>Creates the task hub if needed and runs the worker for the life of the process.</summary>
     private sealed class EngineService(

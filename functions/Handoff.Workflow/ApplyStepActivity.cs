@@ -44,7 +44,7 @@ public sealed class ApplyStepActivity(
                 // The earlier run crashed after its commit: finish its effects.
                 if (record is not null && seen.Rejection is null)
                 {
-                    await PublishAsync(record.State, null, seen.Notices, cancellationToken).ConfigureAwait(false);
+                    await PublishAsync(record.State, null, seen.DueBefore, seen.Notices, cancellationToken).ConfigureAwait(false);
                 }
 
                 await FinishRegistrationAsync(step, record, cancellationToken).ConfigureAwait(false);
@@ -79,7 +79,8 @@ public sealed class ApplyStepActivity(
         }
 
         var after = new CaseRecord(decision.State!, (record?.Version ?? 0) + 1, now, record?.Restores ?? 0, default);
-        var command = new CommandRecord(step.CommandId, commandName, step.RequestHash, after.Version, null, decision.Notices, now);
+        var dueBefore = record is { State.IsClosed: false } ? CaseWorkflow.NextDueAt(record.State) : null;
+        var command = new CommandRecord(step.CommandId, commandName, step.RequestHash, after.Version, null, decision.Notices, now, DueBefore: dueBefore);
         if (!await store.CommitAsync(record, after, decision.Events, command, cancellationToken).ConfigureAwait(false))
         {
             // Only this case's orchestration writes here, so this is a duplicated run of this very activity racing itself:
@@ -94,7 +95,7 @@ public sealed class ApplyStepActivity(
             Log.CalendarUnconfirmed(logger, caseId, set.Deadline.Step.ToString(), set.Deadline.LastDay);
         }
 
-        await PublishAsync(after.State, record?.State, decision.Notices, cancellationToken).ConfigureAwait(false);
+        await PublishAsync(after.State, record?.State, dueBefore, decision.Notices, cancellationToken).ConfigureAwait(false);
         await FinishRegistrationAsync(step, after, cancellationToken).ConfigureAwait(false);
         await store.MarkPublishedAsync(caseId, step.CommandId, cancellationToken).ConfigureAwait(false);
         return Progress(after);
@@ -129,11 +130,15 @@ public sealed class ApplyStepActivity(
 
     private static string Kind(EscalationKind kind) => System.Text.Json.JsonSerializer.Serialize(kind, Core.Serialization.CoreJson.Options).Trim('"');
 
-    /// <summary>The notices and the index. Every write is keyed by what it is about, so repeating it changes nothing.</summary>
-    private async Task PublishAsync(Case state, Case? before, IReadOnlyList<Core.Notices.Notice> stepNotices, CancellationToken cancellationToken)
+    /// <summary>
+    /// The notices and the index. Every write is keyed by what it is about, so repeating it changes nothing; <paramref name="dueBefore"/>
+    /// (kept in the command record) lets a repeat without <paramref name="before"/> remove the step's old due row.
+    /// </summary>
+    private async Task PublishAsync(
+        Case state, Case? before, DateTimeOffset? dueBefore, IReadOnlyList<Core.Notices.Notice> stepNotices, CancellationToken cancellationToken)
     {
         await notices.DispatchAsync(stepNotices, cancellationToken).ConfigureAwait(false);
-        await index.UpsertAsync(state, before, cancellationToken).ConfigureAwait(false);
+        await index.UpsertAsync(state, before, dueBefore, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

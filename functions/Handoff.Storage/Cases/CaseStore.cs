@@ -174,6 +174,7 @@ public sealed class CaseStore(StorageClients clients)
             ["Version"] = command.Version,
             ["AppliedAt"] = command.AppliedAt,
             ["Published"] = command.Published,
+            ["DueBefore"] = command.DueBefore,
             ["Rejection"] = command.Rejection is null ? null : JsonSerializer.Serialize(command.Rejection, CoreJson.Options),
         };
         LargeText.Write(entity, "Notices", JsonSerializer.Serialize(command.Notices, CoreJson.Options));
@@ -188,5 +189,6 @@ public sealed class CaseStore(StorageClients clients)
         entity.GetString("Rejection") is { Length: > 0 } rejection ? JsonSerializer.Deserialize<Rejection>(rejection, CoreJson.Options) : null,
         JsonSerializer.Deserialize<List<Notice>>(LargeText.Read(entity, "Notices"), CoreJson.Options) ?? [],
         entity.GetDateTimeOffset("AppliedAt") ?? default,
-        entity.GetBoolean("Published") ?? false);
+        entity.GetBoolean("Published") ?? false,
+        entity.GetDateTimeOffset("DueBefore"));
 }

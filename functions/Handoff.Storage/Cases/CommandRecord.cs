@@ -13,6 +13,8 @@ namespace Handoff.Storage.Cases;
 /// <param name="Rejection">Why the core refused the step, if it did (e.g. two offices racing: the second is refused).</param>
 /// <param name="Published">The step's effects outside the case's partition — notices, index, reservation — are written too, so a
 /// caller told the step is done reads it in lists and inboxes as well.</param>
+/// <param name="DueBefore">The case's next due instant before the step: the due-index row a retry that re-publishes the step after a
+/// crash must remove (it no longer has the case as it was).</param>
 public sealed record CommandRecord(
     string CommandId,
     string Command,
@@ -21,7 +23,8 @@ public sealed record CommandRecord(
     Rejection? Rejection,
     IReadOnlyList<Notice> Notices,
     DateTimeOffset AppliedAt,
-    bool Published = false)
+    bool Published = false,
+    DateTimeOffset? DueBefore = null)
 {
     public static string RowKeyFor(string commandId) => "c" + commandId;
 }

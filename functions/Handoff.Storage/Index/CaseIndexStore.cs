@@ -33,7 +33,9 @@ public sealed class CaseIndexStore(StorageClients clients, OrganisationDirectory
     public static string DueRowKey(DateTimeOffset dueAt, string caseId) => $"{dueAt.UtcTicks:D19}_{caseId}";
 
     /// <summary>Writes the case's rows as it now stands, removing those of <paramref name="before"/> that no longer apply.</summary>
-    public async Task UpsertAsync(Case c, Case? before, CancellationToken cancellationToken = default)
+    /// <param name="dueBefore">Without <paramref name="before"/> (a step written again after a crash): the due instant the case had
+    /// before the step, whose due row must go.</param>
+    public async Task UpsertAsync(Case c, Case? before, DateTimeOffset? dueBefore = null, CancellationToken cancellationToken = default)
     {
         var summary = CaseSummary.From(c);
         var json = JsonSerializer.Serialize(summary, CoreJson.Options);
@@ -64,7 +66,7 @@ public sealed class CaseIndexStore(StorageClients clients, OrganisationDirectory
         }
 
         var due = c.IsClosed ? null : CaseWorkflow.NextDueAt(c);
-        var dueBefore = before is null || before.IsClosed ? null : CaseWorkflow.NextDueAt(before);
+        dueBefore = before is null ? dueBefore : before.IsClosed ? null : CaseWorkflow.NextDueAt(before);
         if (due != dueBefore)
         {
             if (due is not null)

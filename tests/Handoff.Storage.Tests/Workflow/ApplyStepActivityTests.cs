@@ -76,6 +76,27 @@ public class ApplyStepActivityTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task RunAsync_CrashAfterTheCommitThatMovesTheDueInstant_RetryLeavesOnlyTheNewDueRow()
+    {
+        var rt = new Stores(azurite.ConnectionString);
+        var register = rt.Register(UniqueIdNumber(), new DateOnly(2026, 3, 2));
+        var registered = await rt.ApplyAsync(register.CaseId, register, Registered, "reg");
+        var ack = new CaseStep("ack-1", new AcknowledgeNotice(As(Office)), Registered.AddHours(1));
+
+        // The acknowledgement moves the next due instant from the acknowledgement deadline to the release deadline. Crash after its
+        // commit, before the index is written: the retry re-publishes the committed step and must drop the old due row too (the soak
+        // found such rows left behind, read by every reconciler sweep for ever).
+        rt.Faults.CrashAfter(2);
+        await Assert.ThrowsAsync<InjectedCrashException>(() => rt.Activity.RunAsync(new ApplyStepRequest(register.CaseId, ack)));
+        rt.Faults.CrashAfter(0);
+        var acknowledged = await rt.Activity.RunAsync(new ApplyStepRequest(register.CaseId, ack));
+
+        Assert.NotEqual(registered.NextDueAt, acknowledged.NextDueAt);
+        var due = (await rt.Index.DueBeforeAsync(DateTimeOffset.MaxValue, 100_000)).Where(d => d.CaseId == register.CaseId).ToList();
+        Assert.Equal(acknowledged.NextDueAt, Assert.Single(due).DueAt);
+    }
+
+    [Fact]
     public async Task RunAsync_StepReceivedBeforeTheLastApplied_IsAppliedAtTheLastAppliedInstant()
     {
         var rt = new Stores(azurite.ConnectionString);

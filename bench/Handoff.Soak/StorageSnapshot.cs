@@ -1,0 +1,84 @@
+using System.Text.Json;
+using Azure.Data.Tables;
+using Handoff.Core.Cases;
+using Handoff.Core.Serialization;
+using Handoff.Storage.Cases;
+using Handoff.Storage.Infrastructure;
+
+namespace Handoff.Soak;
+
+/// <summary>
+/// Everything the checks compare, read straight from the tables at one moment: our Cases (case rows, histories, command records),
+/// Inbox, CaseIndex and Persons, and the engine's Instances table of the task hub.
+/// </summary>
+public sealed class StorageSnapshot
+{
+    public required IReadOnlyDictionary<string, CaseData> Cases { get; init; }
+
+    public required IReadOnlyList<TableEntity> Inbox { get; init; }
+
+    public required IReadOnlyList<TableEntity> Index { get; init; }
+
+    public required IReadOnlyList<TableEntity> Persons { get; init; }
+
+    /// <summary>Instance id → the engine's runtime status (Running, Completed, …).</summary>
+    public required IReadOnlyDictionary<string, string> Instances { get; init; }
+
+    public static async Task<StorageSnapshot> ReadAsync(TableServiceClient tables, string taskHub, CancellationToken cancellationToken)
+    {
+        var rows = await AllAsync(tables.GetTableClient(StorageNames.CasesTable), cancellationToken).ConfigureAwait(false);
+        var cases = new Dictionary<string, CaseData>(StringComparer.Ordinal);
+        foreach (var partition in rows.GroupBy(r => r.PartitionKey))
+        {
+            var caseRow = partition.FirstOrDefault(r => r.RowKey == CaseStore.CaseRowKey);
+            var history = partition.Where(r => r.RowKey.StartsWith('h')).OrderBy(r => r.RowKey, StringComparer.Ordinal)
+                .Select(r => JsonSerializer.Deserialize<CaseEvent>(Text(r, "Event"), CoreJson.Options)!).ToList();
+            var commands = partition.Where(r => r.RowKey.StartsWith('c') && r.RowKey != CaseStore.CaseRowKey).ToList();
+            cases[partition.Key] = new CaseData(
+                partition.Key,
+                caseRow is null ? null : Text(caseRow, "State"),
+                caseRow is null ? null : JsonSerializer.Deserialize<Case>(Text(caseRow, "State"), CoreJson.Options),
+                history,
+                commands.Count,
+                commands.Where(r => r.GetBoolean("Published") != true).Select(r => $"{r.GetString("Command")} {r.RowKey}").ToList());
+        }
+
+        var instances = await AllAsync(tables.GetTableClient(taskHub + "Instances"), cancellationToken).ConfigureAwait(false);
+        return new StorageSnapshot
+        {
+            Cases = cases,
+            Inbox = await AllAsync(tables.GetTableClient(StorageNames.InboxTable), cancellationToken).ConfigureAwait(false),
+            Index = await AllAsync(tables.GetTableClient(StorageNames.CaseIndexTable), cancellationToken).ConfigureAwait(false),
+            Persons = await AllAsync(tables.GetTableClient(StorageNames.PersonsTable), cancellationToken).ConfigureAwait(false),
+            Instances = instances.ToDictionary(r => r.PartitionKey, r => r.GetString("RuntimeStatus") ?? "?", StringComparer.Ordinal),
+        };
+    }
+
+    /// <summary>A long string property, possibly split across <c>Name</c>, <c>Name_1</c>… (Handoff.Storage's LargeText).</summary>
+    public static string Text(TableEntity row, string name)
+    {
+        var parts = row.GetInt32($"{name}_parts") ?? 1;
+        return string.Concat(Enumerable.Range(0, parts).Select(i => row.GetString(i == 0 ? name : $"{name}_{i}")));
+    }
+
+    private static async Task<List<TableEntity>> AllAsync(TableClient table, CancellationToken cancellationToken)
+    {
+        var rows = new List<TableEntity>();
+        try
+        {
+            await foreach (var row in table.QueryAsync<TableEntity>(cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                rows.Add(row);
+            }
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+        {
+            // Not created yet.
+        }
+
+        return rows;
+    }
+}
+
+/// <summary>One case partition: the case row (as stored and parsed), its history, and its command records not yet published.</summary>
+public sealed record CaseData(string CaseId, string? StateJson, Case? State, IReadOnlyList<CaseEvent> History, int Commands, IReadOnlyList<string> Unpublished);
