@@ -45,7 +45,7 @@ public sealed record BenchOptions
 
     public int DemoCases { get; init; } = 210;
 
-    public int ParkedCases { get; init; } = 2000;
+    public int ParkedCases { get; init; } = 1000;
 
     public int PieceCases { get; init; } = 50;
 
@@ -55,6 +55,11 @@ public sealed record BenchOptions
     public int Concurrency { get; init; } = 8;
 
     public bool Runs(string section) => Only.Contains(section);
+
+    public string Describe() =>
+        $"{(Quick ? "--quick" : "full")}: idle warm-up {IdleWarmup.TotalSeconds:0} s + window {IdleWindow.TotalSeconds:0} s, {CurveSamples} events per polling setting, "
+        + $"{CrossProcessSamples} commands from another instance, {Handoffs} handoffs, {TimerWaves} × {TimerBurst} real-clock deadlines, {DemoCases} demo cases, "
+        + $"{ParkedCases} parked cases, {PieceCases} cases for timer pieces";
 
     public static BenchOptions Parse(string[] args)
     {

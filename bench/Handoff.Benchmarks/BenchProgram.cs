@@ -40,33 +40,37 @@ public static class BenchProgram
         var signals = new FloorSignals();
         Machine.Say($"Handoff benchmark, sections: {string.Join(", ", options.Only)}{(options.Quick ? " (quick)" : "")}");
 
-        var beside = Task.WhenAll(IdleAsync(options, results, signals), CrossProcessAsync(options, results));
-        if (options.Runs("handoff"))
+        var beside = Task.WhenAll(
+            SectionAsync("idle", options, results, () => IdleAsync(options, results, signals)),
+            SectionAsync("latency", options, results, () => CrossProcessAsync(options, results)));
+        await SectionAsync("handoff", options, results, async () =>
         {
+            EngineLog.Section = "handoff";
             await using var azurite = await Emulator.StartAsync();
             results.Handoffs = await HandoffRequests.HandoffsAsync(azurite.ConnectionString, options);
             results.FloorHandoff = await HandoffRequests.FloorHandoffAsync(azurite.ConnectionString, options, signals);
             results.FloorOne = await HandoffRequests.FloorOneAsync(azurite.ConnectionString, options, signals);
-        }
-
-        if (options.Runs("timers"))
+        });
+        await SectionAsync("timers", options, results, async () =>
         {
+            EngineLog.Section = "timers";
             await using var azurite = await Emulator.StartAsync();
             results.Timers = await TimerLateness.RunAsync(azurite.ConnectionString, options, signals);
-        }
-
-        if (options.Runs("demo"))
+        });
+        await SectionAsync("demo", options, results, async () =>
         {
+            EngineLog.Section = "demo";
             await using var azurite = await Emulator.StartAsync();
             results.Demo = await DemoTimers.RunAsync(azurite.ConnectionString, options);
-        }
-
-        if (options.Runs("parked"))
+        });
+        await SectionAsync("parked", options, results, async () =>
         {
+            EngineLog.Section = "parked";
             await using var azurite = await Emulator.StartAsync();
             results.Parked = await ParkedCases.RunAsync(azurite.ConnectionString, options, signals);
-        }
+        });
 
+        EngineLog.Section = "idle and latency, after the others";
         await beside;
         results.Duration = Stopwatch.GetElapsedTime(started);
         results.LoadAtEnd = Machine.Load();
@@ -82,13 +86,27 @@ public static class BenchProgram
         return 0;
     }
 
-    private static async Task IdleAsync(BenchOptions options, Results results, FloorSignals signals)
+    /// <summary>Runs a section if asked for; a failure is recorded for the report and the run goes on (its Azurite is killed).</summary>
+    private static async Task SectionAsync(string section, BenchOptions options, Results results, Func<Task> run)
     {
-        if (!options.Runs("idle"))
+        if (!options.Runs(section))
         {
             return;
         }
 
+        try
+        {
+            await run();
+        }
+        catch (Exception ex)
+        {
+            results.Failures[section] = $"{ex.GetType().Name}: {ex.Message.Split('\n')[0]}";
+            Machine.Say($"section {section} failed: {ex}");
+        }
+    }
+
+    private static async Task IdleAsync(BenchOptions options, Results results, FloorSignals signals)
+    {
         await using var azurite = await Emulator.StartAsync();
         var ours = IdleCost.HandoffAsync(azurite.ConnectionString, options);
         var curve = await Task.WhenAll(CurveProfiles.Select(p => IdleCost.FloorAsync(azurite.ConnectionString, p, options, signals)));
@@ -98,11 +116,6 @@ public static class BenchProgram
 
     private static async Task CrossProcessAsync(BenchOptions options, Results results)
     {
-        if (!options.Runs("latency"))
-        {
-            return;
-        }
-
         await using var azurite = await Emulator.StartAsync();
         results.CrossProcess = await CrossProcessLatency.RunAsync(azurite.ConnectionString, options);
     }

@@ -48,7 +48,7 @@ public sealed class FloorEngine : IAsyncDisposable
         var meter = new Meter(hub);
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { [StorageConnection.ConnectionStringKey] = connectionString }).Build();
-        var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Error));
+        var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning).AddProvider(EngineLog.Instance));
         var service = new AzureStorageOrchestrationService(Settings(hub, configuration, profile, meter, loggers));
         var other = new AzureStorageOrchestrationService(Settings(hub, configuration, profile, meter, loggers));
         var writes = StorageClients.FromConnectionString(connectionString, observer: s => meter.Policy(Meter.Ours, s));

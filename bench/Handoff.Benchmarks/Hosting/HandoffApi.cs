@@ -17,7 +17,7 @@ public static class HandoffApi
 
     private static readonly HttpClient Http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
     {
-        Timeout = TimeSpan.FromMinutes(2),
+        Timeout = TimeSpan.FromMinutes(5),
     };
 
     private static int _people;

@@ -62,8 +62,9 @@ public sealed class HandoffHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Logging.AddFilter("DurableTask", LogLevel.Error);
+        builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>((category, _) => category is null || !EngineLog.IsEngine(category));
         builder.Logging.AddFilter("Microsoft.DurableTask", LogLevel.Error);
+        builder.Logging.AddProvider(EngineLog.Instance);
 
         builder.Services.AddHandoff(builder.Configuration, builder.Environment, defaultTaskHub: hub, storageObserver: s => meter.Policy(Meter.Ours, s));
         builder.Services.AddDurableEngine(builder.Configuration, storageObserver: s => meter.Policy(Meter.Engine, s));

@@ -10,8 +10,8 @@ namespace Handoff.Benchmarks.Measurements;
 /// Figure 3, demo profile: the README's demo settings (polling 1 s, grace 0.5 s) with the development clock at one hour a second
 /// (<c>Handoff:Clock:Speed=3600</c>, from Monday 2 March 2026 00:00). Cases registered that morning for a release on the 4th (a
 /// late notice) and then left alone miss the acknowledgement (24:00 on the 3rd) and the release (24:00 on the 4th); both
-/// escalations climb daily to the province, and the late notice climbs a day after registration — about five timers a case over
-/// five legal days (two minutes). Every opening and climb is read from our read model and compared with the instant it was due:
+/// escalations climb daily up their ladders, and the late notice climbs a day and two days after registration — six timers a case
+/// over five legal days (two minutes). Every opening and climb is read from our read model and compared with the instant it was due:
 /// none may be early, none more than 2 legal hours (2 s) late.
 /// </summary>
 public static class DemoTimers
@@ -33,12 +33,24 @@ public static class DemoTimers
         var releaseDate = DateOnly.FromDateTime(Start.DateTime).AddDays(2);
         var cases = new System.Collections.Concurrent.ConcurrentBag<string>();
         await Wait.ForEachAsync(Enumerable.Range(0, options.DemoCases), options.Concurrency, async _ =>
-            cases.Add((await HandoffApi.RegisterAsync(host, releaseDate)).CaseId));
+        {
+            try
+            {
+                cases.Add((await HandoffApi.RegisterAsync(host, releaseDate)).CaseId);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or TaskCanceledException)
+            {
+                Machine.Say($"demo: a registration failed, the case is left out: {ex.Message[..Math.Min(200, ex.Message.Length)]}");
+            }
+        });
         Machine.Say($"demo: {cases.Count} cases registered by {host.Time.GetUtcNow():yyyy-MM-dd HH:mm} (workflow time)");
         var load = Machine.Load();
 
-        // Everything is due by 24:00 on the 6th; wait for that instant in real time, the grace, and a margin to work through it.
-        var end = host.Time.Clock.ToReal(ChinaTime.EndOfDay(releaseDate.AddDays(2))) + profile.Grace + TimeSpan.FromSeconds(15);
+        // The last climbs: the acknowledgement's at 24:00 three days after its deadline (the day after registration), the release's two
+        // days after the release date. Wait for that instant in real time, the grace, and a margin to work through it.
+        var registeredBy = ChinaTime.LocalDate(host.Time.GetUtcNow());
+        var last = new[] { registeredBy.AddDays(4), releaseDate.AddDays(2) }.Max();
+        var end = host.Time.Clock.ToReal(ChinaTime.EndOfDay(last)) + profile.Grace + TimeSpan.FromSeconds(15);
         var pause = end - TimeProvider.System.GetUtcNow();
         if (pause > TimeSpan.Zero)
         {

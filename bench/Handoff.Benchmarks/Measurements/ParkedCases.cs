@@ -37,15 +37,16 @@ public static class ParkedCases
     {
         var load = Machine.Load();
         List<Footprint.Part> engine, ours;
+        int parked;
         MeterSnapshot fullPass;
         await using (var host = await HandoffHost.StartAsync(HubNames.Next("parked"), connectionString, HostProfile.Production))
         {
-            await ParkAsync(host, options.ParkedCases, options.Concurrency);
+            parked = await ParkAsync(host, options.ParkedCases, options.Concurrency);
             await Task.Delay(TimeSpan.FromSeconds(5));
             var (count, bytes) = host.Meter.DelayedMessages;
             engine = await Footprint.EngineAsync(connectionString, host.Hub, 1, count == 0 ? 0 : bytes / (double)count);
             ours = await Footprint.OursAsync(connectionString);
-            Machine.Say($"parked: {options.ParkedCases} cases, {(engine.Sum(p => p.Bytes) + ours.Sum(p => p.Bytes)) / (double)options.ParkedCases:0} bytes each");
+            Machine.Say($"parked: {parked} cases, {(engine.Sum(p => p.Bytes) + ours.Sum(p => p.Bytes)) / (double)parked:0} bytes each");
 
             var before = host.Meter.Snapshot();
             using (Caller.As(Sweep))
@@ -56,7 +57,7 @@ public static class ParkedCases
             fullPass = host.Meter.Snapshot().Minus(before);
         }
 
-        var floorCount = Math.Min(options.ParkedCases, 500);
+        var floorCount = Math.Min(parked, 500);
         List<Footprint.Part> floorParts;
         await using (var floor = await FloorEngine.StartAsync(HubNames.Next("floorparked"), connectionString, FloorProfile.Production, signals))
         {
@@ -72,24 +73,35 @@ public static class ParkedCases
         await using var pieceHost = await HandoffHost.StartAsync(HubNames.Next("pieces"), connectionString, HostProfile.Production with { MaximumTimerInterval = tenSeconds });
         await using var pieceFloor = await FloorEngine.StartAsync(HubNames.Next("floorpieces"), connectionString,
             FloorProfile.Production with { MaximumTimerInterval = tenSeconds }, signals);
-        await ParkAsync(pieceHost, options.PieceCases, options.Concurrency);
+        var pieceCases = await ParkAsync(pieceHost, options.PieceCases, options.Concurrency);
         await ParkFloorAsync(pieceFloor, signals, options.PieceCases);
         await Task.Delay(TimeSpan.FromSeconds(15)); // the acknowledgement's cancelled timer fires its last piece once; let it pass
-        var piecesOurs = PiecesAsync(connectionString, pieceHost.Hub, pieceHost.Meter, options.PieceCases, options.PieceWindow);
+        var piecesOurs = PiecesAsync(connectionString, pieceHost.Hub, pieceHost.Meter, pieceCases, options.PieceWindow);
         var piecesFloor = PiecesAsync(connectionString, pieceFloor.Meter.Hub, pieceFloor.Meter, options.PieceCases, options.PieceWindow);
-        var result = new Result(options.ParkedCases, engine, ours, floorCount, floorParts, fullPass, await piecesOurs, await piecesFloor, load);
+        var result = new Result(parked, engine, ours, floorCount, floorParts, fullPass, await piecesOurs, await piecesFloor, load);
         Machine.Say($"parked: {result.Ours10s.PerPiece:0.0} requests per timer piece (floor {result.Floor10s.PerPiece:0.0})");
         return result;
     }
 
-    private static async Task ParkAsync(HandoffHost host, int count, int concurrency)
+    /// <summary>Registers and acknowledges <paramref name="count"/> cases; returns how many got through both (a failure is reported).</summary>
+    private static async Task<int> ParkAsync(HandoffHost host, int count, int concurrency)
     {
         var releaseDate = ChinaTime.LocalDate(host.Time.GetUtcNow()).AddDays(30);
+        var parked = 0;
         await Wait.ForEachAsync(Enumerable.Range(0, count), concurrency, async _ =>
         {
-            var caseId = (await HandoffApi.RegisterAsync(host, releaseDate)).CaseId;
-            await HandoffApi.AcknowledgeAsync(host, caseId);
+            try
+            {
+                var caseId = (await HandoffApi.RegisterAsync(host, releaseDate)).CaseId;
+                await HandoffApi.AcknowledgeAsync(host, caseId);
+                Interlocked.Increment(ref parked);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or TaskCanceledException)
+            {
+                Machine.Say($"parked: a case failed to park: {ex.Message[..Math.Min(200, ex.Message.Length)]}");
+            }
         });
+        return parked;
     }
 
     private static async Task ParkFloorAsync(FloorEngine floor, FloorSignals signals, int count)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Handoff.Benchmarks.Hosting;
 using Handoff.Benchmarks.Measurements;
 using Handoff.Benchmarks.Metering;
 
@@ -15,8 +16,16 @@ public static class Report
         var s = new StringBuilder();
         s.AppendLine(Inv, $"## Results — {r.StartedAt:yyyy-MM-dd HH:mm} UTC, {(r.Options.Quick ? "--quick" : "full run")}, {r.Duration.TotalMinutes:0} min");
         s.AppendLine();
+        s.AppendLine(Inv, $"Run: {r.Options.Describe()}; sections {string.Join(", ", r.Options.Only)}.");
+        s.AppendLine();
         s.AppendLine(Inv, $"Machine: {Machine.Describe()}; load average (1/5/15 min) {r.LoadAtStart} at the start, {r.LoadAtEnd} at the end. In-memory Azurite 3.35.0.");
         s.AppendLine();
+        foreach (var (section, error) in r.Failures)
+        {
+            s.AppendLine(Inv, $"**Section `{section}` failed** and is missing below: {error}");
+            s.AppendLine();
+        }
+
         Summary(s, r);
         Curve(s, r);
         Idle(s, r);
@@ -24,6 +33,7 @@ public static class Report
         Timers(s, r);
         Handoffs(s, r);
         Parked(s, r);
+        EngineComplaints(s);
         return s.ToString();
     }
 
@@ -209,7 +219,7 @@ public static class Report
             s.AppendLine(Inv, $"- lateness (escalation opened − deadline end), s: p50 / p99 / max {Stats.Spread(t.Observed.Select(o => o.Lateness.TotalSeconds).ToList())}; "
                 + $"the first of each burst: {string.Join(", ", t.FirstInWaveSeconds.Select(v => v.ToString("0.0", Inv)))}");
             s.AppendLine(Inv, $"- floor, {t.FloorSeconds.Count} minimal timers at one instant: {Stats.Spread([.. t.FloorSeconds])} s");
-            s.AppendLine(Inv, $"- early: {t.Observed.Count(o => o.Early)}; registrations that failed: {t.Failed}");
+            s.AppendLine(Inv, $"- early: {t.Observed.Count(o => o.Early)}; registrations that failed: {t.Failed}; waves with under 20 s of quiet before their deadline: {t.ShortQuiet}");
             s.AppendLine();
         }
 
@@ -287,6 +297,24 @@ public static class Report
         s.AppendLine(Inv, $"- one timer piece: {p.Ours10s.PerPiece:0.0} requests ({p.Ours10s.Fired} pieces of 10 s in {p.Ours10s.Length.TotalSeconds:0} s over {p.Ours10s.Instances} cases) — {Kinds(p.Ours10s.Window.ByKind(), Math.Max(1, p.Ours10s.Fired), "")}");
         s.AppendLine(Inv, $"- floor: {p.Floor10s.PerPiece:0.0} requests per piece ({p.Floor10s.Fired} pieces)");
         s.AppendLine(Inv, $"- per parked case per week: 7/6 pieces × {p.Ours10s.PerPiece:0.0} + 7 full passes × {p.FullPass.Total() / (double)p.Cases:0.00} = {PerWeek(p):0.0} (floor {FloorPerWeek(p):0.0})");
+        s.AppendLine();
+    }
+
+    private static void EngineComplaints(StringBuilder s)
+    {
+        var seen = EngineLog.Seen;
+        s.AppendLine("### The engine's warnings and errors (counted, not printed)");
+        s.AppendLine();
+        if (seen.Count == 0)
+        {
+            s.AppendLine("None.");
+        }
+
+        foreach (var (what, count) in seen.OrderByDescending(x => x.Value).Take(15))
+        {
+            s.AppendLine(Inv, $"- {count} × {what}");
+        }
+
         s.AppendLine();
     }
 

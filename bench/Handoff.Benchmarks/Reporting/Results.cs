@@ -32,4 +32,7 @@ public sealed class Results
     public DemoTimers.Result? Demo { get; set; }
 
     public ParkedCases.Result? Parked { get; set; }
+
+    /// <summary>Sections that threw, with why: the others still report.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, string> Failures { get; } = new(StringComparer.Ordinal);
 }
