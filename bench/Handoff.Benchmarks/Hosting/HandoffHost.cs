@@ -62,7 +62,8 @@ public sealed class HandoffHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>((category, _) => category is null || !EngineLog.IsEngine(category));
+        builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(
+            (category, level) => level >= LogLevel.Warning && (category is null || !EngineLog.IsEngine(category)));
         builder.Logging.AddFilter("Microsoft.DurableTask", LogLevel.Error);
         builder.Logging.AddProvider(EngineLog.Instance);
 
@@ -75,6 +76,9 @@ public sealed class HandoffHost : IAsyncDisposable
         }
 
         builder.Services.AddSelfHostWorkers(builder.Configuration);
+
+        // Many hosts share this process: none may take Ctrl+C or SIGTERM for itself (the benchmark's handler kills its Azurites).
+        builder.Services.AddSingleton<IHostLifetime, NoSignals>();
         var app = builder.Build();
         app.Use(async (http, next) =>
         {
@@ -113,6 +117,13 @@ public sealed class HandoffHost : IAsyncDisposable
         }
 
         return settings;
+    }
+
+    private sealed class NoSignals : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     public async ValueTask DisposeAsync()

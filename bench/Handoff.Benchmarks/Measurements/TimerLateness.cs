@@ -29,11 +29,12 @@ public static class TimerLateness
     {
         var (waves, burst) = (options.TimerWaves, options.TimerBurst);
 
-        // Each wave gets time to start its host and register its cases (8 callers manage about 5 a second on a busy 2-core
-        // machine), then 30 s of quiet so its pollers back off to their maximum, as they are at midnight; and its 24:00 falls at
-        // least 20 s after the previous wave's. The next wave is set up while this one waits.
+        // Each wave gets time to start its host and register its cases — at the rate the previous wave managed, with a margin (the
+        // first assumes 4 a second; a shared machine can be much slower) — then 30 s of quiet so its pollers back off to their
+        // maximum, as they are at midnight; and its 24:00 falls at least 20 s after the previous wave's. The next wave is set up
+        // while this one waits.
         var quietGap = TimeSpan.FromSeconds(30);
-        var setup = TimeSpan.FromSeconds(5 + burst / 5.0);
+        var perSecond = 4.0;
 
         var floorHub = HubNames.Next("floortimer");
         var floorAt = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(burst / 10.0 + 10) + quietGap;
@@ -56,10 +57,12 @@ public static class TimerLateness
             var previous = floorAt;
             for (var w = 1; w <= waves; w++)
             {
+                var setup = TimeSpan.FromSeconds(10 + burst / perSecond * 1.5);
                 var midnight = Max(previous + Spacing, TimeProvider.System.GetUtcNow() + setup + quietGap);
                 var clockStart = ChinaTime.EndOfDay(ReleaseDay) - (midnight - TimeProvider.System.GetUtcNow());
                 var host = await HandoffHost.StartAsync(HubNames.Next("timers"), connectionString, HostProfile.Production with { ClockStart = clockStart });
                 var cases = new System.Collections.Concurrent.ConcurrentBag<string>();
+                var registering = System.Diagnostics.Stopwatch.StartNew();
                 await Wait.ForEachAsync(Enumerable.Range(0, burst), options.Concurrency, async _ =>
                 {
                     try
@@ -73,6 +76,7 @@ public static class TimerLateness
                         Machine.Say($"timers: a registration failed: {ex.Message[..Math.Min(200, ex.Message.Length)]}");
                     }
                 });
+                perSecond = Math.Max(0.5, burst / Math.Max(0.1, registering.Elapsed.TotalSeconds));
                 hosts.Add((host, midnight, [.. cases]));
                 previous = midnight;
                 if (midnight - TimeProvider.System.GetUtcNow() < TimeSpan.FromSeconds(20))
