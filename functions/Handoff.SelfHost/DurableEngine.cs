@@ -17,7 +17,10 @@ namespace Handoff.SelfHost;
 /// </summary>
 public static class DurableEngine
 {
-    public static IServiceCollection AddDurableEngine(this IServiceCollection services, IConfiguration configuration)
+    /// <param name="storageObserver">Optional: an extra per-attempt pipeline policy on the engine's storage clients (see
+    /// <see cref="EngineStorage.Clients"/>); the benchmark counts the engine's requests with it. The self-host passes none.</param>
+    public static IServiceCollection AddDurableEngine(
+        this IServiceCollection services, IConfiguration configuration, Func<string, Azure.Core.Pipeline.HttpPipelinePolicy>? storageObserver = null)
     {
         var settings = new DurableSettings();
         configuration.GetSection("Handoff:Durable").Bind(settings);
@@ -26,7 +29,7 @@ public static class DurableEngine
         {
             TaskHubName = sp.GetRequiredService<TaskHubName>().Value,
             WorkerId = WorkerId(),
-            StorageAccountClientProvider = EngineStorage.Clients(configuration),
+            StorageAccountClientProvider = EngineStorage.Clients(configuration, storageObserver),
             PartitionCount = settings.PartitionCount,
             MaxQueuePollingInterval = settings.MaxQueuePollingInterval,
             ControlQueueVisibilityTimeout = settings.ControlQueueVisibilityTimeout,

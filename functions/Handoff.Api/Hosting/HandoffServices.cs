@@ -20,7 +20,11 @@ namespace Handoff.Api.Hosting;
 /// <summary>The services both hosts share, registered once: configuration, storage, the workflow's stores and activity, the API.</summary>
 public static class HandoffServices
 {
-    public static IServiceCollection AddHandoff(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment, string defaultTaskHub)
+    /// <param name="storageObserver">Optional: an extra per-attempt pipeline policy for every storage client of ours, by service
+    /// ("table", "queue"); the benchmark attributes requests to callers with it. The hosts pass none.</param>
+    public static IServiceCollection AddHandoff(
+        this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment, string defaultTaskHub,
+        Func<string, Azure.Core.Pipeline.HttpPipelinePolicy>? storageObserver = null)
     {
         using var bootLoggers = LoggerFactory.Create(b => b.AddConsole());
         var bootLog = bootLoggers.CreateLogger("Handoff.Startup");
@@ -53,7 +57,7 @@ public static class HandoffServices
         services.AddSingleton(counter);
         services.AddMetrics();
         services.AddSingleton<HandoffTelemetry>();
-        var clients = StorageConnection.Create(configuration, counter);
+        var clients = StorageConnection.Create(configuration, counter, storageObserver);
         services.AddSingleton(clients);
         services.AddSingleton(new IdNumberProtector(LocalKeys.IdNumberKey(configuration)));
         var (wanted, grace) = ConfiguredClock(configuration, environment);

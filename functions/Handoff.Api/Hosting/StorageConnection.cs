@@ -1,4 +1,5 @@
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Identity;
 using Handoff.Storage.Infrastructure;
 
@@ -46,16 +47,17 @@ public static class StorageConnection
             : new DefaultAzureCredential();
     }
 
-    public static StorageClients Create(IConfiguration configuration, StorageRequestCounter counter)
+    /// <param name="observer">Optional: one more per-attempt policy per service (the benchmark's request attribution); none in the hosts.</param>
+    public static StorageClients Create(IConfiguration configuration, StorageRequestCounter counter, Func<string, HttpPipelinePolicy>? observer = null)
     {
         if (ConfiguredConnectionString(configuration) is { } connectionString)
         {
-            return StorageClients.FromConnectionString(connectionString, counter.For);
+            return StorageClients.FromConnectionString(connectionString, counter.For, observer: observer);
         }
 
         if (IdentityEndpoints(configuration) is { } endpoints)
         {
-            return StorageClients.FromEndpoints(endpoints.Table, endpoints.Queue, Credential(configuration), counter.For);
+            return StorageClients.FromEndpoints(endpoints.Table, endpoints.Queue, Credential(configuration), counter.For, observer);
         }
 
         throw new InvalidOperationException(

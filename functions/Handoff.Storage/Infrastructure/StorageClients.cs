@@ -27,19 +27,23 @@ public sealed class StorageClients
 
     /// <param name="perRetry">Optional: builds a policy per service ("table" or "queue") that sees every attempt (request counting).</param>
     /// <param name="perCall">Optional: likewise, outside the SDK's retries (fault injection in tests).</param>
+    /// <param name="observer">Optional: one more per-attempt policy, given to a host from outside (the benchmark attributes requests to
+    /// callers with it). None in production.</param>
     public static StorageClients FromConnectionString(
-        string connectionString, Func<string, HttpPipelinePolicy>? perRetry = null, Func<string, HttpPipelinePolicy>? perCall = null)
+        string connectionString, Func<string, HttpPipelinePolicy>? perRetry = null, Func<string, HttpPipelinePolicy>? perCall = null,
+        Func<string, HttpPipelinePolicy>? observer = null)
     {
-        var (tableOptions, queueOptions) = Options(perRetry, perCall);
+        var (tableOptions, queueOptions) = Options(perRetry, perCall, observer);
         return new StorageClients(
             new TableServiceClient(connectionString, tableOptions),
             new QueueServiceClient(connectionString, queueOptions));
     }
 
     public static StorageClients FromEndpoints(
-        Uri tableEndpoint, Uri queueEndpoint, TokenCredential credential, Func<string, HttpPipelinePolicy>? perRetry = null)
+        Uri tableEndpoint, Uri queueEndpoint, TokenCredential credential, Func<string, HttpPipelinePolicy>? perRetry = null,
+        Func<string, HttpPipelinePolicy>? observer = null)
     {
-        var (tableOptions, queueOptions) = Options(perRetry, null);
+        var (tableOptions, queueOptions) = Options(perRetry, null, observer);
         return new StorageClients(
             new TableServiceClient(tableEndpoint, credential, tableOptions),
             new QueueServiceClient(queueEndpoint, credential, queueOptions));
@@ -59,7 +63,8 @@ public sealed class StorageClients
         }
     }
 
-    private static (TableClientOptions, QueueClientOptions) Options(Func<string, HttpPipelinePolicy>? perRetry, Func<string, HttpPipelinePolicy>? perCall)
+    private static (TableClientOptions, QueueClientOptions) Options(
+        Func<string, HttpPipelinePolicy>? perRetry, Func<string, HttpPipelinePolicy>? perCall, Func<string, HttpPipelinePolicy>? observer)
     {
         var tableOptions = new TableClientOptions();
         var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None };
@@ -72,6 +77,11 @@ public sealed class StorageClients
             if (perRetry is not null)
             {
                 options.AddPolicy(perRetry(service), HttpPipelinePosition.PerRetry);
+            }
+
+            if (observer is not null)
+            {
+                options.AddPolicy(observer(service), HttpPipelinePosition.PerRetry);
             }
 
             if (perCall is not null)

@@ -1,0 +1,107 @@
+using System.Globalization;
+
+namespace Handoff.Benchmarks;
+
+/// <summary>
+/// What to run and how much. Full run ≈ 20 minutes, <c>--quick</c> ≈ 8. Sections (<c>--only a,b</c>): <c>idle</c> (idle cost and
+/// the polling curve), <c>latency</c> (command latency from another instance), <c>handoff</c> (requests per handoff, in-process
+/// latency, the floors), <c>timers</c> (real-clock lateness, bursts of deadlines), <c>demo</c> (compressed clock), <c>parked</c>
+/// (storage and requests per parked case). The first two run beside the others: they are idle most of the time.
+/// </summary>
+public sealed record BenchOptions
+{
+    public static readonly string[] Sections = ["idle", "latency", "handoff", "timers", "demo", "parked"];
+
+    public bool Quick { get; init; }
+
+    public IReadOnlySet<string> Only { get; init; } = new HashSet<string>(Sections, StringComparer.Ordinal);
+
+    public string? Out { get; init; }
+
+    public TimeSpan IdleWarmup { get; init; } = TimeSpan.FromSeconds(75);
+
+    public TimeSpan IdleWindow { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Events raised from another instance per polling setting (each after the poller has backed off fully).</summary>
+    public int CurveSamples { get; init; } = 6;
+
+    public int CrossProcessSamples { get; init; } = 10;
+
+    public int Handoffs { get; init; } = 30;
+
+    /// <summary>
+    /// The pause after each command (and each floor step) before the next: commands on a case come minutes apart, so each step's
+    /// last episode has run before the next event arrives (otherwise the engine folds them into one episode and the floor looks
+    /// cheaper than it is). It only adds empty polls, which are counted apart.
+    /// </summary>
+    public TimeSpan Settle { get; init; } = TimeSpan.FromSeconds(0.5);
+
+    public int WarmupHandoffs { get; init; } = 3;
+
+    /// <summary>Deadlines that end at the same instant (all of a day's deadlines end at 24:00 Asia/Shanghai).</summary>
+    public int TimerBurst { get; init; } = 100;
+
+    public int TimerWaves { get; init; } = 10;
+
+    public int DemoCases { get; init; } = 210;
+
+    public int ParkedCases { get; init; } = 1000;
+
+    public int PieceCases { get; init; } = 50;
+
+    public TimeSpan PieceWindow { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Concurrent callers when many cases are registered (timers, demo, parked).</summary>
+    public int Concurrency { get; init; } = 8;
+
+    public bool Runs(string section) => Only.Contains(section);
+
+    public string Describe() =>
+        $"{(Quick ? "--quick" : "full")}: idle warm-up {IdleWarmup.TotalSeconds:0} s + window {IdleWindow.TotalSeconds:0} s, {CurveSamples} events per polling setting, "
+        + $"{CrossProcessSamples} commands from another instance, {Handoffs} handoffs, {TimerWaves} × {TimerBurst} real-clock deadlines, {DemoCases} demo cases, "
+        + $"{ParkedCases} parked cases, {PieceCases} cases for timer pieces";
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var options = args.Contains("--quick") ? QuickRun() : new BenchOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            int Number() => int.Parse(Next(), CultureInfo.InvariantCulture);
+            options = args[i] switch
+            {
+                "--quick" => options,
+                "--only" => options with { Only = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal) },
+                "--out" => options with { Out = Next() },
+                "--handoffs" => options with { Handoffs = Number() },
+                "--timers" => options with { TimerWaves = Math.Max(1, Number() / options.TimerBurst) },
+                "--burst" => options with { TimerBurst = Number() },
+                "--demo-cases" => options with { DemoCases = Number() },
+                "--parked" => options with { ParkedCases = Number() },
+                "--samples" => Samples(options, Number()),
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --quick, --only {string.Join(',', Sections)}, --out FILE, "
+                    + "--handoffs N, --burst N, --timers N, --demo-cases N, --parked N, --samples N"),
+            };
+        }
+
+        var unknown = options.Only.Except(Sections).ToList();
+        return unknown.Count > 0 ? throw new ArgumentException($"Unknown section(s): {string.Join(", ", unknown)}") : options;
+    }
+
+    private static BenchOptions Samples(BenchOptions options, int samples) => options with { CurveSamples = samples, CrossProcessSamples = samples };
+
+    private static BenchOptions QuickRun() => new()
+    {
+        Quick = true,
+        IdleWarmup = TimeSpan.FromSeconds(65),
+        IdleWindow = TimeSpan.FromSeconds(60),
+        CurveSamples = 3,
+        CrossProcessSamples = 4,
+        Handoffs = 10,
+        TimerWaves = 2,
+        DemoCases = 50,
+        ParkedCases = 300,
+        PieceCases = 30,
+        PieceWindow = TimeSpan.FromSeconds(40),
+    };
+}

@@ -1,0 +1,333 @@
+using System.Globalization;
+using System.Text;
+using Handoff.Benchmarks.Hosting;
+using Handoff.Benchmarks.Measurements;
+using Handoff.Benchmarks.Metering;
+
+namespace Handoff.Benchmarks.Reporting;
+
+/// <summary>The results as Markdown: the summary table against the goals, then each figure's breakdown.</summary>
+public static class Report
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static string Write(Results r)
+    {
+        var s = new StringBuilder();
+        s.AppendLine(Inv, $"## Results — {r.StartedAt:yyyy-MM-dd HH:mm} UTC, {(r.Options.Quick ? "--quick" : "full run")}, {r.Duration.TotalMinutes:0} min");
+        s.AppendLine();
+        s.AppendLine(Inv, $"Run: {r.Options.Describe()}; sections {string.Join(", ", r.Options.Only)}.");
+        s.AppendLine();
+        s.AppendLine(Inv, $"Machine: {Machine.Describe()}; load average (1/5/15 min) {r.LoadAtStart} at the start, {r.LoadAtEnd} at the end. In-memory Azurite 3.35.0.");
+        s.AppendLine();
+        foreach (var (section, error) in r.Failures)
+        {
+            s.AppendLine(Inv, $"**Section `{section}` failed** and is missing below: {error}");
+            s.AppendLine();
+        }
+
+        Summary(s, r);
+        Curve(s, r);
+        Idle(s, r);
+        Latency(s, r);
+        Timers(s, r);
+        Handoffs(s, r);
+        Parked(s, r);
+        EngineComplaints(s);
+        return s.ToString();
+    }
+
+    private static void Summary(StringBuilder s, Results r)
+    {
+        s.AppendLine("| # | measure | Handoff | engine floor, same run | goal | met |");
+        s.AppendLine("|---|---|---|---|---|---|");
+        var floor10 = r.Curve.FirstOrDefault(c => c.Name == "1 partition, 10 s");
+        var defaults = r.Curve.FirstOrDefault(c => c.Name.Contains("Durable defaults", StringComparison.Ordinal));
+        if (r.IdleOurs is { } idle)
+        {
+            var ours = idle.PerMinute();
+            Row(s, "1", "idle storage requests/min, one instance, production settings, loops on", F(ours, "0"),
+                $"{(floor10 is null ? "n/a" : F(floor10.PerMinute(), "0"))} (1 partition, 10 s); {(defaults is null ? "n/a" : F(defaults.PerMinute(), "0"))} at Durable defaults (4, 30 s)",
+                "≤ 45", ours <= 45);
+        }
+
+        if (r.Handoffs is { } h)
+        {
+            var steps = HandoffRequests.Commands.Skip(1).SelectMany(c => h.Milliseconds[c]).ToList();
+            var floorMs = r.FloorOne?.EventMilliseconds ?? [];
+            Row(s, "2a", $"command applied, raised in the owning process, p50 / p99 / max ms (n={steps.Count})", Stats.Spread(steps, "0"),
+                $"{Stats.Spread([.. floorMs], "0")} (n={floorMs.Count})", "p99 ≤ 200 ms", Stats.Percentile(steps, 99) <= 200);
+        }
+
+        if (r.CrossProcess is { } x)
+        {
+            var floorX = floor10?.CrossProcessSeconds ?? [];
+            var goal = x.Polling.TotalSeconds + 1;
+            Row(s, "2b", $"command applied, raised by another instance, p50 / p99 / max s (n={x.Seconds.Count})", Stats.Spread([.. x.Seconds]),
+                $"{Stats.Spread([.. floorX])} (n={floorX.Count})", $"p99 ≤ {goal:0} s", Stats.Percentile([.. x.Seconds], 99) <= goal);
+        }
+
+        if (r.Timers is { } t)
+        {
+            var late = t.Observed.Select(o => o.Lateness.TotalSeconds).ToList();
+            Row(s, "3", $"timer lateness, real clock, bursts of {t.Burst}, p50 / p99 / max s (n={late.Count})", Stats.Spread(late),
+                $"{Stats.Spread([.. t.FloorSeconds])} (one burst of {t.FloorSeconds.Count})", "p99 ≤ 15 s", Stats.Percentile(late, 99) <= 15);
+            var early = t.Observed.Count(o => o.Early);
+            Row(s, "3", "early escalations, production profile", $"{early} of {t.Observed.Count} timers", "—",
+                "0 of ≥ 1,000", early == 0 && t.Observed.Count >= 1000);
+        }
+
+        if (r.Demo is { } d)
+        {
+            var early = d.Observed.Count(o => o.Early);
+            var maxHours = d.Observed.Count == 0 ? double.NaN : d.Observed.Max(o => o.Lateness.TotalHours);
+            Row(s, "3", "early escalations, demo profile (1 h a second)", $"{early} of {d.Timers} timers ({d.Observed.Count} openings and climbs)", "—",
+                "0 of ≥ 1,000", early == 0 && d.Timers >= 1000);
+            Row(s, "3", "demo lateness, p50 / p99 / max legal hours", Stats.Spread(d.Observed.Select(o => o.Lateness.TotalHours).ToList(), "0.00"), "—",
+                "max ≤ 2 h", maxHours <= 2);
+        }
+
+        if (r.Handoffs is { } hh && r.FloorHandoff is { } fh)
+        {
+            var (work, floorWork) = (hh.Window.Work() / (double)hh.Count, fh.Window.Work() / (double)fh.Count);
+            var (all, floorAll) = (hh.Window.Total() / (double)hh.Count, fh.Window.Total() / (double)fh.Count);
+            Row(s, "4", "storage requests per full handoff (5 commands), the engine's empty queue polls left out", F(work, "0.0"),
+                $"{F(floorWork, "0.0")} (same shape)", "≤ 100", work <= 100);
+            Row(s, "4", "… as a multiple of the floor", F(work / floorWork, "0.00") + "×", "1×", "≤ 1.25×", work / floorWork <= 1.25);
+            Row(s, "4", "storage requests per full handoff, every request in the run (empty polls too)", F(all, "0.0"),
+                $"{F(floorAll, "0.0")} (same shape)", "≤ 100", all <= 100);
+            Row(s, "4", "… as a multiple of the floor", F(all / floorAll, "0.00") + "×", "1×", "≤ 1.25×", all / floorAll <= 1.25);
+        }
+
+        if (r.CrossProcess?.Cost is { } isolated)
+        {
+            var floorIsolated = floor10?.Cost;
+            s.AppendLine(Inv, $"| 4 | requests per isolated command (minutes apart: the pollers' return to idle included, idle subtracted) | {isolated.PerCommand:0.0} | "
+                + $"{(floorIsolated is null ? "n/a" : F(floorIsolated.PerCommand, "0.0"))} (one event → one write) | — | — |");
+        }
+
+        if (r.Parked is { } p)
+        {
+            var bytes = (p.Engine.Sum(x => x.Bytes) + p.Ours.Sum(x => x.Bytes)) / (double)p.Cases;
+            var floorBytes = p.FloorParts.Sum(x => x.Bytes) / (double)p.FloorCases;
+            Row(s, "5", $"storage per parked case, bytes ({p.Cases} cases)", F(bytes, "0"), F(floorBytes, "0"), "≤ 10 KB", bytes <= 10 * 1024);
+            var (week, floorWeek) = (PerWeek(p), FloorPerWeek(p));
+            Row(s, "5", "requests per parked case per week", F(week, "0.0"), F(floorWeek, "0.0"), "≤ 10", week <= 10);
+        }
+
+        s.AppendLine();
+    }
+
+    private static double PerWeek(ParkedCases.Result p) => 7.0 / 6 * p.Ours10s.PerPiece + 7 * p.FullPass.Total() / (double)p.Cases;
+
+    private static double FloorPerWeek(ParkedCases.Result p) => 7.0 / 6 * p.Floor10s.PerPiece;
+
+    private static void Curve(StringBuilder s, Results r)
+    {
+        if (r.Curve.Count == 0)
+        {
+            return;
+        }
+
+        s.AppendLine("### 1. Idle cost against latency (the engine alone, one instance)");
+        s.AppendLine();
+        s.AppendLine("| partitions, max polling interval | idle requests/min | event from another instance, p50 / max s | n | requests per isolated event beyond idle | load at window |");
+        s.AppendLine("|---|---|---|---|---|---|");
+        foreach (var c in r.Curve)
+        {
+            var x = c.CrossProcessSeconds.ToList();
+            var latency = x.Count == 0 ? "n/a" : $"{Stats.Percentile(x, 50):0.0} / {x.Max():0.0}";
+            s.AppendLine(Inv, $"| {c.Name} | {c.PerMinute():0.0} | {latency} | {x.Count} | {(c.Cost is null ? "n/a" : F(c.Cost.PerCommand, "0.0"))} | {c.Load} |");
+        }
+
+        s.AppendLine();
+        foreach (var c in r.Curve)
+        {
+            s.AppendLine(Inv, $"- {c.Name}: {Kinds(c.Window.ByTarget(), c.Length.TotalMinutes, "/min")}");
+        }
+
+        s.AppendLine();
+    }
+
+    private static void Idle(StringBuilder s, Results r)
+    {
+        if (r.IdleOurs is not { } idle)
+        {
+            return;
+        }
+
+        var minutes = idle.Length.TotalMinutes;
+        s.AppendLine(Inv, $"### 1. Idle Handoff self-host, production settings, reconciler and webhook loops on ({minutes:0.0} min window, load {idle.Load})");
+        s.AppendLine();
+        s.AppendLine(Inv, $"- engine: {idle.PerMinute(Meter.Engine):0.0}/min — {Kinds(idle.Window.ByTarget(Meter.Engine), minutes, "/min")}");
+        s.AppendLine(Inv, $"- ours: {idle.PerMinute(Meter.Ours):0.0}/min — {Kinds(idle.Window.ByTarget(Meter.Ours), minutes, "/min")}");
+        s.AppendLine(Inv, $"- by kind: {Kinds(idle.Window.ByKind(), minutes, "/min")}");
+        s.AppendLine(Inv, $"- empty polls: {Kinds(idle.Window.EmptyByTarget(), minutes, "/min")}");
+        s.AppendLine();
+    }
+
+    private static void Latency(StringBuilder s, Results r)
+    {
+        if (r.Handoffs is null && r.CrossProcess is null)
+        {
+            return;
+        }
+
+        s.AppendLine("### 2. Command applied latency");
+        s.AppendLine();
+        if (r.Handoffs is { } h)
+        {
+            s.AppendLine(Inv, $"In the owning process (HTTP round trip, answered when applied; {h.Count} sequential handoffs, load {h.Load}), p50 / p99 / max ms:");
+            s.AppendLine();
+            foreach (var command in HandoffRequests.Commands)
+            {
+                s.AppendLine(Inv, $"- {command}: {Stats.Spread(h.Milliseconds[command], "0")}");
+            }
+
+            if (r.FloorOne is { } f)
+            {
+                s.AppendLine(Inv, $"- floor, event raised on the owner's service → its activity's write done: {Stats.Spread([.. f.EventMilliseconds], "0")}");
+            }
+
+            if (r.FloorHandoff is { } fh)
+            {
+                s.AppendLine(Inv, $"- floor handoff shape, each event → its activity's read and commit done: {Stats.Spread([.. fh.EventMilliseconds], "0")}");
+            }
+
+            s.AppendLine(Inv, $"- answered 202 (then followed every 250 ms): {h.Accepted}, follow-up requests {h.FollowUps}");
+            s.AppendLine();
+        }
+
+        if (r.CrossProcess is { } x)
+        {
+            var over = x.Seconds.Count(v => v > 2);
+            var samples = string.Join(", ", x.Seconds.Select(v => v.ToString("0.0", Inv)));
+            s.AppendLine(Inv, $"From another instance (its API, no worker; the owner's poller backed off to {x.Polling.TotalSeconds:0} s; load {x.Load}): {samples} s. {over} of {x.Seconds.Count} took over 2 s: at the default `Handoff:Api:CommandWait` they would have been answered 202.");
+            s.AppendLine();
+            var c = x.Cost;
+            s.AppendLine(Inv, $"Requests per isolated command (acknowledgement, {c.Commands} commands over {c.Length.TotalSeconds:0} s, idle {c.IdlePerMinute:0.0}/min subtracted): {c.PerCommand:0.0} — {Kinds(c.Sampling.ByKind(), c.Commands, "")}; empty polls {c.Sampling.Empty() / (double)c.Commands:0.0} per command.");
+            s.AppendLine();
+        }
+    }
+
+    private static void Timers(StringBuilder s, Results r)
+    {
+        if (r.Timers is { } t)
+        {
+            s.AppendLine(Inv, $"### 3. Timers, production profile ({t.Cases} cases in {t.Waves} task hubs, {t.Burst} deadlines at each hub's 24:00, 20 s apart; load {t.Load})");
+            s.AppendLine();
+            s.AppendLine(Inv, $"- lateness (escalation opened − deadline end), s: p50 / p99 / max {Stats.Spread(t.Observed.Select(o => o.Lateness.TotalSeconds).ToList())}; "
+                + $"the first of each burst: {string.Join(", ", t.FirstInWaveSeconds.Select(v => v.ToString("0.0", Inv)))}");
+            s.AppendLine(Inv, $"- floor, {t.FloorSeconds.Count} minimal timers at one instant: {Stats.Spread([.. t.FloorSeconds])} s");
+            s.AppendLine(Inv, $"- early: {t.Observed.Count(o => o.Early)}; registrations that failed: {t.Failed}; waves with under 20 s of quiet before their deadline: {t.ShortQuiet}");
+            s.AppendLine();
+        }
+
+        if (r.Demo is { } d)
+        {
+            s.AppendLine(Inv, $"### 3. Timers, demo profile ({d.Cases} cases, clock 3600×, polling 1 s, grace 0.5 s; load {d.Load})");
+            s.AppendLine();
+            s.AppendLine(Inv, $"- up to {d.LargestBurst} cases due at one instant; every tick applied {d.CaughtUpAfter.TotalSeconds:0} s (real) after the last due instant + grace + 15 s{(d.Unapplied > 0 ? $"; gave up with {d.Unapplied} cases still behind" : "")}");
+            s.AppendLine(Inv, $"- the first case served at each due instant (the polling, without the backlog): p50 / p99 / max {Stats.Spread(d.FirstPerInstantHours, "0.00")} legal h");
+            foreach (var group in d.Observed.GroupBy(o => o.What).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                s.AppendLine(Inv, $"- {group.Key}: {group.Count()}, lateness p50 / p99 / max {Stats.Spread(group.Select(o => o.Lateness.TotalHours).ToList(), "0.00")} legal h, early {group.Count(o => o.Early)}");
+            }
+
+            s.AppendLine();
+        }
+    }
+
+    private static void Handoffs(StringBuilder s, Results r)
+    {
+        if (r.Handoffs is not { } h)
+        {
+            return;
+        }
+
+        double n = h.Count;
+        s.AppendLine(Inv, $"### 4. Storage requests per handoff ({h.Count} handoffs, {h.Length.TotalSeconds:0} s)");
+        s.AppendLine();
+        s.AppendLine("| who | per handoff | of which empty polls | by kind (per handoff) |");
+        s.AppendLine("|---|---|---|---|");
+        Who(s, "API → our tables (reads, the wait for the command record, the case view)", h.Window, Meter.Ours, Caller.Api, n);
+        Who(s, "API → engine (instance status, start, raise event)", h.Window, Meter.Engine, Caller.Api, n);
+        Who(s, "engine worker (queues, history, instances, leases, polling)", h.Window, Meter.Engine, Caller.Worker, n);
+        Who(s, "activity → our tables and queues", h.Window, Meter.Ours, Caller.Worker, n);
+        s.AppendLine(Inv, $"| **total** | **{h.Window.Total() / n:0.0}** | {h.Window.Empty() / n:0.0} | |");
+        s.AppendLine();
+        s.AppendLine(Inv, $"By table or queue: {Kinds(h.Window.ByTarget(), n, "")}");
+        s.AppendLine();
+        foreach (var f in new[] { r.FloorHandoff, r.FloorOne })
+        {
+            if (f is null)
+            {
+                continue;
+            }
+
+            double m = f.Count;
+            s.AppendLine(Inv, $"Floor, {f.Name} ({f.Count} instances):");
+            s.AppendLine();
+            s.AppendLine("| who | per instance | of which empty polls | by kind |");
+            s.AppendLine("|---|---|---|---|");
+            Who(s, "client → engine (start, raise event)", f.Window, Meter.Engine, Caller.Client, m);
+            Who(s, "engine worker", f.Window, Meter.Engine, Caller.Worker, m);
+            Who(s, "activity → its table", f.Window, Meter.Ours, Caller.Worker, m);
+            s.AppendLine(Inv, $"| **total** | **{f.Window.Total() / m:0.0}** | {f.Window.Empty() / m:0.0} | |");
+            s.AppendLine();
+        }
+    }
+
+    private static void Parked(StringBuilder s, Results r)
+    {
+        if (r.Parked is not { } p)
+        {
+            return;
+        }
+
+        s.AppendLine(Inv, $"### 5. Parked cases ({p.Cases} registered 30 days ahead and acknowledged; floor: {p.FloorCases}; load {p.Load})");
+        s.AppendLine();
+        s.AppendLine("| where | items per case | bytes per case | × 100,000 cases |");
+        s.AppendLine("|---|---|---|---|");
+        foreach (var (part, count) in p.Engine.Concat(p.Ours).Select(x => (x, p.Cases)).Concat(p.FloorParts.Select(x => (x with { Name = "floor: " + x.Name }, p.FloorCases))))
+        {
+            s.AppendLine(Inv, $"| {part.Name} | {part.Items / (double)count:0.00} | {part.Bytes / (double)count:0} | {part.Bytes / (double)count * 100_000 / 1e6:0.0} MB |");
+        }
+
+        s.AppendLine();
+        s.AppendLine(Inv, $"- reconciler full pass (daily): {p.FullPass.Total() / (double)p.Cases:0.00} requests per open case — {Kinds(p.FullPass.ByKind(), p.Cases, "")}");
+        s.AppendLine(Inv, $"- one timer piece: {p.Ours10s.PerPiece:0.0} requests ({p.Ours10s.Fired} pieces of 10 s in {p.Ours10s.Length.TotalSeconds:0} s over {p.Ours10s.Instances} cases) — {Kinds(p.Ours10s.Window.ByKind(), Math.Max(1, p.Ours10s.Fired), "")}");
+        s.AppendLine(Inv, $"- floor: {p.Floor10s.PerPiece:0.0} requests per piece ({p.Floor10s.Fired} pieces)");
+        s.AppendLine(Inv, $"- per parked case per week: 7/6 pieces × {p.Ours10s.PerPiece:0.0} + 7 full passes × {p.FullPass.Total() / (double)p.Cases:0.00} = {PerWeek(p):0.0} (floor {FloorPerWeek(p):0.0})");
+        s.AppendLine();
+    }
+
+    private static void EngineComplaints(StringBuilder s)
+    {
+        var seen = EngineLog.Seen;
+        s.AppendLine("### The engine's warnings and errors (counted, not printed)");
+        s.AppendLine();
+        if (seen.Count == 0)
+        {
+            s.AppendLine("None.");
+        }
+
+        foreach (var (what, count) in seen.OrderByDescending(x => x.Value).Take(15))
+        {
+            s.AppendLine(Inv, $"- {count} × {what}");
+        }
+
+        s.AppendLine();
+    }
+
+    private static void Who(StringBuilder s, string label, MeterSnapshot window, string source, string caller, double per) =>
+        s.AppendLine(Inv, $"| {label} | {window.Total(source, caller) / per:0.0} | {window.Empty(source, caller) / per:0.0} | {Kinds(window.ByKind(source, caller), per, "")} |");
+
+    private static string Kinds(IEnumerable<(string Name, long Count)> rows, double per, string unit) =>
+        string.Join(", ", rows.Select(k => $"{k.Name} {(k.Count / per).ToString("0.0", Inv)}{unit}"));
+
+    private static void Row(StringBuilder s, string number, string measure, string ours, string floor, string goal, bool met) =>
+        s.AppendLine(Inv, $"| {number} | {measure} | {ours} | {floor} | {goal} | {(met ? "yes" : "**no**")} |");
+
+    private static string F(double value, string format) => value.ToString(format, Inv);
+}
