@@ -3,10 +3,11 @@ using System.Globalization;
 namespace Handoff.Benchmarks;
 
 /// <summary>
-/// What to run and how much. Full run ≈ 20 minutes, <c>--quick</c> ≈ 8. Sections (<c>--only a,b</c>): <c>idle</c> (idle cost and
-/// the polling curve), <c>latency</c> (command latency from another instance), <c>handoff</c> (requests per handoff, in-process
-/// latency, the floors), <c>timers</c> (real-clock lateness, bursts of deadlines), <c>demo</c> (compressed clock), <c>parked</c>
-/// (storage and requests per parked case). The first two run beside the others: they are idle most of the time.
+/// What to run and how much: a full run takes about 45 minutes on a busy 2-core machine, <c>--quick</c> about 15. Sections
+/// (<c>--only a,b</c>): <c>idle</c> (idle cost and the polling curve), <c>latency</c> (command latency from another instance),
+/// <c>handoff</c> (requests per handoff, in-process latency, the floors), <c>timers</c> (real-clock lateness, bursts of deadlines),
+/// <c>demo</c> (compressed clock), <c>parked</c> (storage and requests per parked case). The first two run beside the others: they
+/// are idle most of the time.
 /// </summary>
 public sealed record BenchOptions
 {

@@ -29,10 +29,11 @@ public static class TimerLateness
     {
         var (waves, burst) = (options.TimerWaves, options.TimerBurst);
 
-        // Each wave gets time to start its host and register its cases — at the rate the previous wave managed, with a margin (the
-        // first assumes 4 a second; a shared machine can be much slower) — then 30 s of quiet so its pollers back off to their
+        // Each wave gets time to start its host and register its cases — at the slowest rate a wave managed so far, with a margin
+        // (the first assumes 4 a second; a shared machine can be much slower) — then 30 s of quiet so its pollers back off to their
         // maximum, as they are at midnight; and its 24:00 falls at least 20 s after the previous wave's. The next wave is set up
-        // while this one waits.
+        // while this one waits. A case registered after its hub's 24:00 is refused (release date past): more waves follow until
+        // waves × burst cases are in, at most twice as many waves as planned.
         var quietGap = TimeSpan.FromSeconds(30);
         var perSecond = 4.0;
 
@@ -55,15 +56,16 @@ public static class TimerLateness
         try
         {
             var previous = floorAt;
-            for (var w = 1; w <= waves; w++)
+            while (hosts.Sum(h => h.Cases.Count) < waves * burst && hosts.Count < waves * 2)
             {
+                var wanted = Math.Min(burst, waves * burst - hosts.Sum(h => h.Cases.Count));
                 var setup = TimeSpan.FromSeconds(10 + burst / perSecond * 1.5);
                 var midnight = Max(previous + Spacing, TimeProvider.System.GetUtcNow() + setup + quietGap);
                 var clockStart = ChinaTime.EndOfDay(ReleaseDay) - (midnight - TimeProvider.System.GetUtcNow());
                 var host = await HandoffHost.StartAsync(HubNames.Next("timers"), connectionString, HostProfile.Production with { ClockStart = clockStart });
                 var cases = new System.Collections.Concurrent.ConcurrentBag<string>();
                 var registering = System.Diagnostics.Stopwatch.StartNew();
-                await Wait.ForEachAsync(Enumerable.Range(0, burst), options.Concurrency, async _ =>
+                await Wait.ForEachAsync(Enumerable.Range(0, wanted), options.Concurrency, async _ =>
                 {
                     try
                     {
@@ -76,7 +78,7 @@ public static class TimerLateness
                         Machine.Say($"timers: a registration failed: {ex.Message[..Math.Min(200, ex.Message.Length)]}");
                     }
                 });
-                perSecond = Math.Max(0.5, burst / Math.Max(0.1, registering.Elapsed.TotalSeconds));
+                perSecond = Math.Min(perSecond, Math.Max(0.5, wanted / Math.Max(0.1, registering.Elapsed.TotalSeconds)));
                 hosts.Add((host, midnight, [.. cases]));
                 previous = midnight;
                 if (midnight - TimeProvider.System.GetUtcNow() < TimeSpan.FromSeconds(20))
@@ -85,7 +87,7 @@ public static class TimerLateness
                 }
             }
 
-            Machine.Say($"timers: {hosts.Sum(h => h.Cases.Count)} cases registered in {waves} task hubs"
+            Machine.Say($"timers: {hosts.Sum(h => h.Cases.Count)} cases registered in {hosts.Count} task hubs"
                 + (shortQuiet > 0 ? $"; {shortQuiet} wave(s) had under 20 s of quiet before their deadline (pollers not fully backed off)" : ""));
 
             var observed = new List<Escalations.Observed>();
@@ -108,7 +110,7 @@ public static class TimerLateness
             }
 
             Machine.Say($"timers: lateness {Stats.Spread(observed.Select(o => o.Lateness.TotalSeconds).ToList())} s, {observed.Count(o => o.Early)} early");
-            return new Result(observed, hosts.Sum(h => h.Cases.Count), failed, shortQuiet, waves, burst, floorSeconds, firstInWave, load);
+            return new Result(observed, hosts.Sum(h => h.Cases.Count), failed, shortQuiet, hosts.Count, burst, floorSeconds, firstInWave, load);
         }
         finally
         {
