@@ -77,16 +77,18 @@ public sealed class AzuriteHost(string root, string dataFolder, Action<string> l
     }
 
     /// <summary>
-    /// Waits until both the table and the queue data files were rewritten within the last 200 ms (Azurite saves them on the same 5 s
-    /// timer), at most 20 s. Returns the time since the table file's save.
+    /// Waits, at most 30 s, for a moment just after Azurite saved: the table file rewritten within the last 200 ms, and the queue file
+    /// too — or not rewritten for over 6 s, so it had nothing unsaved (Azurite writes a file only when it changed, on one 5 s timer).
+    /// Returns the time since the table file's save; null when no such moment came (the kill is then blind).
     /// </summary>
     private async Task<TimeSpan?> WaitForSaveAsync(CancellationToken cancellationToken)
     {
         var files = SavedFiles.Select(f => Path.Combine(dataFolder, f)).ToArray();
         var last = files.Select(Stamp).ToArray();
-        var changedAt = new long?[files.Length];
         var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < TimeSpan.FromSeconds(20))
+        var changedAt = files.Select(_ => -TimeSpan.FromSeconds(10)).ToArray();
+        var justSaved = TimeSpan.FromMilliseconds(200);
+        while (watch.Elapsed < TimeSpan.FromSeconds(30))
         {
             for (var i = 0; i < files.Length; i++)
             {
@@ -94,19 +96,21 @@ public sealed class AzuriteHost(string root, string dataFolder, Action<string> l
                 if (stamp != last[i])
                 {
                     last[i] = stamp;
-                    changedAt[i] = watch.ElapsedTicks;
+                    changedAt[i] = watch.Elapsed;
                 }
             }
 
-            if (changedAt.All(t => t is not null && watch.ElapsedTicks - t.Value < Stopwatch.Frequency / 5))
+            var table = watch.Elapsed - changedAt[0];
+            var queue = watch.Elapsed - changedAt[1];
+            if (watch.Elapsed > TimeSpan.FromSeconds(6) && table < justSaved && (queue < justSaved || queue > TimeSpan.FromSeconds(6)))
             {
-                return TimeSpan.FromSeconds((watch.ElapsedTicks - changedAt[0]!.Value) / (double)Stopwatch.Frequency);
+                return table;
             }
 
             await Task.Delay(5, cancellationToken).ConfigureAwait(false);
         }
 
-        log("Azurite: no save of both data files seen within 20 s; killing it anyway.");
+        log("Azurite: no moment just after a save within 30 s; killing it anyway (blind).");
         return null;
     }
 

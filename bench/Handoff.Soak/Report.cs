@@ -28,7 +28,7 @@ public static class Report
         }
 
         w.WriteLine($"  {azurite.Restarts,6}  Azurite SIGKILLed and restarted on the same ports and data" +
-                    (drive.AzuriteKilledAfterSave is { } s ? $" ({s.TotalMilliseconds:0} ms after it saved its data)" : o.BlindAzuriteKill ? " (blind)" : ""));
+                    (azurite.Restarts == 0 ? "" : drive.AzuriteKilledAfterSave is { } s ? $" ({s.TotalMilliseconds:0} ms after it saved its data)" : " (blind: whatever it had not saved was lost)"));
         w.WriteLine(convergedAfter is { } after
             ? $"  {after.TotalSeconds,5:0}s  after the last kill, every count below was 0 (converged)"
             : $"      —  NOT converged within {Minutes(o.SettleTimeout)} of the chaos stopping");

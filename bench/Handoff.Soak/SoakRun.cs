@@ -147,7 +147,8 @@ public static class SoakRun
             cluster.MarkKill();
             var down = Stopwatch.StartNew();
             sinceSave = await azurite.RestartAsync(o.BlindAzuriteKill, abort);
-            Log($"Azurite back after {down.Elapsed.TotalSeconds:0.0} s (pid {azurite.ProcessId}); killed {sinceSave?.TotalMilliseconds:0} ms after its save");
+            Log($"Azurite back after {down.Elapsed.TotalSeconds:0.0} s (pid {azurite.ProcessId}); killed " +
+                (sinceSave is { } t ? $"{t.TotalMilliseconds:0} ms after it saved its data" : "blind"));
         }
     }
 

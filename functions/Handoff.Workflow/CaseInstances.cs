@@ -6,7 +6,7 @@ using Microsoft.DurableTask.Client;
 namespace Handoff.Workflow;
 
 /// <summary>Starting, restoring and stepping case orchestrations through the engine's client: the same calls in both hosts.</summary>
-public sealed class CaseInstances(WorkflowTime time, PersonReservations persons)
+public sealed class CaseInstances(WorkflowTime time, PersonReservations persons, CaseStore store)
 {
     /// <summary>
     /// Reserves the person and starts the case's orchestration with the registration as its first step, received at
@@ -64,6 +64,24 @@ public sealed class CaseInstances(WorkflowTime time, PersonReservations persons)
         ex.GetType().Name.Contains("AlreadyExists", StringComparison.Ordinal)
         || ex.Message.Contains("already exists", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Raises the step, unless the same step (its command id) was raised less than <paramref name="again"/> ago: a client retrying
+    /// with its key after a 202, a sweep nudging an overdue case again — the first raise is still on its way, and a repeat would only
+    /// queue behind it. After <paramref name="again"/> it is raised once more, in case the first was lost (the engine drops an event
+    /// for an instance it has not started yet, and a process can die between noting the raise and making it). Returns whether it raised.
+    /// </summary>
+    public async Task<bool> RaiseOnceAsync(DurableTaskClient client, string caseId, CaseStep step, TimeSpan again, CancellationToken cancellationToken = default)
+    {
+        if (!await store.TryMarkRaisedAsync(caseId, step.CommandId, time.Real.GetUtcNow(), again, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        await RaiseAsync(client, caseId, step, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Raises the step as the orchestration's one external event, whatever was raised before.</summary>
     public static Task RaiseAsync(DurableTaskClient client, string caseId, CaseStep step, CancellationToken cancellationToken = default) =>
         client.RaiseEventAsync(caseId, CaseOrchestration.StepEvent, step, cancellationToken);
 }

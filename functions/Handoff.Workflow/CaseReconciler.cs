@@ -15,7 +15,7 @@ namespace Handoff.Workflow;
 /// <item>its orchestration missing, failed, terminated or completed while the case is open → restarted under the same id from our own
 /// record, at most <see cref="ReconcilerOptions.MaxRestores"/> times, each restore logged (1030) and counted;</item>
 /// <item>its orchestration running but the due step not acted on (a lost timer message) → nudged with a tick whose command id derives
-/// from the due instant, so repeated nudges apply once.</item>
+/// from the due instant, so repeated nudges apply once — and raised at most once per <see cref="ReconcilerOptions.Grace"/>.</item>
 /// </list>
 /// It also releases person reservations whose registration never started, and on the full pass purges the engine's history of
 /// finished instances older than <see cref="ReconcilerOptions.PurgeAfter"/> (nothing else would: the engine never purges on its own).
@@ -111,11 +111,15 @@ public sealed class CaseReconciler(
         {
             if (Core.Workflow.CaseWorkflow.NextDueAt(record.State) is { } dueAt && dueAt < cutoff)
             {
+                // At most one nudge per due instant and grace, however many sweeps and processes see the case: an orchestration that is
+                // merely behind would only find more repeats queued.
                 var nudge = new CaseStep($"n{dueAt.UtcTicks}", new Tick(), time.GetUtcNow());
-                await CaseInstances.RaiseAsync(client, caseId, nudge, cancellationToken).ConfigureAwait(false);
-                health.CountNudged();
-                result.Nudged++;
-                Log.Nudged(logger, caseId, dueAt);
+                if (await instances.RaiseOnceAsync(client, caseId, nudge, options.Grace, cancellationToken).ConfigureAwait(false))
+                {
+                    health.CountNudged();
+                    result.Nudged++;
+                    Log.Nudged(logger, caseId, dueAt);
+                }
             }
 
             return;

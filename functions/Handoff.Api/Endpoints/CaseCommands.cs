@@ -20,7 +20,7 @@ namespace Handoff.Api.Endpoints;
 /// <item>read the case (and the command's record, for a repeated <c>Idempotency-Key</c>) — a case the caller may not see is a 404;</item>
 /// <item>decide it once with the pure core against the case as last applied, so a refusal answers at once and nothing is sent;</item>
 /// <item>check that the case's orchestration is live (an event raised to a missing or completed instance is dropped by the engine),
-/// then raise the step;</item>
+/// then raise the step — unless a retry of this very command raised it less than <see cref="ApiOptions.RaiseAgainAfter"/> ago;</item>
 /// <item>wait, at most <see cref="ApiOptions.CommandWait"/>, for the orchestration to apply it and write its effects (notices, lists),
 /// so the caller then reads it everywhere: the answer is the case, or the orchestration's own refusal (e.g. a race lost to another
 /// office); otherwise <c>202 Accepted</c> with the command's URL. A step committed but not yet published by then is answered with
@@ -81,7 +81,7 @@ public sealed partial class CaseCommands(
                     "The case's workflow is being restored; nothing was recorded. Retry shortly with the same Idempotency-Key.");
         }
 
-        await CaseInstances.RaiseAsync(r.Client, caseId, new CaseStep(commandId, command, receivedAt, requestHash), r.Aborted);
+        await instances.RaiseOnceAsync(r.Client, caseId, new CaseStep(commandId, command, receivedAt, requestHash), options.RaiseAgainAfter, r.Aborted);
         return await WaitAsync(caseId, commandId, created: false, r.Aborted);
     }
 

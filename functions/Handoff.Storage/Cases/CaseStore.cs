@@ -110,6 +110,42 @@ public sealed class CaseStore(StorageClients clients)
         }
     }
 
+    /// <summary>
+    /// Notes that step <paramref name="commandId"/> is being raised to the case's orchestration now, in the case's partition under
+    /// <c>r{commandId}</c>. False when it was raised less than <paramref name="again"/> ago: that raise is still on its way, and another
+    /// would only queue a repeat. One insert the first time; a read and a conditional update after that.
+    /// </summary>
+    public async Task<bool> TryMarkRaisedAsync(string caseId, string commandId, DateTimeOffset now, TimeSpan again, CancellationToken cancellationToken = default)
+    {
+        var row = new TableEntity(caseId, RaisedRowKey(commandId)) { ["RaisedAt"] = now };
+        try
+        {
+            await _table.AddEntityAsync(row, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.Conflict)
+        {
+        }
+
+        var earlier = (await _table.GetEntityAsync<TableEntity>(caseId, row.RowKey, cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+        if (earlier.GetDateTimeOffset("RaisedAt") is { } raisedAt && raisedAt > now - again)
+        {
+            return false;
+        }
+
+        try
+        {
+            await _table.UpdateEntityAsync(row, earlier.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.PreconditionFailed)
+        {
+            return false; // Raised again by someone else just now.
+        }
+    }
+
+    public static string RaisedRowKey(string commandId) => "r" + commandId;
+
     /// <summary>Marks a recorded step's effects as written (see <see cref="CommandRecord.Published"/>). Idempotent.</summary>
     public async Task MarkPublishedAsync(string caseId, string commandId, CancellationToken cancellationToken = default) =>
         await _table.UpdateEntityAsync(new TableEntity(caseId, CommandRecord.RowKeyFor(commandId)) { ["Published"] = true }, ETag.All,
