@@ -34,6 +34,9 @@ public sealed class ReconcilerLoop(CaseReconciler reconciler, DurableTaskClient 
 /// <summary>Delivers webhook notices from <c>handoff-webhooks</c> with back-off, dead-lettering after the handler's limit.</summary>
 public sealed class WebhookPump(StorageClients clients, WebhookHandler handler, ILogger<QueuePump> logger) : BackgroundService
 {
+    /// <summary>How the pump polls: idle, as rarely as the Function App's queue trigger (host.json).</summary>
+    public static readonly QueuePumpOptions Options = new() { MaxIdleDelay = WebhookHandler.IdlePollingInterval };
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        new QueuePump(clients, handler, TimeProvider.System, new QueueHealth(), logger).RunAsync(stoppingToken);
+        new QueuePump(clients, handler, TimeProvider.System, new QueueHealth(), logger, Options).RunAsync(stoppingToken);
 }

@@ -32,6 +32,12 @@ public sealed class WebhookHandler(
     /// <summary>How far a delivery's timestamp may be from the receiver's clock: 5 minutes either way.</summary>
     public static readonly TimeSpan ReplayWindow = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// The longest pause between polls of an idle webhook queue, in both hosts (host.json <c>queues.maxPollingInterval</c>; the
+    /// self-host's pump). A delivery waits at most this long; idle, the queue costs 60 / this requests a minute.
+    /// </summary>
+    public static readonly TimeSpan IdlePollingInterval = TimeSpan.FromSeconds(10);
+
     public string Queue => StorageNames.WebhookQueue;
 
     public int MaxFailures => 8;
