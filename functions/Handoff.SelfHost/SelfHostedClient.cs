@@ -91,8 +91,26 @@ public sealed class SelfHostedClient(AzureStorageOrchestrationService service, D
         return states.FirstOrDefault() is { } state ? Metadata(state) : null;
     }
 
+    /// <summary>
+    /// Lists instances a page at a time (one Instances-table query per page). Handoff lists cases from its own index; the reconciler's
+    /// full pass uses this to learn which orchestrations are running without one lookup per case.
+    /// </summary>
     public override AsyncPageable<OrchestrationMetadata> GetAllInstancesAsync(OrchestrationQuery? filter = null) =>
-        throw new NotSupportedException("Handoff lists cases from its own index, never by querying the engine's instances.");
+        Pageable.Create<OrchestrationMetadata>(async (token, size, cancellation) =>
+        {
+            var condition = new DurableTask.AzureStorage.Tracking.OrchestrationInstanceStatusQueryCondition
+            {
+                RuntimeStatus = filter?.Statuses?.Select(s => (OrchestrationStatus)(int)s).ToList(),
+                CreatedTimeFrom = filter?.CreatedFrom?.UtcDateTime ?? default,
+                CreatedTimeTo = filter?.CreatedTo?.UtcDateTime ?? default,
+                InstanceIdPrefix = filter?.InstanceIdPrefix,
+                FetchInput = filter?.FetchInputsAndOutputs ?? false,
+                FetchOutput = filter?.FetchInputsAndOutputs ?? false,
+            };
+            var page = await service.GetOrchestrationStateAsync(
+                condition, size ?? filter?.PageSize ?? 100, token ?? filter?.ContinuationToken, cancellation).ConfigureAwait(false);
+            return new Page<OrchestrationMetadata>(page.OrchestrationState.Select(Metadata).ToList(), page.ContinuationToken);
+        });
 
     public override async Task<PurgeResult> PurgeInstanceAsync(string instanceId, PurgeInstanceOptions? options = null, CancellationToken cancellation = default)
     {

@@ -53,9 +53,15 @@ public sealed class CaseReconciler(
             var ids = due.Select(d => d.CaseId).Distinct(StringComparer.Ordinal).ToList();
             if (fullPass)
             {
+                // The running orchestrations in bulk (a page of up to 1,000 per request), so that an open case whose orchestration runs
+                // costs nothing here; only the others are looked at one by one. The due ones above are checked regardless.
+                var live = await LiveInstanceIdsAsync(client, cancellationToken).ConfigureAwait(false);
+                result.Live = live.Count;
+                var queued = new HashSet<string>(ids, StringComparer.Ordinal);
                 await foreach (var id in index.OpenCaseIdsAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    if (!ids.Contains(id, StringComparer.Ordinal))
+                    result.Open++;
+                    if (!live.Contains(id) && queued.Add(id))
                     {
                         ids.Add(id);
                     }
@@ -95,6 +101,23 @@ public sealed class CaseReconciler(
         }
 
         return result;
+    }
+
+    private static async Task<HashSet<string>> LiveInstanceIdsAsync(DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        var query = new OrchestrationQuery
+        {
+            Statuses = [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Suspended],
+            PageSize = 1000,
+            FetchInputsAndOutputs = false,
+        };
+        var live = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var instance in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            live.Add(instance.InstanceId);
+        }
+
+        return live;
     }
 
     private async Task CheckAsync(DurableTaskClient client, string caseId, DateTimeOffset cutoff, ReconcileResult result, CancellationToken cancellationToken)
@@ -180,7 +203,14 @@ public sealed class CaseReconciler(
 /// <summary>What one sweep did.</summary>
 public sealed class ReconcileResult
 {
+    /// <summary>Cases looked at one by one (their record and their instance).</summary>
     public int Checked { get; set; }
+
+    /// <summary>Open cases the full pass found in the index (0 on a due sweep).</summary>
+    public int Open { get; set; }
+
+    /// <summary>Orchestrations the full pass found running in the engine's bulk listing.</summary>
+    public int Live { get; set; }
 
     public int Restored { get; set; }
 
