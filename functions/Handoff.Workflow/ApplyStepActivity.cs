@@ -4,6 +4,7 @@ using Handoff.Storage.Cases;
 using Handoff.Storage.Infrastructure;
 using Handoff.Storage.Index;
 using Handoff.Storage.Notices;
+using Handoff.Storage.Statistics;
 using Microsoft.Extensions.Logging;
 
 namespace Handoff.Workflow;
@@ -15,7 +16,8 @@ namespace Handoff.Workflow;
 /// written once more, keyed, in case the earlier run crashed after its commit);</item>
 /// <item><see cref="CaseWorkflow.Decide"/> at the step's legal time (when the API received it, never before the last applied step);</item>
 /// <item>one entity-group transaction: the case row (conditional on its ETag), one history row per event, the command record;</item>
-/// <item>the notices to each recipient's inbox (keyed by notice id), the feed and webhook queues, and the region and due index;</item>
+/// <item>the notices to each recipient's inbox (keyed by notice id), the feed and webhook queues, the region and due index, and the
+/// supervisors' figures (<see cref="RegionStatsStore"/>, by case version);</item>
 /// <item>the command record marked published: what the API waits for, so its caller then reads the step in lists and inboxes too.</item>
 /// </list>
 /// Returns the <see cref="CaseProgress"/> the orchestration carries. A refused step is recorded with its rejection, so the caller
@@ -26,6 +28,7 @@ public sealed class ApplyStepActivity(
     CaseIndexStore index,
     NoticeDispatcher notices,
     PersonReservations persons,
+    RegionStatsStore stats,
     WorkflowEnvironment environment,
     ILogger<ApplyStepActivity> logger,
     HandoffTelemetry? telemetry = null,
@@ -44,7 +47,7 @@ public sealed class ApplyStepActivity(
                 // The earlier run crashed after its commit: finish its effects.
                 if (record is not null && seen.Rejection is null)
                 {
-                    await PublishAsync(record.State, null, seen.DueBefore, seen.Notices, cancellationToken).ConfigureAwait(false);
+                    await PublishAsync(record.State, record.Version, null, seen.DueBefore, seen.Notices, cancellationToken).ConfigureAwait(false);
                 }
 
                 await FinishRegistrationAsync(step, record, cancellationToken).ConfigureAwait(false);
@@ -95,7 +98,7 @@ public sealed class ApplyStepActivity(
             Log.CalendarUnconfirmed(logger, caseId, set.Deadline.Step.ToString(), set.Deadline.LastDay);
         }
 
-        await PublishAsync(after.State, record?.State, dueBefore, decision.Notices, cancellationToken).ConfigureAwait(false);
+        await PublishAsync(after.State, after.Version, record?.State, dueBefore, decision.Notices, cancellationToken).ConfigureAwait(false);
         await FinishRegistrationAsync(step, after, cancellationToken).ConfigureAwait(false);
         await store.MarkPublishedAsync(caseId, step.CommandId, cancellationToken).ConfigureAwait(false);
         return Progress(after);
@@ -135,10 +138,11 @@ public sealed class ApplyStepActivity(
     /// (kept in the command record) lets a repeat without <paramref name="before"/> remove the step's old due row.
     /// </summary>
     private async Task PublishAsync(
-        Case state, Case? before, DateTimeOffset? dueBefore, IReadOnlyList<Core.Notices.Notice> stepNotices, CancellationToken cancellationToken)
+        Case state, int version, Case? before, DateTimeOffset? dueBefore, IReadOnlyList<Core.Notices.Notice> stepNotices, CancellationToken cancellationToken)
     {
         await notices.DispatchAsync(stepNotices, cancellationToken).ConfigureAwait(false);
         await index.UpsertAsync(state, before, dueBefore, cancellationToken).ConfigureAwait(false);
+        await stats.RecordAsync(state, version, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -24,7 +24,8 @@ public sealed class Stores
         Inbox = new InboxStore(Clients);
         Dispatcher = new NoticeDispatcher(Clients, Inbox, TestData.Orgs);
         Index = new CaseIndexStore(Clients, TestData.Orgs);
-        Activity = new ApplyStepActivity(Store, Index, Dispatcher, Persons, Environment, NullLogger<ApplyStepActivity>.Instance);
+        Stats = new Handoff.Storage.Statistics.RegionStatsStore(Clients, TestData.Orgs);
+        Activity = new ApplyStepActivity(Store, Index, Dispatcher, Persons, Stats, Environment, NullLogger<ApplyStepActivity>.Instance);
         Protector = new IdNumberProtector(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
     }
 
@@ -37,6 +38,8 @@ public sealed class Stores
     public WorkflowEnvironment Environment { get; }
 
     public CaseStore Store { get; }
+
+    public Handoff.Storage.Statistics.RegionStatsStore Stats { get; }
 
     public PersonReservations Persons { get; }
 

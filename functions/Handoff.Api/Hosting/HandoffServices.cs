@@ -68,6 +68,7 @@ public static class HandoffServices
         services.AddSingleton<InboxStore>();
         services.AddSingleton<NoticeDispatcher>();
         services.AddSingleton<CaseIndexStore>();
+        services.AddSingleton<Handoff.Storage.Statistics.RegionStatsStore>();
         services.AddSingleton<CaseInstances>();
         services.AddSingleton<ReconcilerHealth>();
         services.AddSingleton<CaseReconciler>();

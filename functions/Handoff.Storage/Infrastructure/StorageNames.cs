@@ -15,6 +15,9 @@ public static class StorageNames
     /// <summary>Each organisation's notices: partition = recipient, row = newest first.</summary>
     public const string InboxTable = "Inbox";
 
+    /// <summary>The supervisors' figures: each case's facts, and sums per county and week (see RegionStatsStore).</summary>
+    public const string RegionStatsTable = "RegionStats";
+
     /// <summary>The workflow clock's anchor, fixed once per task hub (one row).</summary>
     public const string ClockTable = "HandoffClock";
 
@@ -40,7 +43,7 @@ public static class StorageNames
 
     public static string Poison(string queue) => queue + "-poison";
 
-    public static IReadOnlyList<string> Tables => [CasesTable, PersonsTable, CaseIndexTable, InboxTable, ClockTable];
+    public static IReadOnlyList<string> Tables => [CasesTable, PersonsTable, CaseIndexTable, InboxTable, RegionStatsTable, ClockTable];
 
     /// <summary>The queues created up front (the per-recipient feeds are created on their first notice).</summary>
     public static IReadOnlyList<string> Queues =>
