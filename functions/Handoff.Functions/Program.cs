@@ -1,5 +1,6 @@
 using Azure.Core.Serialization;
 using Handoff.Api.Hosting;
+using Handoff.Pages.Infrastructure;
 using Handoff.Workflow;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
@@ -22,6 +23,7 @@ internal static class FunctionApp
         // ASP.NET Core integration: HTTP functions take HttpRequest and return IResult, run by the worker's own Kestrel pipeline.
         builder.ConfigureFunctionsWebApplication();
         builder.Services.AddHandoff(builder.Configuration, builder.Environment, defaultTaskHub: "handoff");
+        builder.Services.AddHandoffPages(builder.Configuration, builder.Environment);
 
         // OpenTelemetry in the worker, correlated with the host's invocation traces (host.json telemetryMode OpenTelemetry).
         builder.Services.AddHandoffTelemetry(builder.Configuration).UseFunctionsWorkerDefaults();

@@ -1,4 +1,5 @@
 using Handoff.Api.Hosting;
+using Handoff.Pages.Infrastructure;
 using Handoff.SelfHost;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -12,6 +13,7 @@ if (builder.Configuration["urls"] is null && builder.Configuration["ASPNETCORE_U
 await using var azurite = await LocalStorage.StartIfNeededAsync(builder);
 LocalStorage.UseLocalIdNumberKeyIfNeeded(builder);
 builder.Services.AddHandoff(builder.Configuration, builder.Environment, defaultTaskHub: "handofflocal");
+builder.Services.AddHandoffPages(builder.Configuration, builder.Environment);
 builder.Services.AddDurableEngine(builder.Configuration);
 builder.Services.AddSelfHostWorkers(builder.Configuration);
 builder.Services.AddHandoffOpenApi();

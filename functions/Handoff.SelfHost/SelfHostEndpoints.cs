@@ -32,6 +32,15 @@ public static class SelfHostEndpoints
             }
         }
 
+        // The pages, through their own wrapper (session, antiforgery), left out of the API's OpenAPI document.
+        foreach (var page in Handoff.Pages.Infrastructure.PageRoutes.All)
+        {
+            app.MapMethods("/" + page.Route, [page.Method], (HttpContext http, DurableTaskClient client) => Handoff.Pages.Infrastructure.PageHttp.RunAsync(http, client, page))
+                .WithName(page.Name).ExcludeFromDescription();
+        }
+
+        // The Functions host answers "/" itself; self-hosted, "/" leads to the pages.
+        app.MapGet("/", () => Results.Redirect("/home")).ExcludeFromDescription();
         return app;
     }
 

@@ -47,6 +47,7 @@ public sealed class RegionStatsStore(StorageClients clients, OrganisationDirecto
         var province = county[..2];
         var facts = CaseFacts.From(c);
         var json = JsonSerializer.Serialize(facts, Core.Serialization.CoreJson.Options);
+        var line = JsonSerializer.Serialize(CaseLine.From(c), Core.Serialization.CoreJson.Options);
         var partition = FactsPartition(province);
         var rowKey = $"{county}_{c.CaseId}";
         var existing = await GetAsync(partition, rowKey, cancellationToken).ConfigureAwait(false);
@@ -56,9 +57,10 @@ public sealed class RegionStatsStore(StorageClients clients, OrganisationDirecto
         }
 
         var changed = existing is null || existing.GetString("Facts") != json || existing.GetString("Week") != facts.Week;
-        if (changed || existing!.GetInt32("Version") != version)
+        var lineChanged = existing is null || existing.GetString("Line") != line;
+        if (changed || lineChanged || existing!.GetInt32("Version") != version)
         {
-            var row = new TableEntity(partition, rowKey) { ["Version"] = version, ["Week"] = facts.Week, ["Open"] = facts.Open, ["Facts"] = json };
+            var row = new TableEntity(partition, rowKey) { ["Version"] = version, ["Week"] = facts.Week, ["Open"] = facts.Open, ["Facts"] = json, ["Line"] = line };
             try
             {
                 if (existing is null)
@@ -132,10 +134,20 @@ public sealed class RegionStatsStore(StorageClients clients, OrganisationDirecto
         }
     }
 
-    /// <summary>The sums rows of a province (or a city or county within it: <paramref name="prefix"/>), weeks and now.</summary>
-    public async Task<IReadOnlyList<SumsRow>> SumsAsync(string province, string prefix, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The sums rows of a province (or a city or county within it: <paramref name="prefix"/>): the weeks from <paramref name="firstWeek"/>
+    /// to <paramref name="lastWeek"/> (all when null) and now. One partition, at most 120 counties × 54 rows for a year: one to seven
+    /// requests, whatever the number of cases.
+    /// </summary>
+    public async Task<IReadOnlyList<SumsRow>> SumsAsync(
+        string province, string prefix, string? firstWeek = null, string? lastWeek = null, CancellationToken cancellationToken = default)
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {SumsPartition(province)} and RowKey ge {prefix} and RowKey lt {prefix + "~"}");
+        if (firstWeek is not null && lastWeek is not null)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"((Bucket ge {firstWeek} and Bucket le {lastWeek}) or Bucket eq {NowBucket})");
+        }
+
         var rows = new List<SumsRow>();
         await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
@@ -146,25 +158,31 @@ public sealed class RegionStatsStore(StorageClients clients, OrganisationDirecto
         return rows;
     }
 
-    /// <summary>The case ids behind a figure: the facts rows under <paramref name="prefix"/> that <paramref name="match"/> accepts.</summary>
-    public async Task<IReadOnlyList<string>> CasesAsync(string province, string prefix, Func<string, CaseFacts, bool> match, int take, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The cases behind a figure: the facts rows under <paramref name="prefix"/> (a province, city or county code prefix) that
+    /// <paramref name="match"/> accepts, at most <paramref name="take"/>. Reads the scope's facts rows, one request per 1,000: a drill-down
+    /// from a figure, not a page everyone opens.
+    /// </summary>
+    public async Task<(IReadOnlyList<CaseLine> Cases, bool Truncated)> CasesAsync(
+        string province, string prefix, Func<string, CaseFacts, bool> match, int take, CancellationToken cancellationToken = default)
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {FactsPartition(province)} and RowKey ge {prefix} and RowKey lt {prefix + "~"}");
-        var ids = new List<string>();
-        await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        var lines = new List<CaseLine>();
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: ["Week", "Facts", "Line"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             var facts = JsonSerializer.Deserialize<CaseFacts>(row.GetString("Facts")!, Core.Serialization.CoreJson.Options)!;
             if (match(row.GetString("Week")!, facts))
             {
-                ids.Add(row.RowKey[(row.RowKey.IndexOf('_', StringComparison.Ordinal) + 1)..]);
-                if (ids.Count >= take)
+                if (lines.Count == take)
                 {
-                    break;
+                    return (lines, true);
                 }
+
+                lines.Add(JsonSerializer.Deserialize<CaseLine>(row.GetString("Line")!, Core.Serialization.CoreJson.Options)!);
             }
         }
 
-        return ids;
+        return (lines, false);
     }
 
     private async IAsyncEnumerable<(string Week, CaseFacts Facts)> CountyFactsAsync(
@@ -195,6 +213,12 @@ public sealed class RegionStatsStore(StorageClients clients, OrganisationDirecto
         var response = await _table.GetEntityIfExistsAsync<TableEntity>(partition, rowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
         return response.HasValue ? response.Value : null;
     }
+}
+
+/// <summary>What a list of cases behind a figure shows of each.</summary>
+public sealed record CaseLine(string CaseId, string PersonName, string MaskedIdNumber, DateOnly ReleaseDate, CaseState State, string OfficeId)
+{
+    public static CaseLine From(Case c) => new(c.CaseId, c.Person.Name, c.Person.MaskedIdNumber, c.ReleaseDate, c.State, c.OfficeId);
 }
 
 /// <summary>One sums row: a county's sums for a week (<c>2026-W10</c>) or for <see cref="RegionStatsStore.NowBucket"/>.</summary>

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Handoff.Api.Endpoints;
 using Handoff.Api.Hosting;
 using Handoff.Development;
+using Handoff.Pages.Infrastructure;
 using Handoff.Storage.Infrastructure;
 using Handoff.Storage.Notices;
 using Handoff.Workflow;
@@ -59,14 +60,22 @@ public class FunctionAppTests
             Assert.Equal(route.Method.ToLowerInvariant(), function.Methods);
         }
 
-        Assert.Equal(HandoffRoutes.All.Select(r => r.Name).Order(StringComparer.Ordinal), http.Select(t => t.Name).Order(StringComparer.Ordinal));
+        foreach (var page in PageRoutes.All)
+        {
+            var function = Assert.Single(http, t => t.Name == page.Name);
+            Assert.Equal(page.Route, function.Route);
+            Assert.Equal(page.Method.ToLowerInvariant(), function.Methods);
+        }
+
+        Assert.Equal(HandoffRoutes.All.Select(r => r.Name).Concat(PageRoutes.All.Select(p => p.Name)).Order(StringComparer.Ordinal),
+            http.Select(t => t.Name).Order(StringComparer.Ordinal));
 
         Assert.Single(triggers, t => t.Type == "orchestrationTrigger" && t.Name == CaseOrchestration.Name);
         Assert.Single(triggers, t => t.Type == "activityTrigger" && t.Name == ApplyStepActivity.Name);
         var timer = Assert.Single(triggers, t => t.Type == "timerTrigger");
         Assert.Equal("0 */1 * * * *", timer.Schedule);
         Assert.Single(triggers, t => t.Type == "queueTrigger" && t.Queue == StorageNames.WebhookQueue);
-        Assert.Equal(HandoffRoutes.All.Count + 4, triggers.Count);
+        Assert.Equal(HandoffRoutes.All.Count + PageRoutes.All.Count + 4, triggers.Count);
     }
 
     [Fact]
@@ -87,7 +96,9 @@ public class FunctionAppTests
         var file = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(BuildOutput(), "functions.metadata")))!.AsArray();
         var document = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Root, "functions", "Handoff.Api", "openapi", "v1.json")))!;
 
-        var http = file.Select(f => ToTrigger((string)f!["name"]!, f["bindings"]!.AsArray().Select(b => b!))).Where(t => t.Type == "httpTrigger").ToList();
+        var pages = PageRoutes.All.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        var http = file.Select(f => ToTrigger((string)f!["name"]!, f["bindings"]!.AsArray().Select(b => b!)))
+            .Where(t => t.Type == "httpTrigger" && !pages.Contains(t.Name)).ToList();
         Assert.Equal(HandoffRoutes.All.Count, http.Count);
         foreach (var function in http)
         {

@@ -26,7 +26,7 @@ public sealed class CaseRun
         _stores = stores;
         _client = client;
         Time = new WorkflowTime(new WorkflowClock(TimeProvider.System.GetUtcNow(), Start, speed), grace);
-        _instances = new CaseInstances(Time, stores.Persons);
+        _instances = new CaseInstances(Time, stores.Persons, stores.Store);
     }
 
     public WorkflowTime Time { get; }

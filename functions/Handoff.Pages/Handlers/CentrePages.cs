@@ -1,0 +1,142 @@
+using Handoff.Api.Endpoints;
+using Handoff.Core.Organisations;
+using Handoff.Core.Regions;
+using Handoff.Pages.Components;
+using Handoff.Pages.Infrastructure;
+using Handoff.Storage.Index;
+using Handoff.Workflow;
+
+namespace Handoff.Pages.Handlers;
+
+/// <summary>The detention centre's pages: its cases with each deadline's state, and the release registration.</summary>
+public static class CentrePages
+{
+    /// <summary>The registration form's fields: the API's JSON names, so a refusal's <c>field</c> is the input at fault.</summary>
+    private static readonly string[] RegisterFields =
+    [
+        "person.name", "person.idNumber", "person.registeredRegion", "person.residenceRegion", "releaseDate", "releaseType",
+        "rehabilitationYears", "receivingOfficeId", "policeStationId", "decisionAuthorityId",
+    ];
+
+    public static async Task<IResult> CasesAsync(PageRequest p)
+    {
+        if (Refuse(p) is { } refused)
+        {
+            return await refused;
+        }
+
+        var page = await p.Get<CaseIndexStore>().QueryAsync(p.By.Organisation, null, null, null, 200, p.Aborted);
+        return await PageHttp.RenderAsync<CentrePage>(p.Http, new Dictionary<string, object?>
+        {
+            [nameof(CentrePage.Frame)] = PageHttp.Frame(p.Http, "本所案件"),
+            [nameof(CentrePage.Cases)] = page.Cases.Where(c => c.CentreId == p.By.Organisation.Id).ToList(),
+            [nameof(CentrePage.Now)] = p.Get<WorkflowTime>().GetUtcNow(),
+        });
+    }
+
+    public static Task<IResult> RegisterFormAsync(PageRequest p) =>
+        Refuse(p) ?? FormAsync(p, new Dictionary<string, string> { ["releaseType"] = "expiry", ["rehabilitationYears"] = "3" }, new Dictionary<string, string>());
+
+    public static async Task<IResult> RegisterAsync(PageRequest p)
+    {
+        if (Refuse(p) is { } refused)
+        {
+            return await refused;
+        }
+
+        var form = await p.Http.Request.ReadFormAsync(p.Aborted);
+        var values = RegisterFields.ToDictionary(f => f, f => form[f].ToString().Trim());
+        var errors = new Dictionary<string, string>();
+        int? years = null;
+        if (values["rehabilitationYears"] is { Length: > 0 } y)
+        {
+            if (int.TryParse(y, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n))
+            {
+                years = n;
+            }
+            else
+            {
+                errors["rehabilitationYears"] = "请填写0至3的整数。";
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return await FormAsync(p, values, errors, form["idempotencyKey"]);
+        }
+
+        string? Optional(string name) => values[name] is { Length: > 0 } v ? v : null;
+        var body = new RegisterReleaseRequest(
+            new PersonRequest(Optional("person.name"), Optional("person.idNumber"), Optional("person.registeredRegion"), Optional("person.residenceRegion")),
+            Optional("releaseDate"), Optional("releaseType"), years, Optional("receivingOfficeId"), Optional("policeStationId"), Optional("decisionAuthorityId"));
+        var outcome = await ApiBridge.RunAsync(p, CasesEndpoints.RegisterAsync, body, form["idempotencyKey"]);
+        if (outcome.Pending)
+        {
+            return new SeeOther("/centre?msg=pending");
+        }
+
+        if (outcome.Succeeded)
+        {
+            return new SeeOther(outcome.Value is CaseView view ? $"/cases/{view.CaseId}?msg=registered" : "/centre?msg=registered");
+        }
+
+        var field = outcome.Field is { } f && RegisterFields.Contains(f) ? f : outcome.Code == "open-case-exists" ? "person.idNumber" : null;
+        if (field is null)
+        {
+            errors["_"] = Zh.Problem(outcome.Code, outcome.Detail);
+        }
+        else
+        {
+            errors[field] = Zh.Problem(outcome.Code, outcome.Detail);
+        }
+
+        // A refused form keeps its idempotency key only if nothing was recorded; a new key lets the corrected form be sent.
+        return await FormAsync(p, values, errors, null, StatusCodes.Status400BadRequest);
+    }
+
+    private static async Task<IResult> FormAsync(PageRequest p, IReadOnlyDictionary<string, string> values, IReadOnlyDictionary<string, string> errors,
+        string? idempotencyKey = null, int status = StatusCodes.Status200OK)
+    {
+        var directory = p.Get<OrganisationDirectory>();
+        var region = RegionCode.TryParse(values.GetValueOrDefault("person.residenceRegion") is { Length: > 0 } r ? r : values.GetValueOrDefault("person.registeredRegion")
+            ?? p.Query("region"), out var code) ? code : null;
+        var frame = PageHttp.Frame(p.Http, "登记出所");
+        if (errors.TryGetValue("_", out var general))
+        {
+            frame = frame with { Error = null };
+        }
+
+        return await PageHttp.RenderAsync<RegisterPage>(p.Http, new Dictionary<string, object?>
+        {
+            [nameof(RegisterPage.Frame)] = frame,
+            [nameof(RegisterPage.Values)] = values,
+            [nameof(RegisterPage.Errors)] = errors,
+            [nameof(RegisterPage.Offices)] = Nearest(directory, OrganisationKind.CommunityOffice, region),
+            [nameof(RegisterPage.PoliceStations)] = Nearest(directory, OrganisationKind.PoliceStation, region),
+            [nameof(RegisterPage.Authorities)] = Nearest(directory, OrganisationKind.DecisionAuthority, p.By.Organisation.Region),
+            [nameof(RegisterPage.IdempotencyKey)] = idempotencyKey is { Length: > 0 } k ? k : "page-" + Guid.NewGuid().ToString("N"),
+        }, status);
+    }
+
+    /// <summary>
+    /// The organisations of a kind, filtered by the person's region: with a region, those of its province, the same county first, then the
+    /// same city; without one, all of them by region code.
+    /// </summary>
+    public static IReadOnlyList<Organisation> Nearest(OrganisationDirectory directory, OrganisationKind kind, RegionCode? region)
+    {
+        var all = directory.All.Where(o => o.Kind == kind);
+        if (region is { } r)
+        {
+            all = all.Where(o => o.Region.Province == r.Province);
+        }
+
+        return all
+            .OrderBy(o => region is { } x ? (o.Region.Value == x.Value ? 0 : o.Region.City == x.City ? 1 : 2) : 0)
+            .ThenBy(o => o.Region.Value, StringComparer.Ordinal)
+            .ThenBy(o => o.Name, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    private static Task<IResult>? Refuse(PageRequest p) => p.By.Organisation.Kind == OrganisationKind.Centre ? null
+        : PageHttp.ErrorAsync(p.Http, StatusCodes.Status403Forbidden, "无权访问", "这一页只供强制隔离戒毒所使用。");
+}

@@ -1,0 +1,158 @@
+using System.Globalization;
+using Handoff.Core.Cases;
+using Handoff.Core.Organisations;
+using Handoff.Core.Statistics;
+using Handoff.Core.Time;
+
+namespace Handoff.Pages.Infrastructure;
+
+/// <summary>
+/// The words and dates of the pages, in the plain Chinese a township worker uses (出所、报到、签订协议、脱失). Dates are Asia/Shanghai,
+/// written the Chinese way: 2026年3月2日.
+/// </summary>
+public static class Zh
+{
+    public static string Date(DateOnly date) => string.Create(CultureInfo.InvariantCulture, $"{date.Year}年{date.Month}月{date.Day}日");
+
+    public static string Date(DateTimeOffset instant) => Date(ChinaTime.LocalDate(instant));
+
+    public static string Instant(DateTimeOffset instant)
+    {
+        var local = instant.ToOffset(ChinaTime.Offset);
+        return Date(DateOnly.FromDateTime(local.DateTime)) + local.ToString(" HH:mm", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A deadline's end: 24:00 of its last day is written as that day's 24时, as the law counts it (民法典 203).</summary>
+    public static string DeadlineEnd(Deadline d) => Date(d.LastDay) + "24时";
+
+    public static string State(string state) => state switch
+    {
+        "scheduled" => "待出所",
+        "acknowledged" => "已签收，待出所",
+        "released" => "已出所，待报到",
+        "reported" => "已报到，待签协议",
+        "agreementSigned" => "已签订协议",
+        "lostContact" => "脱失",
+        "cancelled" => "已撤销",
+        "completed" => "已出所（无社区康复）",
+        _ => state,
+    };
+
+    public static string State(CaseState state) => State(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(state.ToString()));
+
+    public static string Step(DeadlineStep step) => step switch
+    {
+        DeadlineStep.Notice => "提前通知（出所前3日）",
+        DeadlineStep.Acknowledgement => "签收通知",
+        DeadlineStep.Release => "登记出所",
+        DeadlineStep.Report => "报到（出所后15日内）",
+        _ => "签订社区康复协议",
+    };
+
+    public static string Status(DeadlineStatus status) => status switch
+    {
+        DeadlineStatus.Open => "未到期",
+        DeadlineStatus.Met => "按时",
+        DeadlineStatus.Missed => "超期",
+        _ => "不再需要",
+    };
+
+    public static string Escalation(EscalationKind kind) => kind switch
+    {
+        EscalationKind.LateNotice => "出所通知不足3日",
+        EscalationKind.NotAcknowledged => "通知未签收",
+        EscalationKind.ReleaseNotRecorded => "未登记出所",
+        EscalationKind.NotCollected => "出所无人接回",
+        EscalationKind.NotReported => "未按期报到（脱失）",
+        _ => "未按时签订协议",
+    };
+
+    public static string Escalation(string kebab) => Enum.GetValues<EscalationKind>().FirstOrDefault(k => CaseFacts.Kebab(k) == kebab) is var kind
+        && CaseFacts.Kebab(kind) == kebab ? Escalation(kind) : kebab;
+
+    public static string Level(int level) => level switch
+    {
+        1 => "责任单位",
+        2 => "县级督办",
+        3 => "市级督办",
+        _ => "省级督办",
+    };
+
+    public static string Measure(Measure measure) => measure switch
+    {
+        Core.Statistics.Measure.Notice => "提前3日通知率",
+        Core.Statistics.Measure.Acknowledgement => "按时签收率",
+        Core.Statistics.Measure.Collection => "出所必接率",
+        Core.Statistics.Measure.Report => "按期报到率",
+        _ => "协议签订率",
+    };
+
+    public static string Collector(CollectorKind kind) => kind switch
+    {
+        CollectorKind.Family => "家属接回",
+        CollectorKind.Police => "公安机关接回",
+        CollectorKind.Office => "社区戒毒（康复）工作人员接回",
+        _ => "无人接回",
+    };
+
+    public static string Kind(OrganisationKind kind) => kind switch
+    {
+        OrganisationKind.Centre => "强制隔离戒毒所",
+        OrganisationKind.CommunityOffice => "社区戒毒社区康复工作站",
+        OrganisationKind.PoliceStation => "派出所",
+        OrganisationKind.DecisionAuthority => "决定机关",
+        _ => "禁毒办 / 戒毒管理局",
+    };
+
+    public static string Percent(double? rate) => rate is { } r ? (r * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%" : "—";
+
+    /// <summary>What a refusal means, next to the field at fault. Unknown codes fall back to the API's English rule.</summary>
+    public static string Problem(string? code, string? detail) => code switch
+    {
+        "required" or "body-required" => "必填。",
+        "invalid-name" => "姓名须为一行文字，不能为空，不能含特殊字符。",
+        "invalid-text" or "reason" or "note" => "须为一行文字，不能为空，不能含特殊字符，不超过长度限制。",
+        "invalid-id-number" => "身份证号码不正确（18位，校验位、出生日期和省份代码须正确）。",
+        "invalid-region" => "行政区划代码不正确（6位，须在国家标准 GB/T 2260 名单内）。",
+        "invalid-date" => "日期格式不正确。",
+        "invalid-release-type" => "请选择出所类型。",
+        "rehabilitation-years-range" => "社区康复期限为0至3年。",
+        "release-date-past" => "出所日期不能早于今天。",
+        "release-date-too-far" => "出所日期过远。",
+        "unknown-office" => "请选择一个社区戒毒社区康复工作站。",
+        "office-not-at-residence" => "接收工作站须在其户籍地或居住地（戒毒条例 37）。",
+        "unknown-police-station" => "请选择一个派出所。",
+        "unknown-decision-authority" => "请选择决定机关。",
+        "open-case-exists" => "此人已有一宗未办结的案件，不能重复登记。已提示省级禁毒办。",
+        "collector-name-required" => "请填写接回人姓名。",
+        "not-later" => "新的出所日期须晚于原定日期。",
+        "extension-too-long" => "出所日期最多只能比最初日期推迟一年（禁毒法 47）。",
+        "already-released" => "已经登记出所。",
+        "already-reported" => "已经登记报到。",
+        "already-signed" => "协议已经签订。",
+        "not-released" => "尚未登记出所。",
+        "not-reported" => "尚未登记报到。",
+        "case-cancelled" or "case-closed" => "案件已办结或已撤销。",
+        "forbidden" => "本单位无权办理这一步。",
+        "case-not-found" or "not-found" => "没有这宗案件，或本单位无权查看。",
+        "case-unavailable" => "案件正在恢复中，请稍后再试。",
+        "idempotency-key-reused" => "这个表单已经提交过其他内容。请刷新页面后重新填写。",
+        _ => detail is null ? "未能办理。" : $"未能办理：{detail}",
+    };
+
+    /// <summary>The one-line confirmations a form's redirect may carry (<c>?msg=</c>): only these codes are shown.</summary>
+    public static string? Done(string? code) => code switch
+    {
+        "registered" => "出所登记已保存，出所通知已发送给接收工作站、派出所和决定机关。",
+        "acknowledged" => "已签收出所通知。",
+        "released" => "已登记出所。",
+        "reported" => "已登记报到。",
+        "agreement" => "已登记签订社区康复协议。",
+        "postponed" => "出所日期已变更，各方已收到通知。",
+        "cancelled" => "已撤销出所。",
+        "found" => "已登记找到此人。",
+        "read" => "已阅。",
+        "pending" => "已受理，正在处理，稍后刷新即可看到结果。",
+        _ => null,
+    };
+}
