@@ -62,7 +62,9 @@ public static class CasePaths
     public static int DaysAhead(CasePath path) => path switch
     {
         CasePath.LateRelease => 4,
-        CasePath.LateNotice => 1,
+        // Less than the 3 days' notice of 戒毒条例 34, with a day to spare: a registration held up by an outage (kills, the Azurite
+        // restart) for more than a workflow day would otherwise arrive after its release date and be refused, rightly.
+        CasePath.LateNotice => 2,
         CasePath.Postponed => 6,
         CasePath.LateAcknowledgement => 20,
         _ => 12,
