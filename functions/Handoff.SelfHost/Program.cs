@@ -24,6 +24,11 @@ var app = builder.Build();
 app.MapHandoffRoutes();
 await app.StartAsync();
 await SampleData.SeedAsync(app);
+if (app.Environment.IsDevelopment())
+{
+    // The address a newcomer opens first (README "Pages").
+    Console.WriteLine($"Pages: sign in at {app.Urls.FirstOrDefault()}/signin — as any sample organisation's duty officer (Development only)");
+}
 await app.WaitForShutdownAsync();
 
 /// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>

@@ -31,6 +31,12 @@ public class ApiFixture : IAsyncLifetime
     /// <summary>How long a command waits for its orchestration before answering 202.</summary>
     protected virtual TimeSpan CommandWait => TimeSpan.FromSeconds(15);
 
+    /// <summary>Serve on a real loopback port (Kestrel) rather than the in-memory test server: what a browser needs.</summary>
+    protected virtual bool RealServer => false;
+
+    /// <summary>The real server's address (with <see cref="RealServer"/>).</summary>
+    public Uri? BaseAddress { get; private set; }
+
     public IServiceProvider Services => _factory!.Services;
 
     /// <summary>What the host logged, after the filters of its configuration.</summary>
@@ -46,7 +52,7 @@ public class ApiFixture : IAsyncLifetime
 
     public int AzuriteProcessId => _azurite.ProcessId;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         await _azurite.InitializeAsync();
 
@@ -88,6 +94,7 @@ public class ApiFixture : IAsyncLifetime
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["Handoff__Auth__Entra__Authority"] = TokenIssuer,
             ["Handoff__Auth__Entra__Audience"] = TokenAudience,
+            ["urls"] = RealServer ? "http://127.0.0.1:0" : null,
         };
         foreach (var (key, value) in settings)
         {
@@ -114,10 +121,21 @@ public class ApiFixture : IAsyncLifetime
                     });
             });
         });
-        _ = _factory.Server;
+        if (RealServer)
+        {
+            _factory.UseKestrel();
+            _factory.StartServer();
+            var addresses = _factory.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+                .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
+            BaseAddress = new Uri(addresses.First());
+        }
+        else
+        {
+            _ = _factory.Server;
+        }
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         try
         {

@@ -50,8 +50,7 @@ public static class PageSession
                     o => o.XmlRepository = new BlobKeyRepository(StorageBlobs.Container(configuration, "handoff-keys"))));
         }
 
-        services.AddRazorComponents();
-
+        // HtmlRenderer needs no Razor Components endpoint services (AddRazorComponents): the pages are rendered to a string behind an IResult.
         // Chinese text as characters, not numeric entities: the renderer takes the encoder from the container.
         services.AddSingleton(System.Text.Encodings.Web.HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All));
         var authentication = new AuthenticationBuilder(services).AddCookie(Scheme, o =>

@@ -55,6 +55,52 @@ public class HandoffHostTests
     private static void AddHandoff((IConfiguration Configuration, IHostEnvironment Environment) builder) =>
         new ServiceCollection().AddHandoff(builder.Configuration, builder.Environment, "handofftest");
 
+    [Theory]
+    [InlineData("Staging", false)]
+    [InlineData("Production", false)]
+    [InlineData("Development", true)]
+    public async Task DevelopmentSignIn_OpensASessionOnlyInDevelopment(string environment, bool expected)
+    {
+        var builder = environment == "Development" ? Builder(environment) : Builder(environment, Deployment());
+        var services = new ServiceCollection().AddLogging();
+        services.AddSingleton(builder.Environment);
+        services.AddSingleton(builder.Configuration);
+        services.AddHandoff(builder.Configuration, builder.Environment, "handofftest");
+        Handoff.Pages.Infrastructure.PageSession.AddHandoffPages(services, builder.Configuration, builder.Environment);
+        Microsoft.AspNetCore.DataProtection.DataProtectionBuilderExtensions.UseEphemeralDataProtectionProvider(
+            Microsoft.Extensions.DependencyInjection.DataProtectionServiceCollectionExtensions.AddDataProtection(services)); // no key ring in storage here
+        await using var provider = services.BuildServiceProvider();
+
+        var signIn = await RunPageAsync(provider, Handoff.Pages.Infrastructure.PageRoutes.DevSignInPage, ("organisationId", "meizhou-centre"));
+        var list = await RunPageAsync(provider, Handoff.Pages.Infrastructure.PageRoutes.SignInPage);
+
+        var session = signIn.Response.Headers.SetCookie.Any(c => c!.StartsWith(Handoff.Pages.Infrastructure.PageSession.CookieName + "=", StringComparison.Ordinal));
+        Assert.Equal(expected, session);
+        Assert.Equal(expected ? 302 : 404, signIn.Response.StatusCode);
+        Assert.Equal(expected, ReadBody(list).Contains("/signin/dev/meizhou-centre", StringComparison.Ordinal));
+    }
+
+    private static async Task<Microsoft.AspNetCore.Http.HttpContext> RunPageAsync(
+        IServiceProvider provider, Handoff.Pages.Infrastructure.PageRoute route, params (string Name, string Value)[] values)
+    {
+        var http = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = provider };
+        http.Request.Method = route.Method;
+        http.Request.Scheme = "https";
+        http.Request.Host = new Microsoft.AspNetCore.Http.HostString("handoff.example.cn");
+        foreach (var (name, value) in values)
+        {
+            http.Request.RouteValues[name] = value;
+        }
+
+        http.Response.Body = new MemoryStream();
+        var result = await Handoff.Pages.Infrastructure.PageHttp.RunAsync(http, null!, route);
+        await result.ExecuteAsync(http);
+        return http;
+    }
+
+    private static string ReadBody(Microsoft.AspNetCore.Http.HttpContext http) =>
+        System.Text.Encoding.UTF8.GetString(((MemoryStream)http.Response.Body).ToArray());
+
     [Fact]
     public void AddHandoff_ProductionWithSampleKeys_RefusesToStart()
     {

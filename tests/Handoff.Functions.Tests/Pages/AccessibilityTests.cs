@@ -1,0 +1,77 @@
+using System.Text.Json;
+using Handoff.Functions.Tests.Api;
+using Microsoft.Playwright;
+
+namespace Handoff.Functions.Tests.Pages;
+
+/// <summary>
+/// Every page scanned with axe-core (the npm lock file's version, injected into the page) at a desktop's 1366×768 and a phone's
+/// 390×844: no serious or critical violation. A screenshot of each is saved under artifacts/screenshots; with
+/// <c>HANDOFF_UPDATE_SCREENSHOTS=1</c> the desktop ones are also written to docs/screenshots for the README.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public class AccessibilityTests(BrowserFixture browser) : ApiTestBase(browser)
+{
+    public static TheoryData<string, string?, string> Pages => new()
+    {
+        { "signin", null, "/signin" },
+        { "centre", "meizhou-centre", "/centre" },
+        { "register", "meizhou-centre", "/centre/register" },
+        { "register-refused", "meizhou-centre", "submit:/centre/register" },
+        { "case-file", "meizhou-centre", "/cases/{case}" },
+        { "office", "pingyuan-dazhe-office", "/office" },
+        { "supervisor", "guangdong-nco", "/supervisor" },
+        { "supervisor-cases", "guangdong-nco", "/supervisor/cases?measure=registered" },
+        { "not-found", "shaoguan-centre", "/cases/{case}" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Pages))]
+    public async Task Page_HasNoSeriousOrCriticalViolations_OnADesktopAndAPhone(string name, string? organisation, string path)
+    {
+        var caseId = (await RegisterAsync(daysAhead: 10)).GetProperty("caseId").GetString()!;
+        path = path.Replace("{case}", caseId, StringComparison.Ordinal);
+        foreach (var (width, height, suffix) in new[] { (1366, 768, "desktop"), (390, 844, "phone") })
+        {
+            var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
+            {
+                BaseURL = browser.BaseAddress!.ToString(),
+                ViewportSize = new ViewportSize { Width = width, Height = height },
+                Locale = "zh-CN",
+                BypassCSP = true, // only so that the test can inject axe; the pages themselves run under their CSP
+            });
+            var page = await context.NewPageAsync();
+            if (organisation is not null)
+            {
+                await page.GotoAsync($"/signin/dev/{organisation}");
+            }
+
+            if (path.StartsWith("submit:", StringComparison.Ordinal))
+            {
+                await page.GotoAsync(path["submit:".Length..]);
+                await page.GetByRole(AriaRole.Button, new() { Name = "登记并发出出所通知" }).ClickAsync();
+            }
+            else
+            {
+                await page.GotoAsync(path);
+            }
+
+            Assert.Equal("zh-CN", await page.Locator("html").GetAttributeAsync("lang"));
+            var file = Path.Combine(BrowserFixture.Screenshots, $"{name}-{suffix}.png");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
+            if (suffix == "desktop" && Environment.GetEnvironmentVariable("HANDOFF_UPDATE_SCREENSHOTS") == "1")
+            {
+                File.Copy(file, Path.Combine(BrowserFixture.Root, "docs", "screenshots", $"{name}.png"), overwrite: true);
+            }
+
+            await page.AddScriptTagAsync(new PageAddScriptTagOptions { Path = Path.Combine(BrowserFixture.Root, "node_modules", "axe-core", "axe.min.js") });
+            var violations = await page.EvaluateAsync<JsonElement>("""
+                async () => (await axe.run(document, { resultTypes: ['violations'] })).violations
+                    .map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')) }))
+                """);
+            var serious = violations.EnumerateArray().Where(v => v.GetProperty("impact").GetString() is "serious" or "critical").ToList();
+            Assert.True(serious.Count == 0, $"{name} at {width}×{height}: " + string.Join("; ", serious.Select(v => v.ToString())));
+            await context.CloseAsync();
+        }
+    }
+}
