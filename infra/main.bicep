@@ -42,6 +42,9 @@ param entraAuthority string = ''
 @description('The application ID URI tokens must be issued for. Empty: API keys only.')
 param entraAudience string = ''
 
+@description('The Entra ID app registration people sign in to the pages with (OpenID Connect, code flow; redirect URI https://{app}/signin-oidc). Its client secret goes to the vault as entra-web-client-secret. Empty: no sign-in to the pages in Azure.')
+param entraWebClientId string = ''
+
 @description('The organisation directory the app loads (Handoff:DirectoryFile): a file published with the app, e.g. directory.json beside directory.sample.json in functions/Handoff.Api. The sample directory is refused outside Development.')
 @minLength(1)
 param directoryFile string = 'directory.json'
@@ -124,6 +127,7 @@ module app 'modules/functionapp.bicep' = {
     appInsightsEntraIngestion: appInsightsEntraIngestion
     entraAuthority: entraAuthority
     entraAudience: entraAudience
+    entraWebClientId: entraWebClientId
     packageUri: packageUri
     directoryFile: directoryFile
   }

@@ -11,7 +11,7 @@ namespace Handoff.Benchmarks;
 /// </summary>
 public sealed record BenchOptions
 {
-    public static readonly string[] Sections = ["idle", "latency", "handoff", "timers", "demo", "parked"];
+    public static readonly string[] Sections = ["idle", "latency", "handoff", "timers", "demo", "parked", "dashboard"];
 
     public bool Quick { get; init; }
 

@@ -70,6 +70,13 @@ public static class BenchProgram
             results.Parked = await ParkedCases.RunAsync(azurite.ConnectionString, options, signals);
         });
 
+        await SectionAsync("dashboard", options, results, async () =>
+        {
+            EngineLog.Section = "dashboard";
+            await using var azurite = await Emulator.StartAsync();
+            results.Dashboard = await DashboardCost.RunAsync(azurite.ConnectionString, options);
+        });
+
         EngineLog.Section = "idle and latency, after the others";
         await beside;
         results.Duration = Stopwatch.GetElapsedTime(started);

@@ -20,6 +20,7 @@ param appInsightsConnectionString string
 param appInsightsEntraIngestion bool
 param entraAuthority string
 param entraAudience string
+param entraWebClientId string
 param packageUri string
 param directoryFile string
 
@@ -101,6 +102,16 @@ var settings = [
   {
     name: 'Handoff__Auth__Entra__Audience'
     value: entraAudience
+  }
+  // People sign in to the pages through the same tenant (OpenID Connect); the session key ring lives in the blob container
+  // handoff-keys, which the identity's Storage Blob Data Owner role covers.
+  {
+    name: 'Handoff__Auth__Entra__WebClientId'
+    value: entraWebClientId
+  }
+  {
+    name: 'Handoff__Auth__Entra__WebClientSecret'
+    value: empty(entraWebClientId) ? '' : '@Microsoft.KeyVault(VaultName=${vaultName};SecretName=entra-web-client-secret)'
   }
   {
     name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'

@@ -14,6 +14,7 @@ var tables = [
   'Persons'
   'CaseIndex'
   'Inbox'
+  'RegionStats'
   'HandoffClock'
 ]
 // The integrators' feeds, handoff-notices-{organisationId}, are created by the app on each organisation's first notice; grant an
@@ -80,6 +81,12 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2025-01-01'
 resource deployments 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = {
   parent: blobService
   name: 'deployments'
+}
+
+// The pages' session and antiforgery key ring (ASP.NET Core Data Protection, BlobKeyRepository): every instance reads the same keys.
+resource sessionKeys 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = {
+  parent: blobService
+  name: 'handoff-keys'
 }
 
 resource assignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [

@@ -76,6 +76,7 @@ public sealed class HandoffHost : IAsyncDisposable
         }
 
         builder.Services.AddSelfHostWorkers(builder.Configuration);
+        Handoff.Pages.Infrastructure.PageSession.AddHandoffPages(builder.Services, builder.Configuration, builder.Environment);
 
         // Many hosts share this process: none may take Ctrl+C or SIGTERM for itself (the benchmark's handler kills its Azurites).
         builder.Services.AddSingleton<IHostLifetime, NoSignals>();

@@ -33,6 +33,7 @@ public static class Report
         Timers(s, r);
         Handoffs(s, r);
         Parked(s, r);
+        Dashboard(s, r);
         EngineComplaints(s);
         return s.ToString();
     }
@@ -330,4 +331,27 @@ public static class Report
         s.AppendLine(Inv, $"| {number} | {measure} | {ours} | {floor} | {goal} | {(met ? "yes" : "**no**")} |");
 
     private static string F(double value, string format) => value.ToString(format, Inv);
+
+    private static void Dashboard(StringBuilder s, Results r)
+    {
+        if (r.Dashboard is not { } d)
+        {
+            return;
+        }
+
+        s.AppendLine(Inv, $"### 6. The province supervisor's dashboard, a year (load {d.Load})");
+        s.AppendLine();
+        s.AppendLine(Inv, $"广东省禁毒办, `GET /supervisor?period=year`, signed in; cases spread over {d.Counties} counties and a year of registrations.");
+        s.AppendLine();
+        s.AppendLine("| cases in the province | storage requests per page view | by kind | server time p50 / p99 / max ms (n) | HTML bytes |");
+        s.AppendLine("|---|---|---|---|---|");
+        foreach (var v in d.Views)
+        {
+            s.AppendLine(Inv, $"| {v.Cases:N0} | {v.RequestsPerView:0.0} | {string.Join(", ", v.Kinds.Select(k => $"{k.Kind} {(double)k.Count / v.Views:0.#}"))} | {Stats.Spread(v.Milliseconds)} ({v.Milliseconds.Count}) | {v.HtmlBytes:N0} |");
+        }
+
+        s.AppendLine();
+        s.AppendLine(Inv, $"Page weight: HTML {d.HtmlBytes:N0} bytes ({d.HtmlGzip:N0} gzipped) + stylesheet and scripts {d.AssetBytes:N0} bytes ({d.AssetGzip:N0} gzipped; cached an hour).");
+        s.AppendLine();
+    }
 }

@@ -33,6 +33,8 @@ public sealed class Results
 
     public ParkedCases.Result? Parked { get; set; }
 
+    public DashboardCost.Result? Dashboard { get; set; }
+
     /// <summary>Sections that threw, with why: the others still report.</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, string> Failures { get; } = new(StringComparer.Ordinal);
 }

@@ -29,6 +29,9 @@ public sealed class RegionCatalog
 
     public int Count => _names.Count;
 
+    /// <summary>Every code on the list.</summary>
+    public IEnumerable<string> Codes => _names.Keys;
+
     /// <summary>Whether <paramref name="code"/> is a division on the list.</summary>
     public bool Contains(RegionCode code) => _names.ContainsKey(code.Value);
 

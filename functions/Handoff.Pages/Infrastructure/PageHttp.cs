@@ -102,7 +102,9 @@ public static partial class PageHttp
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
         response.Headers["X-Content-Type-Options"] = "nosniff";
         response.Headers["Referrer-Policy"] = "same-origin";
-        response.Headers.CacheControl = "no-store";
+        // What antiforgery sets on every response with a token (and warns about when it must): pages are never cached.
+        response.Headers.CacheControl = "no-cache, no-store";
+        response.Headers.Pragma = "no-cache";
     }
 
     [LoggerMessage(2201, LogLevel.Warning, "Page form {Route} refused: antiforgery check failed ({Reason})")]

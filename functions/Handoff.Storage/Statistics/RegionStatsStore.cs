@@ -135,6 +135,47 @@ public sealed class RegionStatsStore(StorageClients clients, OrganisationDirecto
     }
 
     /// <summary>
+    /// Writes the figures of many cases at once, from scratch: each case's facts row (in the county given, normally
+    /// <see cref="CountyOf"/>) and the sums they add up to, in entity-group transactions of 100 rows. For loading or rebuilding the
+    /// figures while nothing else writes them (the benchmark's 10,000-case province); steps use <see cref="RecordAsync"/>.
+    /// </summary>
+    public async Task RebuildAsync(IEnumerable<(string County, Case Case, int Version)> cases, CancellationToken cancellationToken = default)
+    {
+        var facts = new List<TableEntity>();
+        var sums = new Dictionary<(string County, string Bucket), RegionSums>();
+        foreach (var (county, c, version) in cases)
+        {
+            var f = CaseFacts.From(c);
+            facts.Add(new TableEntity(FactsPartition(county[..2]), $"{county}_{c.CaseId}")
+            {
+                ["Version"] = version, ["Week"] = f.Week, ["Open"] = f.Open,
+                ["Facts"] = JsonSerializer.Serialize(f, Core.Serialization.CoreJson.Options),
+                ["Line"] = JsonSerializer.Serialize(CaseLine.From(c), Core.Serialization.CoreJson.Options),
+            });
+            Sums(county, f.Week).Add(f);
+            if (f.Open)
+            {
+                Sums(county, NowBucket).AddNow(f);
+            }
+        }
+
+        RegionSums Sums(string county, string bucket) => sums.TryGetValue((county, bucket), out var s) ? s : sums[(county, bucket)] = new RegionSums();
+
+        var rows = facts.Concat(sums.Select(kv => new TableEntity(SumsPartition(kv.Key.County[..2]), $"{kv.Key.County}_{kv.Key.Bucket}")
+        {
+            ["County"] = kv.Key.County, ["Bucket"] = kv.Key.Bucket, ["Sums"] = JsonSerializer.Serialize(kv.Value, Core.Serialization.CoreJson.Options),
+        }));
+        foreach (var partition in rows.GroupBy(r => r.PartitionKey))
+        {
+            foreach (var chunk in partition.Chunk(100))
+            {
+                await _table.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)), cancellationToken)
+                    .ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
     /// The sums rows of a province (or a city or county within it: <paramref name="prefix"/>): the weeks from <paramref name="firstWeek"/>
     /// to <paramref name="lastWeek"/> (all when null) and now. One partition, at most 120 counties × 54 rows for a year: one to seven
     /// requests, whatever the number of cases.
