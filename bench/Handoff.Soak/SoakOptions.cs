@@ -9,7 +9,7 @@ public sealed record SoakOptions
         dotnet run -c Release --project bench/Handoff.Soak -- [options]
           --cases 300              cases driven through the API, spread over the paths (on time, late, never reported, …)
           --processes 3            self-host processes on one task hub
-          --kill-every 5s          SIGKILL a random self-host process this often, and restart it (0 = never)
+          --kill-every 20s         SIGKILL a random self-host process this often, and restart it (0 = never; see docs/reliability.md)
           --azurite-restart true   SIGKILL Azurite once mid-run and restart it on the same ports and data
           --azurite-kill clean     clean: just after Azurite saved its data to disk (an outage); blind: whenever (also loses up to
                                    5 s of acknowledged writes: Azurite saves every 5 s, Azure Storage never loses them)
@@ -26,7 +26,7 @@ public sealed record SoakOptions
 
     public int Processes { get; init; } = 3;
 
-    public TimeSpan KillEvery { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan KillEvery { get; init; } = TimeSpan.FromSeconds(20);
 
     public bool RestartAzurite { get; init; } = true;
 

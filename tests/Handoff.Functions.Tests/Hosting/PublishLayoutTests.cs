@@ -45,6 +45,12 @@ public class PublishLayoutTests
             Assert.False(File.Exists(Path.Combine(app, "local.settings.json")), "local.settings.json must never be published");
             Assert.NotEmpty(Directory.GetFiles(Path.Combine(app, "calendar"), "*.json"));
 
+            // The pages' stylesheet and scripts, which the pages' own route serves (the worker serves no static files).
+            foreach (var asset in Handoff.Pages.Infrastructure.PageAssets.Files.Keys)
+            {
+                Assert.True(File.Exists(Path.Combine(app, "assets", asset)), $"assets/{asset} is missing");
+            }
+
             // The host-side extensions the worker's bindings need, restored by the SDK (no extension bundle): each one extensions.json
             // names is in .azurefunctions/.
             var extensions = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(app, "extensions.json")))!["extensions"]!.AsArray();
@@ -71,6 +77,7 @@ public class PublishLayoutTests
             var functions = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(app, "functions.metadata")))!.AsArray()
                 .Select(f => (string)f!["name"]!).ToList();
             Assert.Contains("GetCase", functions);
+            Assert.Contains("SupervisorPage", functions);
             Assert.Contains("CaseOrchestration", functions);
 
             using var zip = ZipFile.OpenRead(Path.Combine(temp.FullName, "functionapp.zip"));
