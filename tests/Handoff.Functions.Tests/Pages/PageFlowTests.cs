@@ -69,7 +69,12 @@ public class PageFlowTests(BrowserFixture browser) : ApiTestBase(browser)
         var page = await browser.SignedInAsync("pingyuan-dazhe-office");
         Assert.EndsWith("/office", page.Url, StringComparison.Ordinal);
 
-        await Item(page, caseId).GetByRole(AriaRole.Button, new() { Name = "签收" }).ClickAsync();
+        // By keyboard: the skip link comes first, then the button takes the focus and Enter sends its form.
+        await page.Keyboard.PressAsync("Tab");
+        Assert.Equal("跳到正文", await page.EvaluateAsync<string>("() => document.activeElement.textContent"));
+        await Item(page, caseId).GetByRole(AriaRole.Button, new() { Name = "签收" }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync("**/office?msg=acknowledged");
         Assert.Contains("已签收出所通知", await page.Locator("[role=status]").TextContentAsync());
         var released = await PostAsync("meizhou-centre", $"/api/cases/{caseId}/release", new { collectedBy = new { kind = "office", name = "王某" } });
         Assert.Equal(HttpStatusCode.OK, released.Status);
