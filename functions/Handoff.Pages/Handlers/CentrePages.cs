@@ -100,7 +100,7 @@ public static class CentrePages
         var directory = p.Get<OrganisationDirectory>();
         var region = RegionCode.TryParse(values.GetValueOrDefault("person.residenceRegion") is { Length: > 0 } r ? r : values.GetValueOrDefault("person.registeredRegion")
             ?? p.Query("region"), out var code) ? code : null;
-        var frame = PageHttp.Frame(p.Http, "登记出所");
+        var frame = PageHttp.Frame(p.Http, "出所通报");
         if (errors.TryGetValue("_", out var general))
         {
             frame = frame with { Error = null };

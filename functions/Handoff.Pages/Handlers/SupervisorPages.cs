@@ -82,7 +82,7 @@ public static class SupervisorPages
             {
                 "lost" => ((Func<string, CaseFacts, bool>)((_, f) => f.Open && f.LostNow), "当前脱失"),
                 "found" => ((week, f) => period.Contains(week) && f.Found, "本期找回"),
-                _ => ((week, _) => period.Contains(week), "登记出所"),
+                _ => ((week, _) => period.Contains(week), "出所通报"),
             };
         }
 

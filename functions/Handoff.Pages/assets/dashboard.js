@@ -9,7 +9,7 @@
     data: {
       labels: trend.labels,
       datasets: [
-        { label: '登记出所（人）', data: trend.registered, yAxisID: 'y', borderColor: '#0b4f8a', backgroundColor: '#0b4f8a', tension: 0.2 },
+        { label: '出所通报（人）', data: trend.registered, yAxisID: 'y', borderColor: '#0b4f8a', backgroundColor: '#0b4f8a', tension: 0.2 },
         { label: '按期报到率（%）', data: trend.reportRate, yAxisID: 'rate', borderColor: '#1b6e20', backgroundColor: '#1b6e20', tension: 0.2, spanGaps: true }
       ]
     },
