@@ -34,8 +34,16 @@ public static class CentrePages
         });
     }
 
-    public static Task<IResult> RegisterFormAsync(PageRequest p) =>
-        Refuse(p) ?? FormAsync(p, new Dictionary<string, string> { ["releaseType"] = "expiry", ["rehabilitationYears"] = "3" }, new Dictionary<string, string>());
+    public static Task<IResult> RegisterFormAsync(PageRequest p)
+    {
+        var values = new Dictionary<string, string> { ["releaseType"] = "expiry", ["rehabilitationYears"] = "3" };
+        if (RegionCode.TryParse(p.Query("region"), out var region))
+        {
+            values["person.registeredRegion"] = region.Value.Value; // the filter's region is most often the person's household region
+        }
+
+        return Refuse(p) ?? FormAsync(p, values, new Dictionary<string, string>());
+    }
 
     public static async Task<IResult> RegisterAsync(PageRequest p)
     {
@@ -115,6 +123,7 @@ public static class CentrePages
             [nameof(RegisterPage.PoliceStations)] = Nearest(directory, OrganisationKind.PoliceStation, region),
             [nameof(RegisterPage.Authorities)] = Nearest(directory, OrganisationKind.DecisionAuthority, p.By.Organisation.Region),
             [nameof(RegisterPage.IdempotencyKey)] = idempotencyKey is { Length: > 0 } k ? k : "page-" + Guid.NewGuid().ToString("N"),
+            [nameof(RegisterPage.Region)] = region?.Value,
         }, status);
     }
 

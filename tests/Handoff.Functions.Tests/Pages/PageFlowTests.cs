@@ -25,6 +25,16 @@ public class PageFlowTests(BrowserFixture browser) : ApiTestBase(browser)
         Assert.EndsWith("/centre", page.Url, StringComparison.Ordinal);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "登记一名即将出所的人员" }).ClickAsync();
+
+        // The receiving office and police station are chosen from the directory, filtered by the person's region: 平远县 first,
+        // nothing outside Guangdong.
+        await page.GetByLabel("先按人员户籍地或居住地筛选接收单位（6位代码）").FillAsync("441426");
+        await page.GetByRole(AriaRole.Button, new() { Name = "筛选" }).ClickAsync();
+        var offices = await page.GetByLabel("接收的社区戒毒社区康复工作站").Locator("option").EvaluateAllAsync<string[]>("os => os.map(o => o.value).filter(v => v)");
+        Assert.Equal("pingyuan-dazhe-office", offices[0]);
+        Assert.DoesNotContain("nanming-office", offices);
+        Assert.Equal("441426", await page.GetByLabel("户籍地行政区划代码").InputValueAsync());
+
         await page.GetByLabel("姓名").FillAsync("林某某");
         await page.GetByLabel("公民身份号码").FillAsync("123");
         await page.GetByRole(AriaRole.Button, new() { Name = "登记并发出出所通知" }).ClickAsync();
@@ -35,7 +45,6 @@ public class PageFlowTests(BrowserFixture browser) : ApiTestBase(browser)
 
         var idNumber = TestData.UniqueIdNumber();
         await page.GetByLabel("公民身份号码").FillAsync(idNumber);
-        await page.GetByLabel("户籍地行政区划代码").FillAsync("441426");
         await page.GetByLabel("出所日期").FillAsync(Date(Today.AddDays(10)));
         await page.GetByLabel("接收的社区戒毒社区康复工作站").SelectOptionAsync("pingyuan-dazhe-office");
         await page.GetByLabel("户籍地或居住地派出所").SelectOptionAsync("pingyuan-dazhe-police");
