@@ -122,16 +122,14 @@ public sealed class ApplyStepActivity(
             switch (e)
             {
                 case EscalationOpened opened:
-                    telemetry.EscalationOpened(Kind(opened.Kind), 1);
+                    telemetry.EscalationOpened(EscalationKinds.Name(opened.Kind), 1);
                     break;
                 case EscalationClimbed climbed when decision.State!.Escalations.FirstOrDefault(x => x.Id == climbed.EscalationId) is { } escalation:
-                    telemetry.EscalationOpened(Kind(escalation.Kind), climbed.Level);
+                    telemetry.EscalationOpened(EscalationKinds.Name(escalation.Kind), climbed.Level);
                     break;
             }
         }
     }
-
-    private static string Kind(EscalationKind kind) => System.Text.Json.JsonSerializer.Serialize(kind, Core.Serialization.CoreJson.Options).Trim('"');
 
     /// <summary>
     /// The notices and the index. Every write is keyed by what it is about, so repeating it changes nothing; <paramref name="dueBefore"/>

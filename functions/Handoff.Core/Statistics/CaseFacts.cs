@@ -38,7 +38,7 @@ public sealed record CaseFacts(
         };
         var escalations = c.Escalations
             .Where(e => e.Status == EscalationStatus.Open)
-            .Select(e => $"{Kebab(e.Kind)}/{e.Level}")
+            .Select(e => $"{EscalationKinds.Name(e.Kind)}/{e.Level}")
             .Order(StringComparer.Ordinal)
             .ToList();
         return new CaseFacts(
@@ -67,16 +67,6 @@ public sealed record CaseFacts(
 
     /// <summary>A week's Thursday: the day that decides which month, quarter and year the week counts in (as ISO 8601 does for years).</summary>
     public static DateOnly WeekThursday(string week) => WeekStart(week).AddDays(3);
-
-    public static string Kebab(EscalationKind kind) => kind switch
-    {
-        EscalationKind.LateNotice => "late-notice",
-        EscalationKind.NotAcknowledged => "not-acknowledged",
-        EscalationKind.ReleaseNotRecorded => "release-not-recorded",
-        EscalationKind.NotCollected => "not-collected",
-        EscalationKind.NotReported => "not-reported",
-        _ => "no-agreement",
-    };
 
     private static StepOutcome Outcome(Deadline? deadline) => deadline?.Status switch
     {

@@ -67,8 +67,7 @@ public static class Zh
         _ => "未按时签订协议",
     };
 
-    public static string Escalation(string kebab) => Enum.GetValues<EscalationKind>().FirstOrDefault(k => CaseFacts.Kebab(k) == kebab) is var kind
-        && CaseFacts.Kebab(kind) == kebab ? Escalation(kind) : kebab;
+    public static string Escalation(string name) => EscalationKinds.TryParse(name, out var kind) ? Escalation(kind) : name;
 
     public static string Level(int level) => level switch
     {
