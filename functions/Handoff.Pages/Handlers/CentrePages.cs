@@ -108,15 +108,9 @@ public static class CentrePages
         var directory = p.Get<OrganisationDirectory>();
         var region = RegionCode.TryParse(values.GetValueOrDefault("person.residenceRegion") is { Length: > 0 } r ? r : values.GetValueOrDefault("person.registeredRegion")
             ?? p.Query("region"), out var code) ? code : null;
-        var frame = PageHttp.Frame(p.Http, "出所通报");
-        if (errors.TryGetValue("_", out var general))
-        {
-            frame = frame with { Error = null };
-        }
-
         return await PageHttp.RenderAsync<RegisterPage>(p.Http, new Dictionary<string, object?>
         {
-            [nameof(RegisterPage.Frame)] = frame,
+            [nameof(RegisterPage.Frame)] = PageHttp.Frame(p.Http, "出所通报"),
             [nameof(RegisterPage.Values)] = values,
             [nameof(RegisterPage.Errors)] = errors,
             [nameof(RegisterPage.Offices)] = Nearest(directory, OrganisationKind.CommunityOffice, region),

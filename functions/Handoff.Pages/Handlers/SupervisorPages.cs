@@ -203,10 +203,15 @@ public static class SupervisorPages
 
     private static DateOnly ChinaTimeToday(PageRequest p) => Core.Time.ChinaTime.LocalDate(p.Get<WorkflowTime>().GetUtcNow());
 
-    private static string Csv(string value) =>
-        value.IndexOfAny([',', '"', '\r', '\n']) >= 0 || value.StartsWith('=') || value.StartsWith('+') || value.StartsWith('-') || value.StartsWith('@')
-            ? "\"" + (value.StartsWith('=') || value.StartsWith('+') || value.StartsWith('-') || value.StartsWith('@') ? "'" : "") + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
+    /// <summary>A CSV cell: quoted when it holds a separator, a quote or a line break; a leading <c>= + - @</c> defused with <c>'</c>
+    /// so that a spreadsheet never reads a name as a formula.</summary>
+    private static string Csv(string value)
+    {
+        var formula = value.Length > 0 && value[0] is '=' or '+' or '-' or '@';
+        return formula || value.IndexOfAny([',', '"', '\r', '\n']) >= 0
+            ? "\"" + (formula ? "'" : "") + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
             : value;
+    }
 }
 
 /// <summary>A statistics period: a month, quarter or year, as the weeks whose Thursday falls in it (ISO 8601's rule for years).</summary>

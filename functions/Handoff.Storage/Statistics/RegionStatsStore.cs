@@ -46,21 +46,16 @@ public sealed class RegionStatsStore(StorageClients clients, OrganisationDirecto
 
         var province = county[..2];
         var facts = CaseFacts.From(c);
-        var json = JsonSerializer.Serialize(facts, Core.Serialization.CoreJson.Options);
-        var line = JsonSerializer.Serialize(CaseLine.From(c), Core.Serialization.CoreJson.Options);
-        var partition = FactsPartition(province);
-        var rowKey = $"{county}_{c.CaseId}";
-        var existing = await GetAsync(partition, rowKey, cancellationToken).ConfigureAwait(false);
+        var row = FactsRow(county, c, facts, version);
+        var existing = await GetAsync(row.PartitionKey, row.RowKey, cancellationToken).ConfigureAwait(false);
         if (existing is not null && (existing.GetInt32("Version") ?? 0) > version)
         {
             return; // A newer step already recorded this case.
         }
 
-        var changed = existing is null || existing.GetString("Facts") != json || existing.GetString("Week") != facts.Week;
-        var lineChanged = existing is null || existing.GetString("Line") != line;
-        if (changed || lineChanged || existing!.GetInt32("Version") != version)
+        var changed = existing is null || existing.GetString("Facts") != row.GetString("Facts");
+        if (changed || existing!.GetString("Line") != row.GetString("Line") || existing.GetInt32("Version") != version)
         {
-            var row = new TableEntity(partition, rowKey) { ["Version"] = version, ["Week"] = facts.Week, ["Open"] = facts.Open, ["Facts"] = json, ["Line"] = line };
             try
             {
                 if (existing is null)
@@ -117,8 +112,8 @@ public sealed class RegionStatsStore(StorageClients clients, OrganisationDirecto
 
             var actions = new List<TableTransactionAction>
             {
-                Write(sumsPartition, $"{county}_{week}", county, week, weekSums, current),
-                Write(sumsPartition, $"{county}_{NowBucket}", county, NowBucket, nowSums, current),
+                Write(SumsRow(county, week, weekSums), current),
+                Write(SumsRow(county, NowBucket, nowSums), current),
             };
             try
             {
@@ -146,12 +141,7 @@ public sealed class RegionStatsStore(StorageClients clients, OrganisationDirecto
         foreach (var (county, c, version) in cases)
         {
             var f = CaseFacts.From(c);
-            facts.Add(new TableEntity(FactsPartition(county[..2]), $"{county}_{c.CaseId}")
-            {
-                ["Version"] = version, ["Week"] = f.Week, ["Open"] = f.Open,
-                ["Facts"] = JsonSerializer.Serialize(f, Core.Serialization.CoreJson.Options),
-                ["Line"] = JsonSerializer.Serialize(CaseLine.From(c), Core.Serialization.CoreJson.Options),
-            });
+            facts.Add(FactsRow(county, c, f, version));
             Sums(county, f.Week).Add(f);
             if (f.Open)
             {
@@ -161,10 +151,7 @@ public sealed class RegionStatsStore(StorageClients clients, OrganisationDirecto
 
         RegionSums Sums(string county, string bucket) => sums.TryGetValue((county, bucket), out var s) ? s : sums[(county, bucket)] = new RegionSums();
 
-        var rows = facts.Concat(sums.Select(kv => new TableEntity(SumsPartition(kv.Key.County[..2]), $"{kv.Key.County}_{kv.Key.Bucket}")
-        {
-            ["County"] = kv.Key.County, ["Bucket"] = kv.Key.Bucket, ["Sums"] = JsonSerializer.Serialize(kv.Value, Core.Serialization.CoreJson.Options),
-        }));
+        var rows = facts.Concat(sums.Select(kv => SumsRow(kv.Key.County, kv.Key.Bucket, kv.Value)));
         foreach (var partition in rows.GroupBy(r => r.PartitionKey))
         {
             foreach (var chunk in partition.Chunk(100))
@@ -236,18 +223,31 @@ public sealed class RegionStatsStore(StorageClients clients, OrganisationDirecto
         }
     }
 
-    private static TableTransactionAction Write(string partition, string rowKey, string county, string bucket, RegionSums sums, Dictionary<string, ETag> current)
+    /// <summary>A case's facts row in its county (the list line travels with it, for the drill-down).</summary>
+    private static TableEntity FactsRow(string county, Case c, CaseFacts facts, int version) => new(FactsPartition(county[..2]), $"{county}_{c.CaseId}")
     {
-        var row = new TableEntity(partition, rowKey)
-        {
-            ["County"] = county,
-            ["Bucket"] = bucket,
-            ["Sums"] = JsonSerializer.Serialize(sums, Core.Serialization.CoreJson.Options),
-        };
-        return current.TryGetValue(rowKey, out var etag)
+        ["Version"] = version,
+        ["Week"] = facts.Week,
+        ["Open"] = facts.Open,
+        ["Facts"] = Json(facts),
+        ["Line"] = Json(CaseLine.From(c)),
+    };
+
+    /// <summary>A county's sums row for a week or for <see cref="NowBucket"/>.</summary>
+    private static TableEntity SumsRow(string county, string bucket, RegionSums sums) => new(SumsPartition(county[..2]), $"{county}_{bucket}")
+    {
+        ["County"] = county,
+        ["Bucket"] = bucket,
+        ["Sums"] = Json(sums),
+    };
+
+    private static string Json<T>(T value) => JsonSerializer.Serialize(value, Core.Serialization.CoreJson.Options);
+
+    /// <summary>The write of a sums row: replacing the version read (its ETag), or adding it if there was none.</summary>
+    private static TableTransactionAction Write(TableEntity row, Dictionary<string, ETag> current) =>
+        current.TryGetValue(row.RowKey, out var etag)
             ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, etag)
             : new TableTransactionAction(TableTransactionActionType.Add, row);
-    }
 
     private async Task<TableEntity?> GetAsync(string partition, string rowKey, CancellationToken cancellationToken)
     {
