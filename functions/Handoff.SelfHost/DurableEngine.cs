@@ -69,9 +69,9 @@ public static class DurableEngine
             var shims = new DurableTaskShimFactory(
                 new DurableTaskWorkerOptions { DataConverter = converter, MaximumTimerInterval = settings.MaximumTimerInterval }, loggers);
             _worker = new TaskHubWorker(service, loggers);
-            _worker.AddTaskOrchestrations(new Creator<TaskOrchestration>(CaseOrchestration.Name, () =>
+            _worker.AddTaskOrchestrations(new ShimCreator<TaskOrchestration>(CaseOrchestration.Name, () =>
                 shims.CreateOrchestration<CaseOrchestrationInput, CaseProgress>(CaseOrchestration.Name, (context, input) => CaseOrchestration.RunAsync(context, input!)!)));
-            _worker.AddTaskActivities(new Creator<TaskActivity>(ApplyStepActivity.Name, () =>
+            _worker.AddTaskActivities(new ShimCreator<TaskActivity>(ApplyStepActivity.Name, () =>
                 shims.CreateActivity<ApplyStepRequest, CaseProgress>(ApplyStepActivity.Name, (context, request) => activity.RunAsync(request!)!)));
             await _worker.StartAsync().ConfigureAwait(false);
         }
@@ -88,20 +88,5 @@ public static class DurableEngine
                 worker.Dispose();
             }
         }
-    }
-
-    /// <summary>A new shim on every call, as the engine requires.</summary>
-    private sealed class Creator<T> : ObjectCreator<T>
-    {
-        private readonly Func<T> _create;
-
-        public Creator(string name, Func<T> create)
-        {
-            Name = name;
-            Version = "";
-            _create = create;
-        }
-
-        public override T Create() => _create();
     }
 }

@@ -66,7 +66,7 @@ public sealed class FloorEngine : IAsyncDisposable
             Orchestration(shims, FloorOrchestrations.Handoff, FloorOrchestrations.HandoffAsync),
             Orchestration(shims, FloorOrchestrations.Timer, FloorOrchestrations.TimerAsync),
             Orchestration(shims, FloorOrchestrations.Parked, FloorOrchestrations.ParkedAsync));
-        worker.AddTaskActivities(new Creator<TaskActivity>(FloorOrchestrations.Write, () =>
+        worker.AddTaskActivities(new ShimCreator<TaskActivity>(FloorOrchestrations.Write, () =>
             shims.CreateActivity<FloorStep, string>(FloorOrchestrations.Write, (_, step) => FloorOrchestrations.WriteAsync(writes, signals, step!)!)));
         await worker.StartAsync();
         return new FloorEngine(worker, service, other, meter, loggers);
@@ -103,7 +103,7 @@ public sealed class FloorEngine : IAsyncDisposable
         };
     }
 
-    private static Creator<TaskOrchestration> Orchestration(
+    private static ShimCreator<TaskOrchestration> Orchestration(
         DurableTaskShimFactory shims, string name, Func<TaskOrchestrationContext, FloorInput, Task<string>> run) =>
         new(name, () => shims.CreateOrchestration<FloorInput, string>(name, (context, input) => run(context, input!)!));
 
@@ -113,20 +113,5 @@ public sealed class FloorEngine : IAsyncDisposable
         _worker.Dispose();
         _other.Dispose();
         _loggers.Dispose();
-    }
-
-    /// <summary>A new shim on every call, as the engine requires.</summary>
-    private sealed class Creator<T> : ObjectCreator<T>
-    {
-        private readonly Func<T> _create;
-
-        public Creator(string name, Func<T> create)
-        {
-            Name = name;
-            Version = "";
-            _create = create;
-        }
-
-        public override T Create() => _create();
     }
 }

@@ -74,17 +74,25 @@ public static class HandoffRequests
     }
 
     /// <summary>The floor of one command: start (not counted as the command), then one event → one activity with one write.</summary>
-    public static async Task<FloorResult> FloorOneAsync(string connectionString, BenchOptions options, FloorSignals signals)
+    public static Task<FloorResult> FloorOneAsync(string connectionString, BenchOptions options, FloorSignals signals) =>
+        MeasureFloorAsync("floorone", "one event → one activity, one write", connectionString, options, signals, FloorOneRunAsync);
+
+    /// <summary>
+    /// A floor measurement: its own engine and hub, a warm-up run, then the counted run of <see cref="BenchOptions.Handoffs"/>.
+    /// </summary>
+    private static async Task<FloorResult> MeasureFloorAsync(
+        string hubPrefix, string shape, string connectionString, BenchOptions options, FloorSignals signals,
+        Func<FloorEngine, FloorSignals, string, int, TimeSpan, Task<List<double>>> run)
     {
-        var hub = HubNames.Next("floorone");
+        var hub = HubNames.Next(hubPrefix);
         await using var floor = await FloorEngine.StartAsync(hub, connectionString, FloorProfile.Production, signals);
-        await FloorOneRunAsync(floor, signals, $"{hub}-w", options.WarmupHandoffs, options.Settle);
+        await run(floor, signals, $"{hub}-w", options.WarmupHandoffs, options.Settle);
         var load = Machine.Load();
         var before = floor.Meter.Snapshot();
         var started = Stopwatch.GetTimestamp();
-        var milliseconds = await FloorOneRunAsync(floor, signals, hub, options.Handoffs, options.Settle);
+        var milliseconds = await run(floor, signals, hub, options.Handoffs, options.Settle);
         var window = floor.Meter.Snapshot().Minus(before);
-        return new FloorResult("one event → one activity, one write", options.Handoffs, window, Stopwatch.GetElapsedTime(started), milliseconds, load);
+        return new FloorResult(shape, options.Handoffs, window, Stopwatch.GetElapsedTime(started), milliseconds, load);
     }
 
     private static async Task<List<double>> FloorOneRunAsync(FloorEngine floor, FloorSignals signals, string prefix, int count, TimeSpan settle)
@@ -118,16 +126,9 @@ public static class HandoffRequests
     /// <summary>The floor of a handoff: its shape (start, 4 events, a timer beside each wait, 5 activities of one read and one commit).</summary>
     public static async Task<FloorResult> FloorHandoffAsync(string connectionString, BenchOptions options, FloorSignals signals)
     {
-        var hub = HubNames.Next("floorhandoff");
-        await using var floor = await FloorEngine.StartAsync(hub, connectionString, FloorProfile.Production, signals);
-        await FloorHandoffRunAsync(floor, signals, $"{hub}-w", options.WarmupHandoffs, options.Settle);
-        var load = Machine.Load();
-        var before = floor.Meter.Snapshot();
-        var started = Stopwatch.GetTimestamp();
-        var milliseconds = await FloorHandoffRunAsync(floor, signals, hub, options.Handoffs, options.Settle);
-        var window = floor.Meter.Snapshot().Minus(before);
-        Machine.Say($"floor handoffs: {window.Total() / (double)options.Handoffs:0.0} requests each");
-        return new FloorResult("a handoff's shape", options.Handoffs, window, Stopwatch.GetElapsedTime(started), milliseconds, load);
+        var result = await MeasureFloorAsync("floorhandoff", "a handoff's shape", connectionString, options, signals, FloorHandoffRunAsync);
+        Machine.Say($"floor handoffs: {result.Window.Total() / (double)options.Handoffs:0.0} requests each");
+        return result;
     }
 
     private static async Task<List<double>> FloorHandoffRunAsync(FloorEngine floor, FloorSignals signals, string prefix, int count, TimeSpan settle)
