@@ -13,7 +13,7 @@ public static partial class CaseOrchestration
     private static async Task<CaseProgress> RunVersion1Async(TaskOrchestrationContext context, CaseOrchestrationInput input)
     {
         var progress = input.Progress
-            ?? await ApplyAsync(context, input.CaseId, input.Registration ?? throw new InvalidOperationException("No registration and no progress."));
+            ?? await ApplyStepAsync(context, input.CaseId, input.Registration ?? throw new InvalidOperationException("No registration and no progress."));
         Task<CaseStep>? nextStep = null;
         var firedEarly = false;
         for (var steps = 1; !progress.Closed; steps++)
@@ -31,7 +31,7 @@ public static partial class CaseOrchestration
             nextStep ??= context.WaitForExternalEvent<CaseStep>(StepEvent);
             if (progress.NextDueAt is not { } due)
             {
-                progress = await ApplyAsync(context, input.CaseId, await nextStep);
+                progress = await ApplyStepAsync(context, input.CaseId, await nextStep);
                 nextStep = null;
                 continue;
             }
@@ -45,7 +45,7 @@ public static partial class CaseOrchestration
             if (await Task.WhenAny(nextStep, timer) == nextStep)
             {
                 cancelTimer.Cancel();
-                progress = await ApplyAsync(context, input.CaseId, await nextStep);
+                progress = await ApplyStepAsync(context, input.CaseId, await nextStep);
                 nextStep = null;
                 firedEarly = false;
                 continue;
@@ -61,7 +61,7 @@ public static partial class CaseOrchestration
             // The tick acts as of the grace ago, so a deadline that ended within the grace (another one's, whose own timer is still to
             // fire) is not acted on before a step received in time has had its chance to arrive. Still never before `due`.
             var now = input.Clock.ToWorkflow(realNow - input.Grace);
-            progress = await ApplyAsync(context, input.CaseId, new CaseStep("t" + context.NewGuid().ToString("N"), new Tick(), now));
+            progress = await ApplyStepAsync(context, input.CaseId, new CaseStep("t" + context.NewGuid().ToString("N"), new Tick(), now));
         }
 
         return progress;

@@ -11,10 +11,12 @@ namespace Handoff.Workflow;
 /// <param name="Clock">The task hub's workflow clock.</param>
 /// <param name="Grace">Real time a deadline's timer waits past the deadline before the tick is applied, so that a step the API received
 /// before the deadline but that reaches the orchestration after it is applied first and counts as on time.</param>
-/// <param name="Registration">The first step (generation 0 only).</param>
+/// <param name="Registration">The first step (generation 0 of schemas 1 and 2 only; from schema 3 a registration is the first row of the
+/// case's inbox).</param>
 /// <param name="Progress">Where the case stood when this generation started (after <c>ContinueAsNew</c>, or a restore by the reconciler).</param>
 /// <param name="Generation">How many times the instance continued as new (or was restored).</param>
 /// <param name="RecentSteps">The command ids of the steps the previous generation applied last, so that their repeats are dropped.</param>
+/// <param name="Retry">How the activity is retried and a blocked case waits (schema 3; null: the defaults).</param>
 public sealed record CaseOrchestrationInput(
     int SchemaVersion,
     string CaseId,
@@ -23,4 +25,5 @@ public sealed record CaseOrchestrationInput(
     CaseStep? Registration,
     CaseProgress? Progress,
     int Generation = 0,
-    IReadOnlyList<string>? RecentSteps = null);
+    IReadOnlyList<string>? RecentSteps = null,
+    ApplyRetry? Retry = null);

@@ -10,4 +10,5 @@ namespace Handoff.Workflow;
 /// <param name="State">Where the case stands; null when there is no case (its registration was refused).</param>
 /// <param name="NextDueAt">The workflow instant something next falls due (a deadline or a climb); null when only a command can move it.</param>
 /// <param name="Closed">Nothing more can happen: the orchestration completes.</param>
-public sealed record CaseProgress(int Version, CaseState? State, DateTimeOffset? NextDueAt, bool Closed);
+/// <param name="Applied">The command ids the activity decided this time (schema 3), so that their repeated signals are dropped.</param>
+public sealed record CaseProgress(int Version, CaseState? State, DateTimeOffset? NextDueAt, bool Closed, IReadOnlyList<string>? Applied = null);

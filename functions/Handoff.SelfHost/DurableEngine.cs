@@ -22,8 +22,7 @@ public static class DurableEngine
     public static IServiceCollection AddDurableEngine(
         this IServiceCollection services, IConfiguration configuration, Func<string, Azure.Core.Pipeline.HttpPipelinePolicy>? storageObserver = null)
     {
-        var settings = new DurableSettings();
-        configuration.GetSection("Handoff:Durable").Bind(settings);
+        var settings = DurableSettings.From(configuration);
         services.AddSingleton(settings);
         services.AddSingleton(sp => new AzureStorageOrchestrationServiceSettings
         {
@@ -34,6 +33,10 @@ public static class DurableEngine
             MaxQueuePollingInterval = settings.MaxQueuePollingInterval,
             ControlQueueVisibilityTimeout = settings.ControlQueueVisibilityTimeout,
             WorkItemQueueVisibilityTimeout = settings.WorkItemQueueVisibilityTimeout,
+
+            // A start under the id of a running instance is refused with OrchestrationAlreadyExistsException, as the Functions extension
+            // sets it, rather than dropped without a word (the engine's default).
+            ThrowExceptionOnInvalidDedupeStatus = true,
             MaxConcurrentTaskActivityWorkItems = settings.MaxConcurrentActivityFunctions,
             MaxConcurrentTaskOrchestrationWorkItems = settings.MaxConcurrentOrchestratorFunctions,
             LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
@@ -58,7 +61,8 @@ public static class DurableEngine
 
     /// <summary>Creates the task hub if needed and runs the worker for the life of the process.</summary>
     private sealed class EngineService(
-        AzureStorageOrchestrationService service, DurableSettings settings, DataConverter converter, ApplyStepActivity activity, ILoggerFactory loggers)
+        AzureStorageOrchestrationService service, DurableSettings settings, DataConverter converter, ApplyPendingActivity pending, ApplyStepActivity step,
+        NoteBlockedActivity blocked, ILoggerFactory loggers)
         : IHostedService
     {
         private TaskHubWorker? _worker;
@@ -71,8 +75,17 @@ public static class DurableEngine
             _worker = new TaskHubWorker(service, loggers);
             _worker.AddTaskOrchestrations(new ShimCreator<TaskOrchestration>(CaseOrchestration.Name, () =>
                 shims.CreateOrchestration<CaseOrchestrationInput, CaseProgress>(CaseOrchestration.Name, (context, input) => CaseOrchestration.RunAsync(context, input!)!)));
-            _worker.AddTaskActivities(new ShimCreator<TaskActivity>(ApplyStepActivity.Name, () =>
-                shims.CreateActivity<ApplyStepRequest, CaseProgress>(ApplyStepActivity.Name, (context, request) => activity.RunAsync(request!)!)));
+            _worker.AddTaskActivities(
+                new ShimCreator<TaskActivity>(ApplyPendingActivity.Name, () =>
+                    shims.CreateActivity<ApplyPendingRequest, CaseProgress>(ApplyPendingActivity.Name, (context, request) => pending.RunAsync(request!)!)),
+                new ShimCreator<TaskActivity>(ApplyStepActivity.Name, () =>
+                    shims.CreateActivity<ApplyStepRequest, CaseProgress>(ApplyStepActivity.Name, (context, request) => step.RunAsync(request!)!)),
+                new ShimCreator<TaskActivity>(NoteBlockedActivity.Name, () =>
+                    shims.CreateActivity<NoteBlockedRequest, object?>(NoteBlockedActivity.Name, async (context, request) =>
+                    {
+                        await blocked.RunAsync(request!);
+                        return null;
+                    })));
             await _worker.StartAsync().ConfigureAwait(false);
         }
 

@@ -50,8 +50,11 @@ public static class SampleData
                 protector.Lookup(SampleIdNumber), "520102", "520102");
             var command = new RegisterRelease(new Actor("meizhou-centre", "sample-data"), caseId, person, "nanming-office", "nanming-police",
                 "meizhou-psb", ChinaTime.LocalDate(now).AddDays(10), ReleaseType.Expiry, 3);
-            await app.Services.GetRequiredService<CaseInstances>()
-                .RegisterAsync(app.Services.GetRequiredService<DurableTaskClient>(), command, "sample", null, now);
+            // The command path every registration takes (its inbox row, the person's reservation, the case's orchestration); with a key,
+            // so that a restart that raced an earlier one finds the same case.
+            var centre = directory.Find("meizhou-centre")!;
+            await app.Services.GetRequiredService<CommandService>().RegisterAsync(new CommandRequest(
+                app.Services.GetRequiredService<DurableTaskClient>(), centre, caseId, command, key, "sample", now));
         }
 
         Console.WriteLine();

@@ -14,7 +14,13 @@ namespace Handoff.SelfHost;
 /// </summary>
 public sealed class SelfHostedClient(AzureStorageOrchestrationService service, DataConverter converter, TimeProvider time) : DurableTaskClient("self-hosted")
 {
-    private static readonly OrchestrationStatus[] RunningStatuses = [OrchestrationStatus.Pending, OrchestrationStatus.Running, OrchestrationStatus.Suspended];
+    /// <summary>
+    /// The statuses under which a start is refused rather than replacing the instance: the running ones, as Durable Functions'
+    /// <c>overridableExistingInstanceStates: NonRunningStates</c> (host.json) refuses them — a failed, terminated or completed instance
+    /// is replaced, a running one never.
+    /// </summary>
+    public static readonly OrchestrationStatus[] RunningStatuses =
+        [OrchestrationStatus.Pending, OrchestrationStatus.Running, OrchestrationStatus.ContinuedAsNew, OrchestrationStatus.Suspended];
 
     public override async Task<string> ScheduleNewOrchestrationInstanceAsync(
         TaskName orchestratorName, object? input = null, StartOrchestrationOptions? options = null, CancellationToken cancellation = default)

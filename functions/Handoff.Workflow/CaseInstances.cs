@@ -1,51 +1,37 @@
 using Handoff.Core.Cases;
-using Handoff.Storage.Cases;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 
 namespace Handoff.Workflow;
 
-/// <summary>Starting, restoring and stepping case orchestrations through the engine's client: the same calls in both hosts.</summary>
-public sealed class CaseInstances(WorkflowTime time, PersonReservations persons, CaseStore store)
+/// <summary>
+/// Starting, restoring and signalling case orchestrations through the engine's client: the same calls in both hosts, with the same
+/// rule — a start never overwrites a running instance (self-hosted: the dedupe statuses our client passes; under Functions:
+/// <c>overridableExistingInstanceStates: NonRunningStates</c> in host.json), and a start over a failed, terminated or completed one
+/// replaces it without purging its history first.
+/// </summary>
+public sealed class CaseInstances(WorkflowTime time, OrchestrationOptions options)
 {
-    /// <summary>
-    /// Reserves the person and starts the case's orchestration with the registration as its first step, received at
-    /// <paramref name="receivedAt"/>. False when another open case holds the person: nothing is started then. A start that already
-    /// happened (a concurrent retry under the same id) is harmless.
-    /// </summary>
-    public async Task<bool> RegisterAsync(
-        DurableTaskClient client, RegisterRelease command, string commandId, string? requestHash, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
-    {
-        var lookup = command.Person.IdNumberLookup;
-        var reservedAt = time.Real.GetUtcNow();
-        if (!await persons.ReserveAsync(lookup, command.CaseId, reservedAt, cancellationToken).ConfigureAwait(false))
-        {
-            return false;
-        }
+    /// <summary>The input of a new generation of the case's orchestration: it starts by applying what waits in the case's inbox.</summary>
+    public CaseOrchestrationInput Input(string caseId, CaseProgress? progress = null, int generation = 0) =>
+        new(CaseOrchestration.SchemaVersion, caseId, time.Clock, time.Grace, null, progress, generation, null, options.Retry);
 
-        var step = new CaseStep(commandId, command, receivedAt, requestHash, PersonReservations.PendingRowKey(reservedAt, lookup));
-        var input = new CaseOrchestrationInput(CaseOrchestration.SchemaVersion, command.CaseId, time.Clock, time.Grace, step, null);
+    /// <summary>
+    /// Starts the case's orchestration (a registration's, with <paramref name="progress"/> null; a restore's, from our own record). False
+    /// when an instance under the id is running already: nothing changes then.
+    /// </summary>
+    public async Task<bool> StartAsync(DurableTaskClient client, string caseId, CaseProgress? progress = null, int generation = 0, CancellationToken cancellationToken = default)
+    {
         try
         {
-            await client.ScheduleNewOrchestrationInstanceAsync(CaseOrchestration.Name, input, new StartOrchestrationOptions(command.CaseId), cancellationToken)
+            await client.ScheduleNewOrchestrationInstanceAsync(CaseOrchestration.Name, Input(caseId, progress, generation), new StartOrchestrationOptions(caseId), cancellationToken)
                 .ConfigureAwait(false);
+            return true;
         }
         catch (Exception ex) when (IsAlreadyStarted(ex))
         {
+            return false;
         }
-
-        return true;
-    }
-
-    /// <summary>Starts a new generation of the case's orchestration from our own record (the engine's history may be gone).</summary>
-    public async Task RestoreAsync(DurableTaskClient client, CaseRecord record, int generation, CancellationToken cancellationToken = default)
-    {
-        var caseId = record.State.CaseId;
-        var input = new CaseOrchestrationInput(
-            CaseOrchestration.SchemaVersion, caseId, time.Clock, time.Grace, null, ApplyStepActivity.Progress(record), generation);
-        await client.PurgeInstanceAsync(caseId, cancellationToken).ConfigureAwait(false);
-        await client.ScheduleNewOrchestrationInstanceAsync(CaseOrchestration.Name, input, new StartOrchestrationOptions(caseId), cancellationToken)
-            .ConfigureAwait(false);
     }
 
     /// <summary>Whether the case's orchestration can take a step now: it exists and has not ended.</summary>
@@ -59,29 +45,36 @@ public sealed class CaseInstances(WorkflowTime time, PersonReservations persons,
     public static bool IsLive(OrchestrationMetadata? instance) =>
         instance is { RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended };
 
-    /// <summary>The engine's "instance already exists" (DurableTask.Core's exception self-hosted, a gRPC status under Functions).</summary>
-    private static bool IsAlreadyStarted(Exception ex) =>
+    /// <summary>
+    /// The engine's refusal to start an instance whose id is running: DurableTask.Core's <c>OrchestrationAlreadyExistsException</c>,
+    /// self-hosted and (mapped back from gRPC <c>AlreadyExists</c> by the client) under Functions.
+    /// </summary>
+    public static bool IsAlreadyStarted(Exception ex) =>
         ex.GetType().Name.Contains("AlreadyExists", StringComparison.Ordinal)
         || ex.Message.Contains("already exists", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
-    /// Raises the step, unless the same step (its command id) was raised less than <paramref name="again"/> ago: a client retrying
-    /// with its key after a 202, a sweep nudging an overdue case again — the first raise is still on its way, and a repeat would only
-    /// queue behind it. After <paramref name="again"/> it is raised once more, in case the first was lost (the engine drops an event
-    /// for an instance it has not started yet, and a process can die between noting the raise and making it). Returns whether it raised.
+    /// Under Functions the host checks an instance before it raises an event to it, and refuses one that is missing (gRPC
+    /// <c>NotFound</c>) or not running (<c>FailedPrecondition</c>); self-hosted the engine drops such an event later, silently.
     /// </summary>
-    public async Task<bool> RaiseOnceAsync(DurableTaskClient client, string caseId, CaseStep step, TimeSpan again, CancellationToken cancellationToken = default)
+    public static bool IsNotRunning(Exception ex) =>
+        ex.GetType().Name == "RpcException" && (ex.Message.Contains("NotFound", StringComparison.Ordinal) || ex.Message.Contains("FailedPrecondition", StringComparison.Ordinal));
+
+    /// <summary>
+    /// Signals the case's orchestration that its inbox holds <paramref name="step"/>. The step travels in the event too (schema 2 applies
+    /// it from there; schema 3 writes it into the inbox only if no row of its is there). False when the host refused it because the
+    /// instance is not running.
+    /// </summary>
+    public static async Task<bool> RaiseAsync(DurableTaskClient client, string caseId, CaseStep step, CancellationToken cancellationToken = default)
     {
-        if (!await store.TryMarkRaisedAsync(caseId, step.CommandId, time.Real.GetUtcNow(), again, cancellationToken).ConfigureAwait(false))
+        try
+        {
+            await client.RaiseEventAsync(caseId, CaseOrchestration.StepEvent, step, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (IsNotRunning(ex))
         {
             return false;
         }
-
-        await RaiseAsync(client, caseId, step, cancellationToken).ConfigureAwait(false);
-        return true;
     }
-
-    /// <summary>Raises the step as the orchestration's one external event, whatever was raised before.</summary>
-    public static Task RaiseAsync(DurableTaskClient client, string caseId, CaseStep step, CancellationToken cancellationToken = default) =>
-        client.RaiseEventAsync(caseId, CaseOrchestration.StepEvent, step, cancellationToken);
 }

@@ -12,25 +12,33 @@ namespace Handoff.Workflow;
 /// <see cref="ReconcilerOptions.Grace"/> ago (a healthy orchestration has acted on them long before), plus every open case once a
 /// day — never one engine lookup per open case per sweep. For each:
 /// <list type="bullet">
-/// <item>its orchestration missing, failed, terminated or completed while the case is open → restarted under the same id from our own
-/// record, at most <see cref="ReconcilerOptions.MaxRestores"/> times, each restore logged (1030) and counted;</item>
+/// <item>its orchestration missing, failed, terminated or completed while the case is open → started again under the same id from our
+/// own record (replacing the ended instance, whose history is not purged first; a failure's error is kept in the case's
+/// <c>restore</c> row). Only a failure again at the same case version after a restore counts towards
+/// <see cref="ReconcilerOptions.MaxRestores"/>: a lost or terminated orchestration, or a failure after the case moved on, says nothing
+/// about the case and never abandons it;</item>
 /// <item>its orchestration running but the due step not acted on (a lost timer message) → nudged with a tick whose command id derives
 /// from the due instant, so repeated nudges apply once — and raised at most once per <see cref="ReconcilerOptions.Grace"/>.</item>
 /// </list>
-/// It also releases person reservations whose registration never started, and on the full pass purges the engine's history of
-/// finished instances older than <see cref="ReconcilerOptions.PurgeAfter"/> (nothing else would: the engine never purges on its own).
+/// It also finishes registrations whose process died between writing them and starting their case (the <c>pending</c> notes), and on
+/// the full pass clears the command rows of cases closed longer than <see cref="ReconcilerOptions.CommandRetention"/> and purges the
+/// engine's history of finished instances older than <see cref="ReconcilerOptions.PurgeAfter"/>. The command path asks it to look at one
+/// case at once (<see cref="CheckNowAsync"/>) when a command waits on an orchestration that is not running.
 /// </summary>
 public sealed class CaseReconciler(
     CaseStore store,
     CaseIndexStore index,
     PersonReservations persons,
     CaseInstances instances,
+    Registrations registrations,
     WorkflowTime time,
     ReconcilerOptions options,
     ReconcilerHealth health,
     ILogger<CaseReconciler> logger,
     HandoffTelemetry? telemetry = null)
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _nudged = new(StringComparer.Ordinal);
+
     /// <summary>
     /// The periodic sweep both hosts run: a full pass on this process's first sweep and whenever
     /// <see cref="ReconcilerOptions.FullPassInterval"/> has passed since its last completed one (a restart costs one extra full pass,
@@ -81,10 +89,11 @@ public sealed class CaseReconciler(
                 }
             }
 
-            await ReleaseAbandonedReservationsAsync(client, cancellationToken).ConfigureAwait(false);
+            await FinishPendingRegistrationsAsync(client, result, cancellationToken).ConfigureAwait(false);
             if (fullPass)
             {
                 result.Purged = await PurgeFinishedAsync(client, cancellationToken).ConfigureAwait(false);
+                result.Cleared = await ClearClosedCommandsAsync(cancellationToken).ConfigureAwait(false);
             }
 
             completed = true;
@@ -97,7 +106,7 @@ public sealed class CaseReconciler(
         finally
         {
             health.Swept(startedAt, fullPass && completed, error);
-            Log.Swept(logger, fullPass ? "full" : "due", result.Checked, result.Restored, result.Nudged, result.Purged);
+            Log.Swept(logger, fullPass ? "full" : "due", result.Checked, result.Restored, result.Nudged, result.Purged, result.Cleared);
         }
 
         return result;
@@ -120,52 +129,94 @@ public sealed class CaseReconciler(
         return live;
     }
 
+    /// <summary>Looks at one case now (the command path, for a command waiting on an orchestration that may not run): restores it if needed.</summary>
+    public async Task CheckNowAsync(DurableTaskClient client, string caseId, CancellationToken cancellationToken = default)
+    {
+        var result = new ReconcileResult();
+        await CheckAsync(client, caseId, time.Clock.ToWorkflow(time.Real.GetUtcNow() - options.Grace - time.Grace), result, cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task CheckAsync(DurableTaskClient client, string caseId, DateTimeOffset cutoff, ReconcileResult result, CancellationToken cancellationToken)
     {
         result.Checked++;
-        var (record, _) = await store.LoadAsync(caseId, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (record is null || record.State.IsClosed)
+        var (record, open, _) = await store.LoadInboxAsync(caseId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (record is null || (record.State.IsClosed && open.Count == 0))
         {
-            return;
+            return; // A closed case with nothing left in its inbox needs no orchestration.
         }
 
         var instance = await client.GetInstanceAsync(caseId, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false);
         if (CaseInstances.IsLive(instance))
         {
-            if (Core.Workflow.CaseWorkflow.NextDueAt(record.State) is { } dueAt && dueAt < cutoff)
+            if (!record.State.IsClosed && Core.Workflow.CaseWorkflow.NextDueAt(record.State) is { } dueAt && dueAt < cutoff)
             {
-                // At most one nudge per due instant and grace, however many sweeps and processes see the case: an orchestration that is
-                // merely behind would only find more repeats queued.
-                var nudge = new CaseStep($"n{dueAt.UtcTicks}", new Tick(), time.GetUtcNow());
-                if (await instances.RaiseOnceAsync(client, caseId, nudge, options.Grace, cancellationToken).ConfigureAwait(false))
-                {
-                    health.CountNudged();
-                    result.Nudged++;
-                    Log.Nudged(logger, caseId, dueAt);
-                }
+                await NudgeAsync(client, caseId, dueAt, result, cancellationToken).ConfigureAwait(false);
             }
 
             return;
         }
 
         var status = instance?.RuntimeStatus.ToString() ?? "missing";
-        if (record.Restores >= options.MaxRestores)
+        var failed = instance?.RuntimeStatus == OrchestrationRuntimeStatus.Failed;
+        string? failure = null;
+        if (failed)
+        {
+            // Kept before the new execution replaces it (the engine's failure details come with the inputs under Functions).
+            var details = (await client.GetInstanceAsync(caseId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false))?.FailureDetails;
+            failure = details is null ? "unknown" : $"{details.ErrorType}: {details.ErrorMessage}\n{details.StackTrace}";
+        }
+
+        var before = await store.RestoresAsync(caseId, cancellationToken).ConfigureAwait(false);
+        var inARow = !failed ? 0 : before is not null && before.AtVersion == record.Version ? before.FailedInARow + 1 : 1;
+        if (inARow > options.MaxRestores)
         {
             health.CountAbandoned();
-            Log.RestoreLimit(logger, caseId, status, record.Restores);
+            Log.RestoreLimit(logger, caseId, status, before!.FailedInARow);
             return;
         }
 
-        if (!await store.CountRestoreAsync(record, cancellationToken).ConfigureAwait(false))
+        var restores = (before?.Restores ?? 0) + 1;
+        var next = new RestoreRecord(restores, inARow, record.Version, status, failure ?? before?.LastFailure, time.Real.GetUtcNow()) { ETag = before?.ETag ?? default };
+        if (!await store.SaveRestoresAsync(caseId, next, cancellationToken).ConfigureAwait(false))
         {
-            return; // The case moved meanwhile: its orchestration is alive after all.
+            return; // Another reconciler restored it just now.
         }
 
-        await instances.RestoreAsync(client, record with { Restores = record.Restores + 1 }, record.Restores + 1, cancellationToken).ConfigureAwait(false);
+        await instances.StartAsync(client, caseId, ApplyPendingActivity.Progress(record), restores, cancellationToken).ConfigureAwait(false);
         health.CountRestored();
         telemetry?.Restored(status);
         result.Restored++;
-        Log.Restored(logger, caseId, status, record.Restores + 1, options.MaxRestores);
+        Log.Restored(logger, caseId, status, restores, inARow, options.MaxRestores);
+    }
+
+    /// <summary>
+    /// Raises a tick for a due instant the running orchestration has not acted on (its timer message was lost), at most once per grace per
+    /// due instant in this process; its command id derives from the instant, so nudges from several processes apply once.
+    /// </summary>
+    private async Task NudgeAsync(DurableTaskClient client, string caseId, DateTimeOffset dueAt, ReconcileResult result, CancellationToken cancellationToken)
+    {
+        var key = $"{caseId}/{dueAt.UtcTicks}";
+        var now = time.Real.GetUtcNow();
+        if (_nudged.TryGetValue(key, out var last) && now - last < options.Grace)
+        {
+            return;
+        }
+
+        _nudged[key] = now;
+        foreach (var (old, at) in _nudged)
+        {
+            if (now - at > options.Grace + options.Grace)
+            {
+                _nudged.TryRemove(old, out _);
+            }
+        }
+
+        if (await CaseInstances.RaiseAsync(client, caseId, new CaseStep($"n{dueAt.UtcTicks}", new Tick(), time.GetUtcNow()), cancellationToken).ConfigureAwait(false))
+        {
+            health.CountNudged();
+            result.Nudged++;
+            Log.Nudged(logger, caseId, dueAt);
+        }
     }
 
     /// <summary>
@@ -184,19 +235,56 @@ public sealed class CaseReconciler(
         return purged.PurgedInstanceCount;
     }
 
-    private async Task ReleaseAbandonedReservationsAsync(DurableTaskClient client, CancellationToken cancellationToken)
+    /// <summary>
+    /// Registrations noted as pending longer than <see cref="ReconcilerOptions.ReservationTimeout"/> ago: one that made its case (or was
+    /// refused) is done; one in the case's inbox and still waiting is finished — the person reserved, the orchestration started — as its
+    /// command path would have; one that never reached the inbox (its process died before) is dropped, its caller having had no answer.
+    /// </summary>
+    private async Task FinishPendingRegistrationsAsync(DurableTaskClient client, ReconcileResult result, CancellationToken cancellationToken)
     {
         foreach (var pending in await persons.PendingAsync(time.Real.GetUtcNow() - options.ReservationTimeout, cancellationToken).ConfigureAwait(false))
         {
-            var (record, _) = await store.LoadAsync(pending.CaseId, cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (record is null && await CaseInstances.LiveAsync(client, pending.CaseId, cancellationToken).ConfigureAwait(false) is null)
+            var (record, row) = await store.LoadAsync(pending.CaseId, pending.CommandId, cancellationToken).ConfigureAwait(false);
+            if (record is null && row is { Status: CommandStatus.Accepted, Payload: RegisterRelease register })
             {
+                if (await registrations.ProceedAsync(client, pending.CaseId, row, register, cancellationToken).ConfigureAwait(false) is null)
+                {
+                    result.Restored++;
+                    Log.RegistrationRestored(logger, pending.CaseId);
+                    continue; // its activity removes the note once the registration is decided
+                }
+            }
+            else if (record is null && row is null && pending.CommandId is null
+                && await CaseInstances.LiveAsync(client, pending.CaseId, cancellationToken).ConfigureAwait(false) is null)
+            {
+                // A reservation of an earlier build whose registration never started.
                 await persons.ReleaseAsync(pending.Lookup, pending.CaseId, cancellationToken).ConfigureAwait(false);
                 Log.ReservationReleased(logger, pending.CaseId);
+            }
+            else if (record is null && row is { Status: CommandStatus.Refused })
+            {
+                await persons.ReleaseAsync(pending.Lookup, pending.CaseId, cancellationToken).ConfigureAwait(false);
             }
 
             await persons.ConfirmAsync(pending.RowKey, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Clears the command rows of cases closed more than <see cref="ReconcilerOptions.CommandRetention"/> ago (real time).</summary>
+    private async Task<int> ClearClosedCommandsAsync(CancellationToken cancellationToken)
+    {
+        // Closed before this workflow instant (a development clock runs fast: a real-time retention maps to no workflow time before its
+        // anchor).
+        var cutoff = time.Real.GetUtcNow() - options.CommandRetention;
+        var before = cutoff <= time.Clock.RealAnchor ? time.Clock.WorkflowAnchor : time.Clock.ToWorkflow(cutoff);
+        var cleared = 0;
+        foreach (var (key, caseId) in await index.ClosedBeforeAsync(before, 500, cancellationToken).ConfigureAwait(false))
+        {
+            cleared += await store.ClearCommandsAsync(caseId, cancellationToken).ConfigureAwait(false);
+            await index.ForgetClosedAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+
+        return cleared;
     }
 }
 
@@ -218,4 +306,7 @@ public sealed class ReconcileResult
 
     /// <summary>Finished instances whose engine history the full pass purged.</summary>
     public int Purged { get; set; }
+
+    /// <summary>Command rows of long-closed cases the full pass cleared.</summary>
+    public int Cleared { get; set; }
 }

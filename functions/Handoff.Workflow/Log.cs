@@ -17,10 +17,22 @@ internal static partial class Log
     [LoggerMessage(1004, LogLevel.Debug, "Case {CaseId}: step {CommandId} was already applied; its effects were written again")]
     public static partial void StepRepeated(ILogger logger, string caseId, string commandId);
 
-    [LoggerMessage(1030, LogLevel.Warning, "Case {CaseId}: its orchestration is {Status}; restarted from our own history (restore {Restore} of at most {MaxRestores})")]
-    public static partial void Restored(ILogger logger, string caseId, string status, int restore, int maxRestores);
+    [LoggerMessage(1005, LogLevel.Error, "Case {CaseId}: {Command} {CommandId} can never be applied and was refused (internal-error): {Failure}")]
+    public static partial void StepFailed(ILogger logger, string caseId, string command, string commandId, string failure);
 
-    [LoggerMessage(1031, LogLevel.Critical, "Case {CaseId}: its orchestration is {Status} and was restored {Restores} times already; not restarting again. An operator must look at it.")]
+    [LoggerMessage(1036, LogLevel.Warning, "Case {CaseId} is blocked: its activity failed {Failures} round(s) of retries since {Since:O}; next try at {NextTryAt:O}. Last error: {Error}")]
+    public static partial void Blocked(ILogger logger, string caseId, int failures, DateTimeOffset since, DateTimeOffset nextTryAt, string error);
+
+    [LoggerMessage(1037, LogLevel.Information, "Case {CaseId} applies its steps again")]
+    public static partial void Unblocked(ILogger logger, string caseId);
+
+    [LoggerMessage(1030, LogLevel.Warning, "Case {CaseId}: its orchestration is {Status}; restarted from our own record (restore {Restore}; failures in a row without progress {FailedInARow} of at most {MaxRestores})")]
+    public static partial void Restored(ILogger logger, string caseId, string status, int restore, int failedInARow, int maxRestores);
+
+    [LoggerMessage(1039, LogLevel.Warning, "Registration {CaseId} was accepted but its case never started (its process died on the way); finished by the reconciler")]
+    public static partial void RegistrationRestored(ILogger logger, string caseId);
+
+    [LoggerMessage(1031, LogLevel.Critical, "Case {CaseId}: its orchestration is {Status} again, after {Restores} restores at the same case version; not restarting again. An operator must look at it (the case's restore row holds the error).")]
     public static partial void RestoreLimit(ILogger logger, string caseId, string status, int restores);
 
     [LoggerMessage(1032, LogLevel.Warning, "Case {CaseId}: due at {DueAt:O} and still not acted on; nudged its orchestration")]
@@ -29,8 +41,8 @@ internal static partial class Log
     [LoggerMessage(1033, LogLevel.Information, "Released the reservation of case {CaseId}, whose registration never started")]
     public static partial void ReservationReleased(ILogger logger, string caseId);
 
-    [LoggerMessage(1034, LogLevel.Information, "Reconciler pass ({Kind}): {Checked} cases checked, {Restored} restored, {Nudged} nudged, {Purged} finished instances purged")]
-    public static partial void Swept(ILogger logger, string kind, int @checked, int restored, int nudged, int purged);
+    [LoggerMessage(1034, LogLevel.Information, "Reconciler pass ({Kind}): {Checked} cases checked, {Restored} restored, {Nudged} nudged, {Purged} finished instances purged, {Cleared} command rows of closed cases cleared")]
+    public static partial void Swept(ILogger logger, string kind, int @checked, int restored, int nudged, int purged, int cleared);
 
     [LoggerMessage(1035, LogLevel.Error, "Reconciler: case {CaseId} could not be checked")]
     public static partial void CheckFailed(ILogger logger, Exception exception, string caseId);

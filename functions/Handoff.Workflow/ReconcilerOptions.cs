@@ -15,10 +15,17 @@ public sealed record ReconcilerOptions
     /// <summary>How often the sweep also checks every open case, due or not. Default 1 day.</summary>
     public TimeSpan FullPassInterval { get; init; } = TimeSpan.FromDays(1);
 
-    /// <summary>How many times one case's orchestration is restored before it is left to an operator. Default 3.</summary>
+    /// <summary>
+    /// How many times in a row a case's orchestration is restored after failing again at the same case version before it is left to an
+    /// operator (a failure a restore cannot cure). Lost, terminated or completed orchestrations, and failures after the case moved on,
+    /// never count. Default 3.
+    /// </summary>
     public int MaxRestores { get; init; } = 3;
 
-    /// <summary>A reservation older than this whose case never started is released. Default 10 minutes.</summary>
+    /// <summary>
+    /// How long a registration may stay pending (noted, not yet decided) before the reconciler finishes it: one written to its case's
+    /// inbox gets its person reserved and its orchestration started; one that never reached the inbox is dropped. Default 10 minutes.
+    /// </summary>
     public TimeSpan ReservationTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
@@ -27,4 +34,10 @@ public sealed record ReconcilerOptions
     /// for looking at the engine's copy. Default 30 days.
     /// </summary>
     public TimeSpan PurgeAfter { get; init; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// How long a closed case keeps its command rows (what answers its command URLs and recognises a retried
+    /// <c>Idempotency-Key</c>); the full pass clears them after this. The case row and its history, the person's file, stay. Default 30 days.
+    /// </summary>
+    public TimeSpan CommandRetention { get; init; } = TimeSpan.FromDays(30);
 }

@@ -34,6 +34,18 @@ public class ApiFixture : IAsyncLifetime
     /// <summary>Serve on a real loopback port (Kestrel) rather than the in-memory test server: what a browser needs.</summary>
     protected virtual bool RealServer => false;
 
+    /// <summary>The engine's polling interval; null leaves the host's default.</summary>
+    protected virtual TimeSpan? PollingInterval => TimeSpan.FromSeconds(1);
+
+    /// <summary>Settings a fixture adds (environment-variable names, <c>__</c> for <c>:</c>).</summary>
+    protected virtual IReadOnlyDictionary<string, string?> MoreSettings => new Dictionary<string, string?>();
+
+    /// <summary>Route our own storage clients (not the engine's) through <see cref="Faults"/>.</summary>
+    protected virtual bool InjectFaults => false;
+
+    /// <summary>Crashes and outages of our own storage, with <see cref="InjectFaults"/>.</summary>
+    public FaultInjector Faults { get; } = new();
+
     /// <summary>The real server's address (with <see cref="RealServer"/>).</summary>
     public Uri? BaseAddress { get; private set; }
 
@@ -83,8 +95,8 @@ public class ApiFixture : IAsyncLifetime
             ["Handoff__Workers__Enabled"] = "false",
             ["Handoff__SampleData"] = "false",
             ["Handoff__Secrets__IdNumberKey"] = Convert.ToBase64String(new byte[32]),
-            ["Handoff__Durable__MaxQueuePollingInterval"] = "00:00:01",
-            ["Handoff__Orchestration__Grace"] = Grace.ToString("c"),
+            ["Handoff__Durable__MaxQueuePollingInterval"] = PollingInterval?.ToString("c"),
+            ["Handoff__Orchestration__Grace"] = Grace == TimeSpan.MinValue ? null : Grace.ToString("c"),
 
             // Answers are synchronous in tests: the 2 s default can run out on a loaded CI machine (a 202 is then correct, but the
             // tests read the answer as the case).
@@ -96,6 +108,11 @@ public class ApiFixture : IAsyncLifetime
             ["Handoff__Auth__Entra__Audience"] = TokenAudience,
             ["urls"] = RealServer ? "http://127.0.0.1:0" : null,
         };
+        foreach (var (key, value) in MoreSettings)
+        {
+            settings[key] = value;
+        }
+
         foreach (var (key, value) in settings)
         {
             Environment.SetEnvironmentVariable(key, value);
@@ -109,6 +126,12 @@ public class ApiFixture : IAsyncLifetime
             b.ConfigureLogging(l => l.AddProvider(Logs));
             b.ConfigureTestServices(s =>
             {
+                if (InjectFaults)
+                {
+                    s.AddSingleton(sp => Handoff.Storage.Infrastructure.StorageClients.FromConnectionString(
+                        _azurite.ConnectionString, sp.GetRequiredService<Handoff.Storage.Infrastructure.StorageRequestCounter>().For, Faults.Policy));
+                }
+
                 // Tokens are signed locally: the bearer handler gets the issuer's configuration here instead of from Entra ID.
                 s.PostConfigure<Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerOptions>(
                     Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerDefaults.AuthenticationScheme, o =>

@@ -1,21 +1,32 @@
+using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
 
 namespace Handoff.Testing;
 
 /// <summary>
-/// Simulates a crash right after the Nth storage call: the call reaches storage and takes effect, then the caller sees an exception,
-/// as if the process died before it could act on the answer. Added outside the SDK's retries so the SDK does not retry it.
+/// Two kinds of storage fault, added outside the SDK's retries so the SDK does not retry them:
+/// <list type="bullet">
+/// <item>a crash right after the Nth storage call (<see cref="CrashAfter"/>): the call reaches storage and takes effect, then the caller
+/// sees an exception, as if the process died before it could act on the answer;</item>
+/// <item>an outage (<see cref="StartOutage"/>): every call that matches fails with a 503 before it is sent, until
+/// <see cref="EndOutage"/>, as when the storage account is unreachable.</item>
+/// </list>
 /// </summary>
 public sealed class FaultInjector
 {
     private int _countdown;
+    private volatile Func<HttpMessage, bool>? _outage;
+    private int _refused;
 
     /// <summary>Storage calls made since the last <see cref="CrashAfter"/>.</summary>
     public int Calls { get; private set; }
 
     /// <summary>Whether the crash happened (a queue pump may have caught it as a handler failure).</summary>
     public bool Fired { get; private set; }
+
+    /// <summary>Calls refused by outages so far.</summary>
+    public int Refused => Volatile.Read(ref _refused);
 
     /// <summary>Crash after the <paramref name="call"/>th call from now (0: never).</summary>
     public void CrashAfter(int call)
@@ -25,7 +36,25 @@ public sealed class FaultInjector
         Fired = false;
     }
 
-    public HttpPipelinePolicy Policy(string service) => new CrashPolicy(this);
+    /// <summary>Refuses every call that <paramref name="which"/> matches (all calls when null) until <see cref="EndOutage"/>.</summary>
+    public void StartOutage(Func<HttpMessage, bool>? which = null) => _outage = which ?? (_ => true);
+
+    public void EndOutage() => _outage = null;
+
+    /// <summary>An entity-group transaction (a <c>$batch</c> request): what a step's commit is, and what the API's own writes never are.</summary>
+    public static bool IsTransaction(HttpMessage message) =>
+        message.Request.Uri.Path.EndsWith("/$batch", StringComparison.Ordinal);
+
+    public HttpPipelinePolicy Policy(string service) => new FaultPolicy(this);
+
+    private void Before(HttpMessage message)
+    {
+        if (_outage is { } outage && outage(message))
+        {
+            Interlocked.Increment(ref _refused);
+            throw new RequestFailedException(503, "Injected outage: the storage account is unreachable.");
+        }
+    }
 
     private void After()
     {
@@ -37,16 +66,18 @@ public sealed class FaultInjector
         }
     }
 
-    private sealed class CrashPolicy(FaultInjector injector) : HttpPipelinePolicy
+    private sealed class FaultPolicy(FaultInjector injector) : HttpPipelinePolicy
     {
         public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
+            injector.Before(message);
             ProcessNext(message, pipeline);
             injector.After();
         }
 
         public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
+            injector.Before(message);
             await ProcessNextAsync(message, pipeline);
             injector.After();
         }

@@ -25,7 +25,11 @@ public sealed class Stores
         Dispatcher = new NoticeDispatcher(Clients, Inbox, TestData.Orgs);
         Index = new CaseIndexStore(Clients, TestData.Orgs);
         Stats = new Handoff.Storage.Statistics.RegionStatsStore(Clients, TestData.Orgs);
-        Activity = new ApplyStepActivity(Store, Index, Dispatcher, Persons, Stats, Environment, NullLogger<ApplyStepActivity>.Instance);
+        CatchUp = new Handoff.Storage.Statistics.RegionStatsCatchUp(Stats, TestData.Orgs, NullLogger<Handoff.Storage.Statistics.RegionStatsCatchUp>.Instance);
+        Signals = new CommandSignals();
+        Pending = new ApplyPendingActivity(Store, Index, Dispatcher, Persons, Stats, Environment, Signals, NullLogger<ApplyPendingActivity>.Instance, CatchUp);
+        Activity = new ApplyStepActivity(Store, Pending);
+        Blocked = new NoteBlockedActivity(Index, NullLogger<NoteBlockedActivity>.Instance);
         Protector = new IdNumberProtector(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
     }
 
@@ -49,7 +53,17 @@ public sealed class Stores
 
     public CaseIndexStore Index { get; }
 
+    /// <summary>The case's activity (schema 3): applies what waits in the case's inbox.</summary>
+    public ApplyPendingActivity Pending { get; }
+
+    /// <summary>The schema-2 activity: writes the step into the inbox, then applies it — the shortest way for a test to apply one step.</summary>
     public ApplyStepActivity Activity { get; }
+
+    public NoteBlockedActivity Blocked { get; }
+
+    public CommandSignals Signals { get; }
+
+    public Handoff.Storage.Statistics.RegionStatsCatchUp CatchUp { get; }
 
     public IdNumberProtector Protector { get; }
 
@@ -65,7 +79,12 @@ public sealed class Stores
         new(Clients, handler, TimeProvider.System, new Handoff.Storage.Queues.QueueHealth(), NullLogger<Handoff.Storage.Queues.QueuePump>.Instance,
             options ?? new Handoff.Storage.Queues.QueuePumpOptions { Lease = TimeSpan.FromSeconds(1), BackoffBase = TimeSpan.FromMilliseconds(50) });
 
-    /// <summary>Applies a step as the orchestration's activity does, received at <paramref name="at"/>.</summary>
+    /// <summary>Writes a command into the case's inbox, received at <paramref name="at"/>, as the API does.</summary>
+    public async Task<CommandRecord> AcceptAsync(string caseId, CaseCommand command, DateTimeOffset at, string? commandId = null) =>
+        await Store.AcceptAsync(caseId, CommandRecord.Accepted(commandId ?? Guid.NewGuid().ToString("N"), command, at, null))
+        ?? throw new InvalidOperationException("The command was in the inbox already.");
+
+    /// <summary>Applies a step as the orchestration's activity does, received at <paramref name="at"/> (into the inbox first).</summary>
     public Task<CaseProgress> ApplyAsync(string caseId, CaseCommand command, DateTimeOffset at, string? commandId = null) =>
         Activity.RunAsync(new ApplyStepRequest(caseId, new CaseStep(commandId ?? Guid.NewGuid().ToString("N"), command, at)));
 }

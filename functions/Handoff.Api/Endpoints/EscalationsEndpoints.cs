@@ -45,6 +45,6 @@ public static class EscalationsEndpoints
         var caseId = CaseIds.CaseOfEscalation(r.Id);
         return caseId is null
             ? Task.FromResult(Problems.NotFound("escalation"))
-            : r.Get<CaseCommands>().RunAsync(r, caseId, new MarkEscalationRead(r.By.Actor, r.Id), new { escalationId = r.Id });
+            : r.Get<CaseCommands>().RunAsync(r, caseId, CommandRequests.EscalationRead(r.By.Actor, r.Id), new { escalationId = r.Id });
     }
 }

@@ -169,7 +169,7 @@ public static partial class HandoffHttp
     /// <summary>The workflow instant this request was received: one value per request, whatever reads it.</summary>
     public static DateTimeOffset ReceivedAt(HandoffRequest r) => ReceivedAt(r.Http, r.Get<WorkflowTime>());
 
-    private static DateTimeOffset ReceivedAt(HttpContext http, WorkflowTime time)
+    public static DateTimeOffset ReceivedAt(HttpContext http, WorkflowTime time)
     {
         if (http.Items[ReceivedAtItem] is DateTimeOffset at)
         {

@@ -8,7 +8,8 @@ namespace Handoff.Api.Endpoints;
 /// <summary>
 /// <c>GET /healthz</c>: without an operator's key only <c>status</c> (healthy, degraded, unhealthy: enough for a load balancer, nothing
 /// for a prober); with one (<c>X-Api-Key</c>, <see cref="ApiKeyRegistry.IsOperator"/>) also the workflow clock (<c>now</c>), the task
-/// hub, queue depths, poisoned deliveries, the reconciler's counts and last error, and the storage requests made.
+/// hub, queue depths, poisoned deliveries, the cases whose orchestration is blocked (its activity failing past its retries), the
+/// reconciler's counts and last error, and the storage requests made. Degraded while a delivery is poisoned, a case abandoned or blocked.
 /// </summary>
 public static class HealthEndpoint
 {
@@ -19,8 +20,10 @@ public static class HealthEndpoint
         var reconciler = r.Get<ReconcilerHealth>();
         var time = r.Get<WorkflowTime>();
         var queues = new Dictionary<string, int>();
+        IReadOnlyList<Storage.Index.BlockedCase> blocked;
         try
         {
+            blocked = await r.Get<Storage.Index.CaseIndexStore>().BlockedAsync(100, r.Aborted);
             foreach (var name in StorageNames.Queues)
             {
                 queues[name] = (await clients.Queue(name).GetPropertiesAsync(r.Aborted)).Value.ApproximateMessagesCount;
@@ -34,7 +37,7 @@ public static class HealthEndpoint
         }
 
         var poisoned = queues.Where(q => q.Key.EndsWith("-poison", StringComparison.Ordinal)).Sum(q => q.Value);
-        var status = poisoned > 0 || reconciler.Abandoned > 0 ? "degraded" : "healthy";
+        var status = poisoned > 0 || reconciler.Abandoned > 0 || blocked.Count > 0 ? "degraded" : "healthy";
         if (!detailed)
         {
             return Results.Json(new { status });
@@ -47,6 +50,13 @@ public static class HealthEndpoint
             clock = new { speed = time.Clock.Speed, anchoredAt = time.Clock.RealAnchor, startedAt = time.Clock.WorkflowAnchor },
             taskHub = r.Get<TaskHubName>().Value,
             poisonedMessages = poisoned,
+            blocked = new
+            {
+                count = blocked.Count,
+                cases = blocked.Select(b => b.CaseId),
+                oldestSince = blocked.Count == 0 ? (DateTimeOffset?)null : blocked.Min(b => b.Since),
+                details = blocked.Take(20),
+            },
             queues,
             reconciler = new
             {

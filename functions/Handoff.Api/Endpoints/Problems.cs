@@ -11,6 +11,7 @@ public static class Problems
             RejectionKind.Invalid => StatusCodes.Status400BadRequest,
             RejectionKind.Forbidden => StatusCodes.Status403Forbidden,
             RejectionKind.NotFound => StatusCodes.Status404NotFound,
+            RejectionKind.Internal => StatusCodes.Status500InternalServerError,
             _ => StatusCodes.Status409Conflict,
         },
         rejection.Code, rejection.Field, rejection.Detail);

@@ -28,4 +28,21 @@ public sealed record DurableSettings
 
     /// <summary>Long waits are split into timer pieces of at most this (Azure Storage hides a message at most 7 days).</summary>
     public TimeSpan MaximumTimerInterval { get; init; } = TimeSpan.FromDays(6);
+
+    /// <summary>The polling interval of the demo profile, and the default under a development clock faster than real time.</summary>
+    public static readonly TimeSpan DemoPollingInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The self-host's settings (<c>Handoff:Durable</c>). Under a development clock faster than real time (<c>Handoff:Clock:Speed</c>),
+    /// polling is real time and every real second a legal hour or more of lateness: unless set, the demo's 1 second.
+    /// </summary>
+    public static DurableSettings From(Microsoft.Extensions.Configuration.IConfiguration configuration)
+    {
+        var settings = new DurableSettings();
+        Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(configuration.GetSection("Handoff:Durable"), settings);
+        var fastClock = double.TryParse(configuration["Handoff:Clock:Speed"], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var speed) && speed > 1;
+        return fastClock && string.IsNullOrEmpty(configuration["Handoff:Durable:MaxQueuePollingInterval"])
+            ? settings with { MaxQueuePollingInterval = DemoPollingInterval }
+            : settings;
+    }
 }

@@ -49,7 +49,21 @@ public static class HandoffServices
         services.AddSingleton(policy);
         services.AddSingleton(new WorkflowEnvironment(calendar, directory, policy));
         services.AddSingleton(Bind<ReconcilerOptions>(configuration, "Handoff:Sweep"));
-        services.AddSingleton(Bind<ApiOptions>(configuration, "Handoff:Api"));
+        services.AddSingleton(Bind<CommandOptions>(configuration, "Handoff:Api"));
+        var orchestration = Bind<OrchestrationOptions>(configuration, "Handoff:Orchestration");
+        if (orchestration.Validate() is { Count: > 0 } orchestrationErrors)
+        {
+            throw new InvalidOperationException("Invalid Handoff:Orchestration: " + string.Join("; ", orchestrationErrors.Select(e => $"{e.Setting} {e.Rule}")));
+        }
+
+        services.AddSingleton(orchestration);
+        var noticeOptions = Bind<Storage.Notices.NoticeOptions>(configuration, "Handoff:Notices");
+        if (noticeOptions.QueueTimeToLive < TimeSpan.FromHours(1) || noticeOptions.QueueTimeToLive > TimeSpan.FromDays(30))
+        {
+            throw new InvalidOperationException("Handoff:Notices:QueueTimeToLive must be between 1 hour and 30 days.");
+        }
+
+        services.AddSingleton(noticeOptions);
         var taskHub = TaskHubName.From(configuration[TaskHubName.Setting], defaultTaskHub);
         services.AddSingleton(taskHub);
 
@@ -69,10 +83,16 @@ public static class HandoffServices
         services.AddSingleton<NoticeDispatcher>();
         services.AddSingleton<CaseIndexStore>();
         services.AddSingleton<Handoff.Storage.Statistics.RegionStatsStore>();
+        services.AddSingleton<Handoff.Storage.Statistics.RegionStatsCatchUp>();
         services.AddSingleton<CaseInstances>();
         services.AddSingleton<ReconcilerHealth>();
         services.AddSingleton<CaseReconciler>();
+        services.AddSingleton<CommandSignals>();
+        services.AddSingleton<Registrations>();
+        services.AddSingleton<CommandService>();
+        services.AddSingleton<ApplyPendingActivity>();
         services.AddSingleton<ApplyStepActivity>();
+        services.AddSingleton<NoteBlockedActivity>();
         services.AddSingleton<CaseCommands>();
         services.AddWebhookClient();
         services.AddSingleton(sp => new WebhookHandler(
@@ -90,6 +110,14 @@ public static class HandoffServices
     }
 
     /// <summary>
+    /// The orchestration's grace past a deadline (<c>Handoff:Orchestration:Grace</c>) when none is set: what it must cover is the time
+    /// between the API receiving a command and writing it to the case's inbox — a read and an insert, tens of milliseconds, a second
+    /// under load. A command received before the deadline whose row is written later still is applied at its legal time (on time), and
+    /// the escalation the tick opened meanwhile is withdrawn, saying so.
+    /// </summary>
+    public static readonly TimeSpan DefaultGrace = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// The workflow clock wanted: the real clock, or — in Development only — <c>Handoff:Clock:Start</c> running
     /// <c>Handoff:Clock:Speed</c> times faster; and the orchestration's grace past a deadline (<c>Handoff:Orchestration:Grace</c>).
     /// </summary>
@@ -97,7 +125,7 @@ public static class HandoffServices
     {
         var start = configuration["Handoff:Clock:Start"] is { Length: > 0 } s ? DateTimeOffset.Parse(s, System.Globalization.CultureInfo.InvariantCulture) : (DateTimeOffset?)null;
         var speed = configuration.GetValue("Handoff:Clock:Speed", 1.0);
-        var grace = configuration.GetValue("Handoff:Orchestration:Grace", TimeSpan.FromSeconds(15));
+        var grace = configuration.GetValue("Handoff:Orchestration:Grace", DefaultGrace);
         if (grace < TimeSpan.Zero || grace > TimeSpan.FromHours(1))
         {
             throw new InvalidOperationException("Handoff:Orchestration:Grace must be between 0 and 1 hour.");

@@ -24,6 +24,7 @@ namespace Handoff.Core.Cases;
 [JsonDerivedType(typeof(EscalationResolved), "escalationResolved")]
 [JsonDerivedType(typeof(EscalationLadderEnded), "escalationLadderEnded")]
 [JsonDerivedType(typeof(EscalationRead), "escalationRead")]
+[JsonDerivedType(typeof(StepFailed), "stepFailed")]
 public abstract record CaseEvent(DateTimeOffset At, Actor By);
 
 public sealed record ReleaseRegistered(
@@ -68,3 +69,13 @@ public sealed record EscalationLadderEnded(DateTimeOffset At, Actor By, string E
 public sealed record EscalationResolved(DateTimeOffset At, Actor By, string EscalationId, string Resolution) : CaseEvent(At, By);
 
 public sealed record EscalationRead(DateTimeOffset At, Actor By, string EscalationId) : CaseEvent(At, By);
+
+/// <summary>
+/// A command received at <see cref="CaseEvent.At"/> could not be applied and never will be — its payload could not be read, or deciding it
+/// broke an invariant of the stored case — so it was refused with <c>internal-error</c>. Kept in the file so that whoever reads the case
+/// sees that something was sent and not recorded, and by whom; it changes nothing else.
+/// </summary>
+/// <param name="Command">The command's type, or what could be read of it.</param>
+/// <param name="CommandId">The command's id (its URL is <c>/api/cases/{caseId}/commands/{commandId}</c>).</param>
+/// <param name="Error">What went wrong, for the operator (no personal data: exception type and message of our own code).</param>
+public sealed record StepFailed(DateTimeOffset At, Actor By, string Command, string CommandId, string Error) : CaseEvent(At, By);

@@ -64,14 +64,14 @@ public static class NoticeComposer
             .Where(o => o.Kind == OrganisationKind.Supervisor && Workflow.CaseAccess.CanRead(o, existing, directory))
             .ToList();
         var widest = readers.Count == 0 ? [] : readers.Where(o => o.Region.ScopePrefix.Length == readers.Min(r => r.Region.ScopePrefix.Length)).ToList();
-        var text = $"{Name(directory, attempt.By.OrganisationId)}于{Instant(at)}为{attempt.Person.Name}（身份证号{attempt.Person.MaskedIdNumber}）登记出所衔接"
+        var text = $"{Name(directory, attempt.By.OrganisationId)}于{Instant(at)}为{Text.TextRules.Clean(attempt.Person.Name)}（身份证号{attempt.Person.MaskedIdNumber}）登记出所衔接"
             + $"（出所日期{Date(attempt.ReleaseDate)}，执行地{Name(directory, attempt.OfficeId)}）时，系统发现该人员已有未结案件：{Name(directory, existing.CentreId)}"
             + $"至{Name(directory, existing.OfficeId)}，出所日期{Date(existing.ReleaseDate)}。为保密（《戒毒条例》第七条），登记单位未被告知已有案件。"
             + "请核实是否重复登记，并协调相关单位处理。";
         return widest
             .OrderBy(o => o.Id, StringComparer.Ordinal)
             .Select(o => new Notice($"{existing.CaseId}-D-{attempt.CaseId}-{o.Id}", existing.CaseId, o.Id, NoticeKind.DuplicateRegistration, null, null, null,
-                $"【重复登记提示】{attempt.Person.Name}", Letter(directory, o.Id, text, existing), at))
+                $"【重复登记提示】{Text.TextRules.Clean(attempt.Person.Name)}", Letter(directory, o.Id, text, existing), at))
             .ToList();
     }
 
@@ -105,8 +105,15 @@ public static class NoticeComposer
     private static List<Notice> Resolved(Case c, EscalationResolved r, OrganisationDirectory directory)
     {
         var escalation = c.Escalations.Single(x => x.Id == r.EscalationId);
-        var title = $"【督办已解除】{KindTitle(escalation.Kind)}·{c.Person.Name}";
-        var text = $"{KindTitle(escalation.Kind)}督办（{Instant(escalation.OpenedAt)}发出，最高第{escalation.Level}级）已于{Instant(r.At)}解除：{r.Resolution}。";
+
+        // A step received before the escalation went out, but applied after it (the deadline's tick could not know of it): the step
+        // was on time, and the escalation should not have been sent. Said so, with when the step was received.
+        var withdrawn = r.At < escalation.OpenedAt;
+        var title = withdrawn ? $"【督办撤回】{KindTitle(escalation.Kind)}·{c.Person.Name}" : $"【督办已解除】{KindTitle(escalation.Kind)}·{c.Person.Name}";
+        var text = withdrawn
+            ? $"{KindTitle(escalation.Kind)}督办（{Instant(escalation.OpenedAt)}发出，最高第{escalation.Level}级）撤回：{r.Resolution}，"
+                + $"系统已于{Instant(r.At)}受理，在期限届满之前，属按时办理。该督办发出时系统尚未处理完这一登记，特此更正，无需再作处理。"
+            : $"{KindTitle(escalation.Kind)}督办（{Instant(escalation.OpenedAt)}发出，最高第{escalation.Level}级）已于{Instant(r.At)}解除：{r.Resolution}。";
         return escalation.Recipients
             .Select(x => x.OrganisationId)
             .Distinct(StringComparer.Ordinal)

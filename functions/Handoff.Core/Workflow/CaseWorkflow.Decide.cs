@@ -114,7 +114,7 @@ public static partial class CaseWorkflow
         }
 
         var b = new DecisionBuilder(null, context);
-        b.Add(new ReleaseRegistered(context.Now, x.By, x.CaseId, x.Person, x.By.OrganisationId, x.OfficeId, x.PoliceStationId,
+        b.Add(new ReleaseRegistered(context.Now, x.By, x.CaseId, x.Person with { Name = Text.TextRules.Clean(x.Person.Name) }, x.By.OrganisationId, x.OfficeId, x.PoliceStationId,
             x.DecisionAuthorityId, x.ReleaseDate, x.ReleaseType, x.RehabilitationYears));
         PlanAfterNotice(b, x.By, acknowledgementDue: true);
         ActOnWhatIsDue(b);
@@ -177,7 +177,7 @@ public static partial class CaseWorkflow
         }
 
         b.Add(new NoticeAcknowledged(b.Now, x.By));
-        b.SetDeadline(x.By, DeadlinePlanner.Complete(c.DeadlineFor(DeadlineStep.Acknowledgement)!, b.Now));
+        b.SetDeadline(x.By, DeadlinePlanner.Complete(c.DeadlineFor(DeadlineStep.Acknowledgement)!, b.Now, b.Now));
         Resolve(b, x.By, "执行地已签收出所衔接通报", EscalationKind.LateNotice, EscalationKind.NotAcknowledged);
         return null;
     }
@@ -190,9 +190,16 @@ public static partial class CaseWorkflow
             return Rejection.Forbidden("Only the releasing centre records the release.");
         }
 
+        if (x.CollectedBy.Name is not null && !string.IsNullOrWhiteSpace(x.CollectedBy.Name) && Text.TextRules.Name(x.CollectedBy.Name) is { } nameRule)
+        {
+            return Rejection.Invalid("collectedBy.name", "invalid-name", nameRule);
+        }
+
+        // The collector's name as stored: cleaned, and none when blank.
+        var collectedBy = x.CollectedBy with { Name = string.IsNullOrWhiteSpace(x.CollectedBy.Name) ? null : Text.TextRules.Clean(x.CollectedBy.Name) };
         if (c.ReleasedAt is not null)
         {
-            return c.ReleasedAt == x.ReleasedAt && c.CollectedBy == x.CollectedBy
+            return c.ReleasedAt == x.ReleasedAt && c.CollectedBy == collectedBy
                 ? null
                 : Rejection.Conflict("already-released", $"The release was already recorded at {c.ReleasedAt:O}.");
         }
@@ -212,18 +219,13 @@ public static partial class CaseWorkflow
             return Rejection.Invalid("releasedAt", "before-registration", "must not be before the day the release was registered");
         }
 
-        if (x.CollectedBy.Kind != CollectorKind.None && string.IsNullOrWhiteSpace(x.CollectedBy.Name))
+        if (collectedBy.Kind != CollectorKind.None && collectedBy.Name is null)
         {
             return Rejection.Invalid("collectedBy.name", "collector-name-required", "must name who collected the person unless kind is none");
         }
 
-        if (x.CollectedBy.Name is not null && Text.TextRules.Name(x.CollectedBy.Name) is { } nameRule)
-        {
-            return Rejection.Invalid("collectedBy.name", "invalid-name", nameRule);
-        }
-
-        b.Add(new ReleaseRecorded(b.Now, x.By, x.ReleasedAt, x.CollectedBy));
-        b.SetDeadline(x.By, DeadlinePlanner.Complete(c.DeadlineFor(DeadlineStep.Release)!, b.Now));
+        b.Add(new ReleaseRecorded(b.Now, x.By, x.ReleasedAt, collectedBy));
+        b.SetDeadline(x.By, DeadlinePlanner.Complete(c.DeadlineFor(DeadlineStep.Release)!, b.Now, b.Now));
         if (c.RehabilitationYears > 0)
         {
             // 戒毒条例 38: the order is served on release, so the 15 days run from the actual release date.
@@ -233,7 +235,7 @@ public static partial class CaseWorkflow
         }
 
         Resolve(b, x.By, "出所情况已登记", EscalationKind.ReleaseNotRecorded);
-        if (x.CollectedBy.Kind == CollectorKind.None)
+        if (collectedBy.Kind == CollectorKind.None)
         {
             // 出所必接 (戒毒条例 34: 通知……将其领回): nobody at the gate is escalated at once.
             Open(b, EscalationKind.NotCollected, b.Now);
@@ -283,7 +285,7 @@ public static partial class CaseWorkflow
         }
 
         b.Add(new ReportRecorded(b.Now, x.By, x.ReportedAt));
-        b.SetDeadline(x.By, DeadlinePlanner.Complete(c.DeadlineFor(DeadlineStep.Report)!, x.ReportedAt));
+        b.SetDeadline(x.By, DeadlinePlanner.Complete(c.DeadlineFor(DeadlineStep.Report)!, x.ReportedAt, b.Now));
         b.SetDeadline(x.By, DeadlinePlanner.Agreement(ChinaTime.LocalDate(x.ReportedAt), provisional: false, b.Context));
         Resolve(b, x.By, "人员已到执行地报到", EscalationKind.NotReported, EscalationKind.NotCollected);
         return null;
@@ -320,7 +322,7 @@ public static partial class CaseWorkflow
         }
 
         b.Add(new AgreementRecorded(b.Now, x.By, x.SignedAt));
-        b.SetDeadline(x.By, DeadlinePlanner.Complete(c.DeadlineFor(DeadlineStep.Agreement)!, x.SignedAt));
+        b.SetDeadline(x.By, DeadlinePlanner.Complete(c.DeadlineFor(DeadlineStep.Agreement)!, x.SignedAt, b.Now));
         Resolve(b, x.By, "社区康复协议已签订", EscalationKind.NoAgreement);
         return null;
     }
@@ -348,7 +350,7 @@ public static partial class CaseWorkflow
             return Rejection.Conflict("already-released", "The person has already been released; a release cannot be withdrawn.");
         }
 
-        b.Add(new ReleaseCancelled(b.Now, x.By, x.Reason));
+        b.Add(new ReleaseCancelled(b.Now, x.By, Text.TextRules.CleanNote(x.Reason)));
         foreach (var open in c.Deadlines.Where(d => d.Status == DeadlineStatus.Open))
         {
             b.SetDeadline(x.By, open with { Status = DeadlineStatus.Withdrawn });
@@ -392,7 +394,7 @@ public static partial class CaseWorkflow
                 "must be at most one year after the first release date (禁毒法 47: 最长可以延长一年)");
         }
 
-        b.Add(new ReleasePostponed(b.Now, x.By, x.NewReleaseDate, x.Reason));
+        b.Add(new ReleasePostponed(b.Now, x.By, x.NewReleaseDate, Text.TextRules.CleanNote(x.Reason)));
         Resolve(b, x.By, "出所日期已变更", EscalationKind.ReleaseNotRecorded);
 
         // A new notice restarts the office's acknowledgement only if it had not acknowledged (or missed) the first one.
@@ -419,6 +421,7 @@ public static partial class CaseWorkflow
             return Rejection.Conflict("not-released", "The person has not been released.");
         }
 
+        var note = Text.TextRules.CleanNote(x.Note);
         if (c.FoundAt == x.FoundAt)
         {
             return null;
@@ -434,7 +437,7 @@ public static partial class CaseWorkflow
             return Rejection.Invalid("foundAt", "before-release", "must not be before the release");
         }
 
-        b.Add(new PersonFound(b.Now, x.By, x.FoundAt, x.Note));
+        b.Add(new PersonFound(b.Now, x.By, x.FoundAt, note));
         Resolve(b, x.By, "人员已找到", EscalationKind.NotCollected);
         return null;
     }

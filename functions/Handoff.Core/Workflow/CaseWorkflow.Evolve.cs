@@ -83,6 +83,7 @@ public static partial class CaseWorkflow
             {
                 Escalations = Update(c.Escalations, x.EscalationId, esc => esc with { NextClimbAt = null }),
             },
+            StepFailed => c,
             EscalationRead x => c with
             {
                 Escalations = Update(c.Escalations, x.EscalationId, esc => esc with

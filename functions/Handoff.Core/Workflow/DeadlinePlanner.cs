@@ -45,10 +45,15 @@ internal static class DeadlinePlanner
         Counted(DeadlineStep.Agreement, context.Calendar.AddDays(reportDate, context.Policy.AgreementDays), provisional,
             $"戒毒条例第十六条“及时”签订（本地政策：报到后{context.Policy.AgreementDays}日内）");
 
-    /// <summary>A step done at <paramref name="doneAt"/>: met if before the due instant and not already missed.</summary>
-    public static Deadline Complete(Deadline deadline, DateTimeOffset doneAt) => deadline with
+    /// <summary>
+    /// A step done at <paramref name="doneAt"/> and received at <paramref name="receivedAt"/> (its legal time): met if done before the due
+    /// instant and either not yet marked missed or received before the deadline ended — a step received in time but applied after the
+    /// deadline's tick is on time (the tick could not know of it). A step received after the deadline that says it was done before
+    /// (a report recorded late) stays missed: the escalation was right to go out.
+    /// </summary>
+    public static Deadline Complete(Deadline deadline, DateTimeOffset doneAt, DateTimeOffset receivedAt) => deadline with
     {
-        Status = deadline.Status == DeadlineStatus.Missed || doneAt >= deadline.DueAt ? DeadlineStatus.Missed : DeadlineStatus.Met,
+        Status = doneAt < deadline.DueAt && (deadline.Status != DeadlineStatus.Missed || receivedAt < deadline.DueAt) ? DeadlineStatus.Met : DeadlineStatus.Missed,
         CompletedAt = doneAt,
         Provisional = false,
     };

@@ -11,4 +11,9 @@ public sealed record Rejection(RejectionKind Kind, string Code, string? Field, s
     public static Rejection Forbidden(string detail) => new(RejectionKind.Forbidden, "forbidden", null, detail);
 
     public static Rejection Conflict(string code, string detail, string? field = null) => new(RejectionKind.Conflict, code, field, detail);
+
+    /// <summary>The refusal of a command that can never be applied (<see cref="RejectionKind.Internal"/>).</summary>
+    public static Rejection Internal(string detail) => new(RejectionKind.Internal, InternalErrorCode, null, detail);
+
+    public const string InternalErrorCode = "internal-error";
 }

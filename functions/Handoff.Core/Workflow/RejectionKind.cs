@@ -14,4 +14,7 @@ public enum RejectionKind
 
     /// <summary>The case is not in a state where this can happen, or it was already done differently (409).</summary>
     Conflict,
+
+    /// <summary>The command can never be applied: its payload is unreadable, or deciding it broke an invariant of the stored case (500).</summary>
+    Internal,
 }

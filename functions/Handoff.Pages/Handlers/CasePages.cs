@@ -1,6 +1,8 @@
 using Handoff.Api.Endpoints;
+using Handoff.Core.Cases;
 using Handoff.Core.Organisations;
 using Handoff.Core.Regions;
+using Handoff.Core.Workflow;
 using Handoff.Pages.Components;
 using Handoff.Pages.Infrastructure;
 using Handoff.Workflow;
@@ -10,23 +12,44 @@ namespace Handoff.Pages.Handlers;
 /// <summary>The person's file (一人一册) and the forms that act on a case, each running the API's handler for that step.</summary>
 public static class CasePages
 {
-    /// <summary>The case actions a page can send: the form's name → the API handler and how its fields become the API's body.</summary>
-    private static readonly Dictionary<string, (Func<HandoffRequest, Task<IResult>> Handler, Func<IFormCollection, object> Body, string Done)> Actions = new(StringComparer.Ordinal)
-    {
-        ["acknowledgement"] = (CasesEndpoints.AcknowledgeAsync, _ => new { }, "acknowledged"),
-        ["release"] = (CasesEndpoints.ReleaseAsync, f => new RecordReleaseRequest(null, new CollectedByRequest(Text(f, "collectedBy.kind"), Text(f, "collectedBy.name"))), "released"),
-        ["report"] = (CasesEndpoints.ReportAsync, _ => new RecordReportRequest(null), "reported"),
-        ["agreement"] = (CasesEndpoints.AgreementAsync, _ => new RecordAgreementRequest(null), "agreement"),
-        ["postponement"] = (CasesEndpoints.PostponeAsync, f => new PostponeRequest(Text(f, "newReleaseDate"), Text(f, "reason")), "postponed"),
-        ["cancellation"] = (CasesEndpoints.CancelAsync, f => new CancelRequest(Text(f, "reason")), "cancelled"),
-        ["found"] = (CasesEndpoints.FoundAsync, f => new PersonFoundRequest(null, Text(f, "note")), "found"),
-    };
+    /// <summary>
+    /// The case actions a page can send: the form's name → its command (mapped by the API's <see cref="CommandRequests"/> from the API's
+    /// request body, built from the form's fields) and the outcome code shown on success.
+    /// </summary>
+    private static readonly Dictionary<string, (Func<PageRequest, IFormCollection, (CaseCommand? Command, object Request, Rejection? Problem)> Map, string Done)> Actions =
+        new(StringComparer.Ordinal)
+        {
+            ["acknowledgement"] = ((p, _) => (CommandRequests.Acknowledgement(p.By.Actor), new { }, null), "acknowledged"),
+            ["release"] = ((p, f) =>
+            {
+                var body = new RecordReleaseRequest(null, new CollectedByRequest(Text(f, "collectedBy.kind"), Text(f, "collectedBy.name")));
+                var (command, problem) = CommandRequests.Release(body, p.By.Actor, p.ReceivedAt);
+                return (command, body, problem);
+            }, "released"),
+            ["report"] = ((p, _) => (CommandRequests.Report(null, p.By.Actor, p.ReceivedAt), new RecordReportRequest(null), null), "reported"),
+            ["agreement"] = ((p, _) => (CommandRequests.Agreement(null, p.By.Actor, p.ReceivedAt), new RecordAgreementRequest(null), null), "agreement"),
+            ["postponement"] = ((p, f) =>
+            {
+                var body = new PostponeRequest(Text(f, "newReleaseDate"), Text(f, "reason"));
+                var (command, problem) = CommandRequests.Postponement(body, p.By.Actor);
+                return (command, body, problem);
+            }, "postponed"),
+            ["cancellation"] = ((p, f) =>
+            {
+                var body = new CancelRequest(Text(f, "reason"));
+                return (CommandRequests.Cancellation(body, p.By.Actor), body, null);
+            }, "cancelled"),
+            ["found"] = ((p, f) =>
+            {
+                var body = new PersonFoundRequest(null, Text(f, "note"));
+                return (CommandRequests.Found(body, p.By.Actor, p.ReceivedAt), body, null);
+            }, "found"),
+        };
 
     public static async Task<IResult> FileAsync(PageRequest p)
     {
         var commands = p.Get<CaseCommands>();
-        var request = new HandoffRequest(p.Http, p.Caller, p.Client);
-        var record = await commands.ReadableAsync(request);
+        var record = await commands.ReadableAsync(p.By.Organisation, p.Route("id"), p.Aborted);
         if (record is null)
         {
             // Another organisation's case answers as if it did not exist: its existence is confidential (戒毒条例 7).
@@ -46,17 +69,19 @@ public static class CasePages
 
     public static async Task<IResult> ActionAsync(PageRequest p)
     {
+        _ = p.ReceivedAt; // stamped before the form is read: the step's legal time is when the form arrived
         var form = await p.Http.Request.ReadFormAsync(p.Aborted);
-        var back = ApiBridge.LocalReturn(form["returnTo"], $"/cases/{p.Route("id")}");
+        var back = PageCommands.LocalReturn(form["returnTo"], $"/cases/{p.Route("id")}");
         if (!Actions.TryGetValue(p.Route("action"), out var action))
         {
             return await PageHttp.ErrorAsync(p.Http, StatusCodes.Status404NotFound, "没有这个操作", "没有这个操作。");
         }
 
-        var outcome = await ApiBridge.RunAsync(p, action.Handler, action.Body(form), form["idempotencyKey"]);
-        return new SeeOther(outcome.Pending ? ApiBridge.WithOutcome(back, "msg", "pending")
-            : outcome.Succeeded ? ApiBridge.WithOutcome(back, "msg", action.Done)
-            : ApiBridge.WithOutcome(back, "err", outcome.Code ?? "error"));
+        var (command, request, problem) = action.Map(p, form);
+        var outcome = problem is not null ? PageCommands.Outcome.Refused(problem) : await PageCommands.SendAsync(p, p.Route("id"), command!, request, form["idempotencyKey"]);
+        return new SeeOther(outcome.Pending ? PageCommands.WithOutcome(back, "msg", "pending")
+            : outcome.Succeeded ? PageCommands.WithOutcome(back, "msg", action.Done)
+            : PageCommands.WithOutcome(back, "err", outcome.Code ?? "error"));
     }
 
     private static string? Text(IFormCollection form, string name) => form[name].ToString().Trim() is { Length: > 0 } v ? v : null;

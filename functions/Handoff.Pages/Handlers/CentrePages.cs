@@ -47,6 +47,7 @@ public static class CentrePages
 
     public static async Task<IResult> RegisterAsync(PageRequest p)
     {
+        _ = p.ReceivedAt; // stamped before the form is read: the step's legal time is when the form arrived
         if (Refuse(p) is { } refused)
         {
             return await refused;
@@ -77,7 +78,9 @@ public static class CentrePages
         var body = new RegisterReleaseRequest(
             new PersonRequest(Optional("person.name"), Optional("person.idNumber"), Optional("person.registeredRegion"), Optional("person.residenceRegion")),
             Optional("releaseDate"), Optional("releaseType"), years, Optional("receivingOfficeId"), Optional("policeStationId"), Optional("decisionAuthorityId"));
-        var outcome = await ApiBridge.RunAsync(p, CasesEndpoints.RegisterAsync, body, form["idempotencyKey"]);
+        var (command, fingerprint, problem) = CommandRequests.Registration(
+            body, p.By, PageCommands.Key(form["idempotencyKey"]), p.ReceivedAt, p.Get<RegionCatalog>(), p.Get<Storage.Protection.IdNumberProtector>());
+        var outcome = problem is not null ? PageCommands.Outcome.Refused(problem) : await PageCommands.RegisterAsync(p, command!, fingerprint, form["idempotencyKey"]);
         if (outcome.Pending)
         {
             return new SeeOther("/centre?msg=pending");
@@ -85,7 +88,7 @@ public static class CentrePages
 
         if (outcome.Succeeded)
         {
-            return new SeeOther(outcome.Value is CaseView view ? $"/cases/{view.CaseId}?msg=registered" : "/centre?msg=registered");
+            return new SeeOther(outcome.Record is { } record ? $"/cases/{record.State.CaseId}?msg=registered" : "/centre?msg=registered");
         }
 
         var field = outcome.Field is { } f && RegisterFields.Contains(f) ? f : outcome.Code == "open-case-exists" ? "person.idNumber" : null;

@@ -11,7 +11,7 @@ public static class SignInPages
     public static async Task<IResult> SignInAsync(PageRequest p)
     {
         var configuration = p.Get<IConfiguration>();
-        var returnUrl = ApiBridge.LocalReturn(p.Query("returnUrl"), "/home");
+        var returnUrl = PageCommands.LocalReturn(p.Query("returnUrl"), "/home");
         var entra = PageSession.EntraEnabled(configuration);
         if (entra && p.Query("provider") == "entra")
         {
@@ -43,7 +43,7 @@ public static class SignInPages
         }
 
         await p.Http.SignInAsync(PageSession.Scheme, PageSession.Principal(organisation, $"dev:{organisation.Id}", $"{organisation.Name}值班人员"));
-        return Results.Redirect(ApiBridge.LocalReturn(p.Query("returnUrl"), "/home"));
+        return Results.Redirect(PageCommands.LocalReturn(p.Query("returnUrl"), "/home"));
     }
 
     public static async Task<IResult> SignOutAsync(PageRequest p)

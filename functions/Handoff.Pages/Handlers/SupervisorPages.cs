@@ -25,7 +25,10 @@ public static class SupervisorPages
 
         var period = Period.Parse(p.Query("period"), p.Query("year"), p.Query("n"), ChinaTimeToday(p));
         var regions = p.Get<RegionCatalog>();
-        var rows = await p.Get<RegionStatsStore>().SumsAsync(scope.Province, scope.ScopePrefix, period.FirstWeek, period.LastWeek, p.Aborted);
+        // The scope's sums are brought up to its facts first (one request when none is behind): a step counts at once, not at the next catch-up.
+        var stats = p.Get<RegionStatsStore>();
+        await stats.CatchUpAsync(scope.Province, scope.ScopePrefix, p.Aborted);
+        var rows = await stats.SumsAsync(scope.Province, scope.ScopePrefix, period.FirstWeek, period.LastWeek, p.Aborted);
         var inPeriod = rows.Where(r => r.Bucket != RegionStatsStore.NowBucket && period.Contains(r.Bucket)).ToList();
         var now = rows.Where(r => r.Bucket == RegionStatsStore.NowBucket).ToList();
 
@@ -138,10 +141,14 @@ public static class SupervisorPages
 
     public static async Task<IResult> MarkReadAsync(PageRequest p)
     {
+        _ = p.ReceivedAt; // stamped before the form is read: the step's legal time is when the form arrived
         var form = await p.Http.Request.ReadFormAsync(p.Aborted);
-        var back = ApiBridge.LocalReturn(form["returnTo"], "/supervisor");
-        var outcome = await ApiBridge.RunAsync(p, EscalationsEndpoints.AcknowledgeAsync, new { }, form["idempotencyKey"]);
-        return new SeeOther(outcome.Succeeded ? ApiBridge.WithOutcome(back, "msg", outcome.Pending ? "pending" : "read") : ApiBridge.WithOutcome(back, "err", outcome.Code ?? "error"));
+        var back = PageCommands.LocalReturn(form["returnTo"], "/supervisor");
+        var escalationId = p.Route("id");
+        var outcome = Handoff.Storage.Cases.CaseIds.CaseOfEscalation(escalationId) is { } caseId
+            ? await PageCommands.SendAsync(p, caseId, CommandRequests.EscalationRead(p.By.Actor, escalationId), new { escalationId }, form["idempotencyKey"])
+            : PageCommands.Outcome.Refused(new Core.Workflow.Rejection(Core.Workflow.RejectionKind.NotFound, "not-found", null, "No such escalation."));
+        return new SeeOther(outcome.Succeeded ? PageCommands.WithOutcome(back, "msg", outcome.Pending ? "pending" : "read") : PageCommands.WithOutcome(back, "err", outcome.Code ?? "error"));
     }
 
     /// <summary>The region asked for (<c>?region=</c>, default the supervisor's own), if the supervisor may see it.</summary>

@@ -22,6 +22,9 @@ public sealed record PageRequest(HttpContext Http, Api.Auth.Caller? Caller, Dura
 
     public string Route(string name) => Http.Request.RouteValues[name]?.ToString() ?? "";
 
+    /// <summary>The workflow instant the request was received (stamped once, as the API stamps its requests): a form's legal time.</summary>
+    public DateTimeOffset ReceivedAt => Api.Endpoints.HandoffHttp.ReceivedAt(Http, Get<Workflow.WorkflowTime>());
+
     public string? Query(string name) => Http.Request.Query.TryGetValue(name, out var values) ? values.ToString() : null;
 
     public T Get<T>()

@@ -11,7 +11,8 @@ namespace Handoff.Storage.Cases;
 /// identity number, RowKey = <c>open</c>, holding the case id. A second reservation is a 409 from storage — atomic, however many
 /// registrations race. The case's activity releases it when the case closes. A reservation is also listed under the partition
 /// <c>pending</c> until its case's registration commits, so the reconciler can release the reservations of cases that never started
-/// with a range query instead of a scan.
+/// with a range query instead of a scan: a registration is marked pending before it enters the case's inbox, so one whose process died on
+/// the way is found and finished.
 /// </summary>
 public sealed class PersonReservations(StorageClients clients)
 {
@@ -20,14 +21,21 @@ public sealed class PersonReservations(StorageClients clients)
     private readonly TableClient _table = clients.Table(StorageNames.PersonsTable);
 
     /// <summary>
-    /// Reserves the person for <paramref name="caseId"/>, pending under <see cref="PendingRowKey"/>(<paramref name="now"/>, lookup)
-    /// until the registration commits. False when another case holds them (the pending row is removed again then).
+    /// Notes a registration of <paramref name="caseId"/> as pending, before it is written to the case's inbox: the reconciler finds a
+    /// registration whose process died on the way (one range query over <c>pending</c>) and finishes it. Returns the row's key, which
+    /// the registration carries (its activity removes the row once the registration is decided).
     /// </summary>
+    public async Task<string> MarkPendingAsync(string caseId, string commandId, string lookup, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var key = PendingRowKey(now, caseId);
+        await _table.UpsertEntityAsync(new TableEntity(PendingPartition, key) { ["CaseId"] = caseId, ["CommandId"] = commandId, ["Lookup"] = lookup },
+            TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        return key;
+    }
+
+    /// <summary>Reserves the person for <paramref name="caseId"/>. False when another case holds them; true if this one already does.</summary>
     public async Task<bool> ReserveAsync(string lookup, string caseId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        var pending = PendingRowKey(now, lookup);
-        await _table.UpsertEntityAsync(new TableEntity(PendingPartition, pending) { ["CaseId"] = caseId, ["Lookup"] = lookup },
-            TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
         try
         {
             await _table.AddEntityAsync(new TableEntity(lookup, OpenRowKey) { ["CaseId"] = caseId, ["ReservedAt"] = now }, cancellationToken)
@@ -36,15 +44,8 @@ public sealed class PersonReservations(StorageClients clients)
         }
         catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.Conflict)
         {
+            return await HolderAsync(lookup, cancellationToken).ConfigureAwait(false) == caseId;
         }
-
-        if (await HolderAsync(lookup, cancellationToken).ConfigureAwait(false) == caseId)
-        {
-            return true;
-        }
-
-        await ConfirmAsync(pending, cancellationToken).ConfigureAwait(false);
-        return false;
     }
 
     /// <summary>The case holding the person, if any.</summary>
@@ -78,7 +79,7 @@ public sealed class PersonReservations(StorageClients clients)
         var pending = new List<PendingReservation>();
         await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: 100, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            pending.Add(new PendingReservation(row.RowKey, row.GetString("Lookup") ?? "", row.GetString("CaseId") ?? ""));
+            pending.Add(new PendingReservation(row.RowKey, row.GetString("Lookup") ?? "", row.GetString("CaseId") ?? "", row.GetString("CommandId")));
             if (pending.Count >= 100)
             {
                 break;
@@ -100,9 +101,9 @@ public sealed class PersonReservations(StorageClients clients)
         }
     }
 
-    /// <summary>The pending row's key: the instant it was made (so a range finds the old ones), then the lookup.</summary>
-    public static string PendingRowKey(DateTimeOffset at, string lookup) => $"{at.UtcTicks:D19}_{lookup}";
+    /// <summary>The pending row's key: the instant it was made (so a range finds the old ones), then the case (earlier builds: the lookup).</summary>
+    public static string PendingRowKey(DateTimeOffset at, string caseId) => $"{at.UtcTicks:D19}_{caseId}";
 }
 
-/// <summary>A reservation whose registration has not committed yet.</summary>
-public sealed record PendingReservation(string RowKey, string Lookup, string CaseId);
+/// <summary>A registration not yet decided: its case, the person's lookup, and its command (null for rows of earlier builds).</summary>
+public sealed record PendingReservation(string RowKey, string Lookup, string CaseId, string? CommandId);

@@ -19,13 +19,19 @@ namespace Handoff.Storage.Index;
 /// partition and an organisation's cases are a range at its own region — no query scans the table, and open cases are never paged
 /// past closed ones;</item>
 /// <item>one row per open case with something due, PartitionKey = <c>due</c>, RowKey = <c>{ticks of the due instant}_{caseId}</c>:
-/// the reconciler reads only the cases overdue by more than its grace as one range.</item>
+/// the reconciler reads only the cases overdue by more than its grace as one range;</item>
+/// <item>one row per blocked case (its activity failed past its retries and its orchestration waits to try again), PartitionKey =
+/// <c>blocked</c>, RowKey = case id: what <c>/healthz</c> lists for the operator, removed when the case applies again;</item>
+/// <item>one row per closed case whose command rows are still kept, PartitionKey = <c>closed</c>, RowKey =
+/// <c>{ticks of the closing step}_{caseId}</c>: the reconciler's full pass clears the command rows past their retention as one range.</item>
 /// </list>
 /// Written by the case's activity after each step. Idempotent (upserts and deletes of keys derived from the case).
 /// </summary>
 public sealed class CaseIndexStore(StorageClients clients, OrganisationDirectory directory)
 {
     private const string DuePartition = "due";
+    private const string BlockedPartition = "blocked";
+    private const string ClosedPartition = "closed";
     private readonly TableClient _table = clients.Table(StorageNames.CaseIndexTable);
 
     public static string Partition(bool closed, string province) => (closed ? "c" : "o") + province;
@@ -198,6 +204,63 @@ public sealed class CaseIndexStore(StorageClients clients, OrganisationDirectory
 
         return (results, null);
     }
+
+    /// <summary>Lists the case as blocked (idempotent: the latest round's details replace the earlier).</summary>
+    public Task SetBlockedAsync(BlockedCase blocked, CancellationToken cancellationToken = default) =>
+        _table.UpsertEntityAsync(new TableEntity(BlockedPartition, blocked.CaseId)
+        {
+            ["Since"] = blocked.Since,
+            ["Failures"] = blocked.Failures,
+            ["Error"] = blocked.Error.Length > 4000 ? blocked.Error[..4000] : blocked.Error,
+            ["NextTryAt"] = blocked.NextTryAt,
+        }, TableUpdateMode.Replace, cancellationToken);
+
+    /// <summary>The case applies its steps again. Idempotent.</summary>
+    public Task ClearBlockedAsync(string caseId, CancellationToken cancellationToken = default) =>
+        DeleteAllAsync([(BlockedPartition, caseId)], cancellationToken);
+
+    /// <summary>The blocked cases, at most <paramref name="take"/> (one request).</summary>
+    public async Task<IReadOnlyList<BlockedCase>> BlockedAsync(int take = 100, CancellationToken cancellationToken = default)
+    {
+        var list = new List<BlockedCase>();
+        await foreach (var row in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {BlockedPartition}"), maxPerPage: take, cancellationToken: cancellationToken)
+                           .ConfigureAwait(false))
+        {
+            list.Add(new BlockedCase(row.RowKey, row.GetDateTimeOffset("Since") ?? default, row.GetInt32("Failures") ?? 0, row.GetString("Error") ?? "",
+                row.GetDateTimeOffset("NextTryAt") ?? default));
+            if (list.Count >= take)
+            {
+                break;
+            }
+        }
+
+        return list;
+    }
+
+    /// <summary>Notes that the case closed at <paramref name="closedAt"/>, so its command rows are cleared after their retention. Idempotent.</summary>
+    public Task NoteClosedAsync(string caseId, DateTimeOffset closedAt, CancellationToken cancellationToken = default) =>
+        _table.UpsertEntityAsync(new TableEntity(ClosedPartition, DueRowKey(closedAt, caseId)) { ["CaseId"] = caseId }, TableUpdateMode.Replace, cancellationToken);
+
+    /// <summary>Cases closed before <paramref name="before"/> whose command rows are still kept, oldest first, at most <paramref name="take"/>.</summary>
+    public async Task<IReadOnlyList<(string Key, string CaseId)>> ClosedBeforeAsync(DateTimeOffset before, int take, CancellationToken cancellationToken = default)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ClosedPartition} and RowKey lt {DueRowKey(before, "")}");
+        var list = new List<(string, string)>();
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(take, 1000), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            list.Add((row.RowKey, row.GetString("CaseId") ?? ""));
+            if (list.Count >= take)
+            {
+                break;
+            }
+        }
+
+        return list;
+    }
+
+    /// <summary>The case's command rows are cleared: its note goes.</summary>
+    public Task ForgetClosedAsync(string key, CancellationToken cancellationToken = default) =>
+        DeleteAllAsync([(ClosedPartition, key)], cancellationToken);
 
     private async Task DeleteAllAsync(IEnumerable<(string Partition, string Row)> keys, CancellationToken cancellationToken)
     {

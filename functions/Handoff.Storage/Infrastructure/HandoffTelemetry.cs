@@ -21,6 +21,7 @@ public sealed class HandoffTelemetry
     private readonly Counter<long> _notices;
     private readonly Counter<long> _restores;
     private readonly Counter<long> _failedOrchestrations;
+    private readonly Counter<long> _blocked;
 
     public HandoffTelemetry(IMeterFactory meters, StorageRequestCounter storage)
     {
@@ -32,6 +33,7 @@ public sealed class HandoffTelemetry
         _notices = meter.CreateCounter<long>("handoff.notices", description: "Notices by channel (inbox, feed, webhook-queued, webhook-delivered, webhook-failed, webhook-poisoned)");
         _restores = meter.CreateCounter<long>("handoff.reconciler.restores", description: "Orchestrations of open cases the reconciler restarted, by the status it found");
         _failedOrchestrations = meter.CreateCounter<long>("handoff.orchestrations.failed", description: "Open cases whose orchestration the reconciler found failed");
+        _blocked = meter.CreateCounter<long>("handoff.cases.blocked", description: "Rounds of activity retries that failed, leaving a case blocked until its next try");
         meter.CreateObservableCounter("handoff.storage.requests", () => storage.Total, description: "Storage requests our own clients sent (the engine's are not counted here)");
     }
 
@@ -53,6 +55,8 @@ public sealed class HandoffTelemetry
             _notices.Add(count, new TagList { { "channel", channel } });
         }
     }
+
+    public void Blocked() => _blocked.Add(1);
 
     public void Restored(string status)
     {

@@ -27,6 +27,8 @@ internal static class LargeText
         entity[$"{name}_parts"] = parts;
     }
 
+    public static bool Has(TableEntity entity, string name) => entity.ContainsKey(name);
+
     public static string Read(TableEntity entity, string name)
     {
         var parts = entity.GetInt32($"{name}_parts") ?? 1;

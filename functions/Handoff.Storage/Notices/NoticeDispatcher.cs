@@ -12,8 +12,11 @@ namespace Handoff.Storage.Notices;
 /// (<see cref="StorageNames.NoticeFeed"/>, created on its first notice), and to the webhook queue when the recipient has a webhook. Called from the outbox, so it may run again after a crash: the inbox is keyed by
 /// notice id, and the feed and webhooks carry the same id on a repeat (consumers de-duplicate on it).
 /// </summary>
-public sealed class NoticeDispatcher(StorageClients clients, InboxStore inbox, OrganisationDirectory directory, HandoffTelemetry? telemetry = null)
+/// <remarks>Feed and webhook messages expire after <see cref="NoticeOptions.QueueTimeToLive"/>; the inbox keeps every notice.</remarks>
+public sealed class NoticeDispatcher(
+    StorageClients clients, InboxStore inbox, OrganisationDirectory directory, HandoffTelemetry? telemetry = null, NoticeOptions? options = null)
 {
+    private readonly TimeSpan _timeToLive = (options ?? new NoticeOptions()).QueueTimeToLive;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, QueueClient> _feeds = new(StringComparer.Ordinal);
     private readonly QueueClient _webhooks = clients.Queue(StorageNames.WebhookQueue);
 
@@ -35,7 +38,7 @@ public sealed class NoticeDispatcher(StorageClients clients, InboxStore inbox, O
             {
                 await _webhooks.SendMessageAsync(
                     JsonSerializer.Serialize(new WebhookDelivery(notice), CoreJson.Options),
-                    timeToLive: TimeSpan.FromSeconds(-1), cancellationToken: cancellationToken).ConfigureAwait(false);
+                    timeToLive: _timeToLive, cancellationToken: cancellationToken).ConfigureAwait(false);
                 telemetry?.Notices("webhook-queued");
             }
         }
@@ -47,12 +50,12 @@ public sealed class NoticeDispatcher(StorageClients clients, InboxStore inbox, O
         var feed = _feeds.GetOrAdd(recipientId, id => clients.Queue(StorageNames.NoticeFeed(id)));
         try
         {
-            await feed.SendMessageAsync(json, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken: cancellationToken).ConfigureAwait(false);
+            await feed.SendMessageAsync(json, timeToLive: _timeToLive, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (Azure.RequestFailedException e) when (e.Status == 404)
         {
             await feed.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            await feed.SendMessageAsync(json, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken: cancellationToken).ConfigureAwait(false);
+            await feed.SendMessageAsync(json, timeToLive: _timeToLive, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
     }
 }

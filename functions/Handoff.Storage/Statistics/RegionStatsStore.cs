@@ -10,122 +10,131 @@ using Handoff.Storage.Infrastructure;
 namespace Handoff.Storage.Statistics;
 
 /// <summary>
-/// The RegionStats table: the supervisors' figures, kept by the case's activity after each step so that no page reads every case.
+/// The RegionStats table: the supervisors' figures, kept off the steps' answer path so that no page reads every case and no step's
+/// cost grows with its county.
 /// <list type="bullet">
 /// <item><b>facts</b>: PartitionKey <c>f{province}</c>, RowKey <c>{county}_{caseId}</c> — one row per case, its <see cref="CaseFacts"/>
 /// and the case version they were taken at. A county's rows are one range, a city's too.</item>
+/// <item><b>dirty markers</b>: PartitionKey <c>f{province}</c>, RowKey <c>!dirty_{county}</c> — the county's sums are behind its facts.
+/// A step writes its case's facts row and its county's marker in one transaction, reading nothing: a crash cannot lose a marker.</item>
 /// <item><b>sums</b>: PartitionKey <c>s{province}</c>, RowKey <c>{county}_{week}</c> — the sums of the facts of the county's cases
 /// registered that week — and <c>{county}_now</c> — the sums over its open cases (lost now, open escalations). A province's
 /// dashboard for a year reads at most 120 counties × 53 weeks rows, however many cases there are.</item>
 /// </list>
-/// A step writes its case's facts row (skipped when the facts did not change), then recomputes the two sums of its county from the
-/// county's facts and writes them in one transaction guarded by their ETags, retrying on a conflict: whatever order concurrent steps
-/// of one county run in, the last writer has read every facts row written before it, and a retried activity writes the same values
-/// again (idempotent by case version: an older version never replaces a newer one).
+/// A catch-up (<see cref="RegionStatsCatchUp"/>: a few seconds after a step in the same process, every few minutes for markers a
+/// crashed process left, and whenever a dashboard reads a scope with markers) recomputes each dirty county once from its facts: a
+/// burst of 300 steps in one county is a handful of recomputations, not 300. A recomputation reads the marker, then the sums (with
+/// their ETags), then the facts; writes the sums conditional on those ETags (another recomputation that wrote first makes it start
+/// again); and removes the marker only if it is still the one it read — a step that wrote facts meanwhile left a newer marker, so the
+/// county is recomputed again.
 /// </summary>
 public sealed class RegionStatsStore(StorageClients clients, OrganisationDirectory directory)
 {
     public const string NowBucket = "now";
-    private const int MaxAttempts = 40;
+    private const string MarkerPrefix = "!dirty_";
+    private const int MaxAttempts = 8;
     private readonly TableClient _table = clients.Table(StorageNames.RegionStatsTable);
+    private long _recomputed;
 
     public static string FactsPartition(string province) => "f" + province;
 
     public static string SumsPartition(string province) => "s" + province;
 
+    /// <summary>How many county recomputations this process made (the benchmark and the tests read it).</summary>
+    public long Recomputed => Interlocked.Read(ref _recomputed);
+
     /// <summary>The county a case counts in: its receiving office's (first 6 digits of the region code).</summary>
     public string? CountyOf(Case c) => directory.Find(c.OfficeId)?.Region.Value;
 
-    /// <summary>Records the case's facts at <paramref name="version"/> and brings its county's sums up to date. Idempotent.</summary>
-    public async Task RecordAsync(Case c, int version, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Records the case's facts at <paramref name="version"/> and marks its county dirty: one transaction, no read. Returns the county,
+    /// for the catch-up to be told (null when the case counts in none: its office is not in the directory).
+    /// </summary>
+    public async Task<string?> RecordAsync(Case c, int version, CancellationToken cancellationToken = default)
     {
         if (CountyOf(c) is not { } county)
         {
-            return;
+            return null;
         }
 
-        var province = county[..2];
-        var facts = CaseFacts.From(c);
-        var row = FactsRow(county, c, facts, version);
-        var existing = await GetAsync(row.PartitionKey, row.RowKey, cancellationToken).ConfigureAwait(false);
-        if (existing is not null && (existing.GetInt32("Version") ?? 0) > version)
-        {
-            return; // A newer step already recorded this case.
-        }
-
-        var changed = existing is null || existing.GetString("Facts") != row.GetString("Facts");
-        if (changed || existing!.GetString("Line") != row.GetString("Line") || existing.GetInt32("Version") != version)
-        {
-            try
-            {
-                if (existing is null)
-                {
-                    await _table.AddEntityAsync(row, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await _table.UpdateEntityAsync(row, existing.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-                }
-            }
-            catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed)
-            {
-                // Another writer of this case (a retry racing its original): start again from what it wrote.
-                await RecordAsync(c, version, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-        }
-
-        if (changed)
-        {
-            await RefreshSumsAsync(province, county, facts.Week, cancellationToken).ConfigureAwait(false);
-        }
+        await _table.SubmitTransactionAsync(
+        [
+            new TableTransactionAction(TableTransactionActionType.UpsertReplace, FactsRow(county, c, CaseFacts.From(c), version)),
+            new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(FactsPartition(county[..2]), MarkerPrefix + county) { ["County"] = county }),
+        ], cancellationToken).ConfigureAwait(false);
+        return county;
     }
 
-    /// <summary>Recomputes a county's sums for one week and for now from its facts rows, guarded by the sums' ETags.</summary>
-    public async Task RefreshSumsAsync(string province, string county, string week, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Recomputes every dirty county under <paramref name="prefix"/> (a province, city or county code prefix) in
+    /// <paramref name="province"/>: one request when none is dirty. Returns how many were recomputed.
+    /// </summary>
+    public async Task<int> CatchUpAsync(string province, string prefix, CancellationToken cancellationToken = default)
     {
-        var sumsPartition = SumsPartition(province);
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {FactsPartition(province)} and RowKey ge {MarkerPrefix + prefix} and RowKey lt {MarkerPrefix + prefix + "~"}");
+        var markers = new List<(string County, ETag ETag)>();
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            markers.Add((row.RowKey[MarkerPrefix.Length..], row.ETag));
+        }
+
+        foreach (var (county, etag) in markers)
+        {
+            await RecomputeAsync(county, etag, cancellationToken).ConfigureAwait(false);
+        }
+
+        return markers.Count;
+    }
+
+    /// <summary>Recomputes one county's sums from its facts and removes its marker if no step marked it again meanwhile.</summary>
+    private async Task RecomputeAsync(string county, ETag marker, CancellationToken cancellationToken)
+    {
+        var province = county[..2];
         for (var attempt = 1; ; attempt++)
         {
-            // Sums first, facts after: a facts row written after this read belongs to a writer that reads the sums after us.
+            // Sums first, facts after: a facts row written after this read comes with a newer marker, so the county is done again.
             var current = new Dictionary<string, ETag>(StringComparer.Ordinal);
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {sumsPartition} and (RowKey eq {county + "_" + week} or RowKey eq {county + "_" + NowBucket})");
-            await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+            var sumsFilter = TableClient.CreateQueryFilter($"PartitionKey eq {SumsPartition(province)} and RowKey ge {county + "_"} and RowKey lt {county + "_~"}");
+            await foreach (var row in _table.QueryAsync<TableEntity>(sumsFilter, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
             {
                 current[row.RowKey] = row.ETag;
             }
 
-            var weekSums = new RegionSums();
-            var nowSums = new RegionSums();
-            await foreach (var (factsWeek, facts) in CountyFactsAsync(province, county, cancellationToken).ConfigureAwait(false))
+            var sums = new SortedDictionary<string, RegionSums>(StringComparer.Ordinal) { [NowBucket] = new RegionSums() };
+            await foreach (var (week, facts) in CountyFactsAsync(province, county, cancellationToken).ConfigureAwait(false))
             {
-                if (factsWeek == week)
-                {
-                    weekSums.Add(facts);
-                }
-
+                (sums.TryGetValue(week, out var weekSums) ? weekSums : sums[week] = new RegionSums()).Add(facts);
                 if (facts.Open)
                 {
-                    nowSums.AddNow(facts);
+                    sums[NowBucket].AddNow(facts);
                 }
             }
 
-            var actions = new List<TableTransactionAction>
-            {
-                Write(SumsRow(county, week, weekSums), current),
-                Write(SumsRow(county, NowBucket, nowSums), current),
-            };
             try
             {
-                await _table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
-                return;
+                foreach (var chunk in sums.Select(kv => Write(SumsRow(county, kv.Key, kv.Value), current)).Chunk(100))
+                {
+                    await _table.SubmitTransactionAsync(chunk, cancellationToken).ConfigureAwait(false);
+                }
+
+                break;
             }
             catch (TableTransactionFailedException ex) when (attempt < MaxAttempts && ex.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed)
             {
-                // Another step of this county wrote the sums meanwhile: read again, after a short random pause so that a burst of
-                // steps in one county (a day's deadlines at 24:00) spreads out.
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 + 10 * Math.Min(attempt, 10))), cancellationToken).ConfigureAwait(false);
+                // Another process recomputed this county meanwhile: read again.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 50 * attempt)), cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        Interlocked.Increment(ref _recomputed);
+        try
+        {
+            await _table.DeleteEntityAsync(FactsPartition(province), MarkerPrefix + county, marker, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.NotFound or (int)HttpStatusCode.PreconditionFailed)
+        {
+            // Marked again since it was read (a newer step: it stays dirty), or removed by a recomputation that read the same marker.
         }
     }
 
@@ -248,12 +257,6 @@ public sealed class RegionStatsStore(StorageClients clients, OrganisationDirecto
         current.TryGetValue(row.RowKey, out var etag)
             ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, etag)
             : new TableTransactionAction(TableTransactionActionType.Add, row);
-
-    private async Task<TableEntity?> GetAsync(string partition, string rowKey, CancellationToken cancellationToken)
-    {
-        var response = await _table.GetEntityIfExistsAsync<TableEntity>(partition, rowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return response.HasValue ? response.Value : null;
-    }
 }
 
 /// <summary>What a list of cases behind a figure shows of each.</summary>

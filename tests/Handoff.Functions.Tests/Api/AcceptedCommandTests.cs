@@ -61,9 +61,8 @@ public class AcceptedCommandTests(ImpatientApiFixture api) : ApiTestBase(api), I
         Assert.Equal(HttpStatusCode.NotFound, stranger.Status);
         Assert.Equal(HttpStatusCode.NotFound, malformed.Status);
 
-        // A well-formed id the API never issued cannot be told from one still in flight (nothing is written before the step is
-        // raised): it stays pending. Documented in README.
-        Assert.Equal(HttpStatusCode.Accepted, (await GetAsync("pingyuan-dazhe-office", $"/api/cases/{caseId}/commands/{commandId}")).Status);
+        // A well-formed id the API never issued: every accepted command is written before it is raised, so this one never was.
+        Assert.Equal(HttpStatusCode.NotFound, (await GetAsync("pingyuan-dazhe-office", $"/api/cases/{caseId}/commands/{commandId}")).Status);
     }
 
     [Fact]

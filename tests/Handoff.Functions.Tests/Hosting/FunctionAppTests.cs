@@ -71,11 +71,12 @@ public class FunctionAppTests
             http.Select(t => t.Name).Order(StringComparer.Ordinal));
 
         Assert.Single(triggers, t => t.Type == "orchestrationTrigger" && t.Name == CaseOrchestration.Name);
-        Assert.Single(triggers, t => t.Type == "activityTrigger" && t.Name == ApplyStepActivity.Name);
+        Assert.Equal([ApplyPendingActivity.Name, ApplyStepActivity.Name, NoteBlockedActivity.Name],
+            triggers.Where(t => t.Type == "activityTrigger").Select(t => t.Name).Order(StringComparer.Ordinal));
         var timer = Assert.Single(triggers, t => t.Type == "timerTrigger");
         Assert.Equal("0 */1 * * * *", timer.Schedule);
         Assert.Single(triggers, t => t.Type == "queueTrigger" && t.Queue == StorageNames.WebhookQueue);
-        Assert.Equal(HandoffRoutes.All.Count + PageRoutes.All.Count + 4, triggers.Count);
+        Assert.Equal(HandoffRoutes.All.Count + PageRoutes.All.Count + 6, triggers.Count);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Handoff.Core.Notices;
 using Handoff.Storage.Infrastructure;
+using Handoff.Storage.Notices;
 using Handoff.Testing;
 using static Handoff.Testing.TestData;
 
@@ -30,6 +31,21 @@ public class NoticeFeedTests(AzuriteFixture azurite)
         Assert.DoesNotContain(officeFeed.Value, m => m.Body.ToString().Contains(police.Id, StringComparison.Ordinal));
         Assert.Contains(policeFeed.Value, m => m.Body.ToString().Contains(police.Id, StringComparison.Ordinal));
         Assert.DoesNotContain(policeFeed.Value, m => m.Body.ToString().Contains(office.Id, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Dispatch_FeedAndWebhookMessages_ExpireAfterTheConfiguredTimeToLive()
+    {
+        var rt = new Stores(azurite.ConnectionString);
+        var notice = Notice($"f-{Guid.NewGuid():N}", Office);
+
+        await rt.Dispatcher.DispatchAsync([notice]);
+
+        var feed = await rt.Clients.Queue(StorageNames.NoticeFeed(Office)).PeekMessagesAsync(32);
+        var message = Assert.Single(feed.Value, m => m.Body.ToString().Contains(notice.Id, StringComparison.Ordinal));
+        var lifetime = message.ExpiresOn!.Value - message.InsertedOn!.Value;
+        Assert.True(lifetime <= new NoticeOptions().QueueTimeToLive + TimeSpan.FromMinutes(1), $"the feed message lives {lifetime}");
+        Assert.True(lifetime >= new NoticeOptions().QueueTimeToLive - TimeSpan.FromMinutes(1), $"the feed message lives {lifetime}");
     }
 
     [Fact]

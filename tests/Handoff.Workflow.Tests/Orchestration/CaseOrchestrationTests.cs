@@ -130,7 +130,7 @@ public sealed class CaseOrchestrationTests(AzuriteFixture azurite) : IAsyncLifet
         var completed = await run.CompletionAsync();
         Assert.Equal(OrchestrationRuntimeStatus.Completed, completed.RuntimeStatus);
         var version = (await _stores.Store.LoadAsync(run.CaseId)).Record!.Version;
-        Assert.Equal(new CaseProgress(version, CaseState.Cancelled, null, Closed: true), completed.ReadOutputAs<CaseProgress>());
+        Assert.Equal(new CaseProgress(version, CaseState.Cancelled, null, Closed: true), completed.ReadOutputAs<CaseProgress>()! with { Applied = null });
         Assert.Null(await _stores.Persons.HolderAsync(run.Registration!.Person.IdNumberLookup));
     }
 
@@ -179,6 +179,48 @@ public sealed class CaseOrchestrationTests(AzuriteFixture azurite) : IAsyncLifet
         Assert.DoesNotContain(later.Escalations, e => e.Kind == EscalationKind.NotReported);
         Assert.Equal(DeadlineStatus.Met, Deadline(later, DeadlineStep.Report).Status);
         Assert.Equal(receivedAt, Deadline(later, DeadlineStep.Report).CompletedAt);
+    }
+
+    [Fact]
+    public async Task Report_ReceivedBeforeTheDeadline_AppliedAfterItsTick_IsOnTime_AndTheEscalationIsWithdrawnSayingSo()
+    {
+        // The API received the report at 23:59:59 but the step reached the case only after the deadline's tick had opened the
+        // escalation (storage was slow to take it, or its event waited for another process's poller): it is still on time.
+        var run = await ReleasedAsync(new CollectedBy(CollectorKind.Family, "张父"));
+        var due = Deadline(await run.CaseAsync(), DeadlineStep.Report).DueAt;
+        await run.UntilAsync(c => c.Escalations.Any(e => e.Kind == EscalationKind.NotReported), "the deadline's tick opened the escalation");
+        var receivedAt = due.AddSeconds(-1);
+
+        var reported = await run.SendAsync(new RecordReport(As(Office), receivedAt), receivedAt);
+
+        Assert.Equal(CaseState.Reported, reported.State);
+        Assert.Equal(DeadlineStatus.Met, Deadline(reported, DeadlineStep.Report).Status);
+        var escalation = Escalation(reported, EscalationKind.NotReported);
+        Assert.Equal(EscalationStatus.Resolved, escalation.Status);
+        await InboxHoldsAsync(Police, n => n.CaseId == run.CaseId && n.Kind == NoticeKind.EscalationResolved && n.Title.Contains("撤回", StringComparison.Ordinal),
+            "a notice that the escalation is withdrawn, the report having been on time");
+    }
+
+    [Fact]
+    public async Task Report_InTheInboxBeforeTheDeadline_ItsSignalStillOnItsWay_IsAppliedBeforeTheTick_AndNoEscalationGoesOut()
+    {
+        // The API wrote the report received at 23:59:59 into the inbox; its signal is slow (another process's poller). The deadline's tick
+        // applies what waits, in the order received: the report first — so nothing is escalated, and nobody gets a notice to withdraw.
+        var run = await ReleasedAsync(new CollectedBy(CollectorKind.Family, "张父"));
+        var due = Deadline(await run.CaseAsync(), DeadlineStep.Report).DueAt;
+        var receivedAt = due.AddSeconds(-1);
+        var commandId = await run.AcceptAsync(new RecordReport(As(Office), receivedAt), receivedAt);
+
+        var reported = await run.AppliedAsync(commandId);
+
+        Assert.True(run.Time.GetUtcNow() > due, "applied before the deadline's tick: the test proves nothing");
+        Assert.Equal(CaseState.Reported, reported.State);
+        Assert.Equal(DeadlineStatus.Met, Deadline(reported, DeadlineStep.Report).Status);
+        Assert.DoesNotContain(reported.Escalations, e => e.Kind == EscalationKind.NotReported);
+        await run.RaiseAsync(new CaseStep(commandId, new RecordReport(As(Office), receivedAt), receivedAt)); // the slow signal, at last
+        var later = await run.UntilAsync(c => c.Escalations.Any(e => e.Kind == EscalationKind.NoAgreement), "the agreement deadline escalated");
+        Assert.DoesNotContain(later.Escalations, e => e.Kind == EscalationKind.NotReported);
+        Assert.DoesNotContain(await _stores.Inbox.ListAsync(Police, 200), n => n.CaseId == run.CaseId && n.EscalationKind == EscalationKind.NotReported);
     }
 
     /// <summary>A case registered 3 days ahead, acknowledged and released at once (the 15-day report period starts).</summary>

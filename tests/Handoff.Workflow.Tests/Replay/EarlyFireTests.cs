@@ -27,7 +27,7 @@ public sealed class EarlyFireTests
     [Fact]
     public void Start_WaitingOnADeadline_ArmsOneTimerAtTheDeadlinePlusGrace()
     {
-        var (_, actions) = SyntheticHistory.Start(Input(WorkflowClock.Real), Started);
+        var (_, actions) = Start(Input(WorkflowClock.Real));
 
         var timer = Assert.IsType<CreateTimerOrchestratorAction>(Assert.Single(actions));
         Assert.Equal(TickAt, timer.FireAt);
@@ -37,7 +37,7 @@ public sealed class EarlyFireTests
     [MemberData(nameof(Early))]
     public void TimerFired_BeforeTheDeadlinePlusGrace_ReArmsASecondLater_AndAppliesNoTick(double millisecondsFromTickAt)
     {
-        var (history, started) = SyntheticHistory.Start(Input(WorkflowClock.Real), Started);
+        var (history, started) = Start(Input(WorkflowClock.Real));
 
         var actions = history.FireTimer(Timer(started), TickAt.AddMilliseconds(millisecondsFromTickAt));
 
@@ -50,7 +50,7 @@ public sealed class EarlyFireTests
     [MemberData(nameof(OnTime))]
     public void TimerFired_AtOrAfterTheDeadlinePlusGrace_AppliesTheTickAsOfTheGraceAgo(double millisecondsFromTickAt)
     {
-        var (history, started) = SyntheticHistory.Start(Input(WorkflowClock.Real), Started);
+        var (history, started) = Start(Input(WorkflowClock.Real));
         var firedAt = TickAt.AddMilliseconds(millisecondsFromTickAt);
 
         var actions = history.FireTimer(Timer(started), firedAt);
@@ -63,7 +63,7 @@ public sealed class EarlyFireTests
     [Fact]
     public void TimerFiredEarly_ThenTheReArmedTimerAlsoEarly_TicksOnceTheDeadlinePlusGraceHasPassed()
     {
-        var (history, started) = SyntheticHistory.Start(Input(WorkflowClock.Real), Started);
+        var (history, started) = Start(Input(WorkflowClock.Real));
         var rearmed = Timer(history.FireTimer(Timer(started), TickAt.AddMilliseconds(-900)));
 
         // The re-armed timer is a second past the tick instant, so even delivered up to a second early it lands after it.
@@ -80,7 +80,7 @@ public sealed class EarlyFireTests
         var clock = new WorkflowClock(new DateTimeOffset(Started), new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.FromHours(8)), 86400 * 4);
         var due = new DateTimeOffset(2026, 3, 18, 0, 0, 0, TimeSpan.FromHours(8));
         var tickAt = (clock.ToReal(due) + Grace).UtcDateTime;
-        var (history, started) = SyntheticHistory.Start(Input(clock, due), Started);
+        var (history, started) = Start(Input(clock, due));
         Assert.Equal(tickAt, Timer(started).FireAt);
 
         var early = history.FireTimer(Timer(started), tickAt.AddMilliseconds(-500));
@@ -97,7 +97,7 @@ public sealed class EarlyFireTests
         // message at most 7), and each piece can be delivered up to a second early.
         var due = new DateTimeOffset(Started).AddDays(15);
         var tickAt = (due + Grace).UtcDateTime;
-        var (history, actions) = SyntheticHistory.Start(Input(WorkflowClock.Real, due), Started);
+        var (history, actions) = Start(Input(WorkflowClock.Real, due));
         var pieces = new List<DateTime>();
         var now = Started;
         while (actions is [CreateTimerOrchestratorAction timer] && pieces.Count < 10)
@@ -112,6 +112,16 @@ public sealed class EarlyFireTests
         ReplayAssert.ReplaysAsRecorded(new RecordedHistory("fifteen-days", "", "synthetic", history.Events));
     }
 
+    /// <summary>A restored (or continued) instance: it applies what waits in the inbox first (nothing), then waits on the deadline.</summary>
+    private static (SyntheticHistory History, IReadOnlyList<OrchestratorAction> Actions) Start(CaseOrchestrationInput input)
+    {
+        var (history, actions) = SyntheticHistory.Start(input, Started);
+        var first = Assert.IsType<ScheduleTaskOrchestratorAction>(Assert.Single(actions));
+        Assert.Equal(ApplyPendingActivity.Name, first.Name);
+        Assert.Null(RecordedHistoryTests.Pending(first).Tick);
+        return (history, history.Complete(first, input.Progress! with { Applied = [] }, Started));
+    }
+
     private static CaseOrchestrationInput Input(WorkflowClock clock, DateTimeOffset? due = null) => new(
         CaseOrchestration.SchemaVersion, "HO-EARLYFIRE01", clock, Grace, Registration: null,
         new CaseProgress(5, CaseState.Released, due ?? Due, Closed: false), Generation: 1);
@@ -122,8 +132,8 @@ public sealed class EarlyFireTests
     private static CaseStep Tick(IReadOnlyList<OrchestratorAction> actions)
     {
         var task = Assert.IsType<ScheduleTaskOrchestratorAction>(Assert.Single(actions));
-        Assert.Equal(ApplyStepActivity.Name, task.Name);
-        var step = RecordedHistoryTests.Request(task).Step;
+        Assert.Equal(ApplyPendingActivity.Name, task.Name);
+        var step = RecordedHistoryTests.Pending(task).Tick!;
         Assert.IsType<Tick>(step.Command);
         return step;
     }

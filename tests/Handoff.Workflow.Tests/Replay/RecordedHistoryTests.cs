@@ -18,22 +18,26 @@ public sealed class RecordedHistoryTests
 
     public static TheoryData<string> Files() => [.. FileNames()];
 
-    [Fact]
-    public void Files_FromSchemaOne_AreAllThere()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Files_FromEachEarlierSchema_AreAllThere(int schema)
     {
         Assert.Equal(
-            ["v1/continued-as-new.json", "v1/lost-contact-at-the-province.json", "v1/released-waiting-for-report.json"],
-            FileNames().Where(f => f.StartsWith("v1/", StringComparison.Ordinal)));
+            [$"v{schema}/continued-as-new.json", $"v{schema}/lost-contact-at-the-province.json", $"v{schema}/released-waiting-for-report.json"],
+            FileNames().Where(f => f.StartsWith($"v{schema}/", StringComparison.Ordinal)));
     }
 
     [Theory]
     [MemberData(nameof(Files))]
     public void Replay_EveryRecordedEpisode_DecidesWhatTheRecordingBuildDecided(string file) => ReplayAssert.ReplaysAsRecorded(Load(file));
 
-    [Fact]
-    public void ReleasedWaitingForReport_TheTimerFires_TheCurrentBuildAppliesTheDeadlinesTick()
+    [Theory]
+    [InlineData("v1")]
+    [InlineData("v2")]
+    public void ReleasedWaitingForReport_TheTimerFires_TheCurrentBuildAppliesTheDeadlinesTick(string schema)
     {
-        var history = Load("v1/released-waiting-for-report.json");
+        var history = Load($"{schema}/released-waiting-for-report.json");
         var input = Input(history);
         var timer = history.Events.OfType<TimerCreatedEvent>().Last();
         var firedAt = timer.FireAt.AddMilliseconds(40);
@@ -48,10 +52,12 @@ public sealed class RecordedHistoryTests
         Assert.StartsWith("t", step.CommandId, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void ReleasedWaitingForReport_TheReportArrives_TheCurrentBuildAppliesIt()
+    [Theory]
+    [InlineData("v1")]
+    [InlineData("v2")]
+    public void ReleasedWaitingForReport_TheReportArrives_TheCurrentBuildAppliesIt(string schema)
     {
-        var history = Load("v1/released-waiting-for-report.json");
+        var history = Load($"{schema}/released-waiting-for-report.json");
         var report = new CaseStep("report-1", new RecordReport(As(Office), WorkflowNowAtTheEnd(history)), WorkflowNowAtTheEnd(history));
 
         var actions = Replayer.Run(history.Events, Raise(report, history.Events[^1].Timestamp.AddSeconds(1)));
@@ -60,10 +66,12 @@ public sealed class RecordedHistoryTests
         Assert.Equal(new ApplyStepRequest(Input(history).CaseId, report), Request(request));
     }
 
-    [Fact]
-    public void LostContactAtTheProvince_NothingFallsDue_TheCurrentBuildWaitsForAStepAndAppliesTheReport()
+    [Theory]
+    [InlineData("v1")]
+    [InlineData("v2")]
+    public void LostContactAtTheProvince_NothingFallsDue_TheCurrentBuildWaitsForAStepAndAppliesTheReport(string schema)
     {
-        var history = Load("v1/lost-contact-at-the-province.json");
+        var history = Load($"{schema}/lost-contact-at-the-province.json");
         var lastProgress = Progress(history.Events.OfType<TaskCompletedEvent>().Last());
         Assert.Equal(CaseState.LostContact, lastProgress.State);
         Assert.Null(lastProgress.NextDueAt);
@@ -76,10 +84,12 @@ public sealed class RecordedHistoryTests
         Assert.Equal(new ApplyStepRequest(Input(history).CaseId, report), Request(request));
     }
 
-    [Fact]
-    public void ContinuedAsNew_TheNewGenerationResumesFromItsProgress_AndTheCurrentBuildTicksWhenItsTimerFires()
+    [Theory]
+    [InlineData("v1")]
+    [InlineData("v2")]
+    public void ContinuedAsNew_TheNewGenerationResumesFromItsProgress_AndTheCurrentBuildTicksWhenItsTimerFires(string schema)
     {
-        var history = Load("v1/continued-as-new.json");
+        var history = Load($"{schema}/continued-as-new.json");
         var input = Input(history);
         Assert.Equal(1, input.Generation);
         Assert.Null(input.Registration);
@@ -100,6 +110,10 @@ public sealed class RecordedHistoryTests
 
     private static CaseOrchestrationInput Input(RecordedHistory history) =>
         WorkflowJson.Converter.Deserialize<CaseOrchestrationInput>(history.Events.OfType<ExecutionStartedEvent>().Single().Input)!;
+
+    /// <summary>The schema-3 activity's input (DurableTask.Core passes activity inputs as an array of parameters).</summary>
+    public static ApplyPendingRequest Pending(ScheduleTaskOrchestratorAction action) =>
+        Assert.Single(WorkflowJson.Converter.Deserialize<ApplyPendingRequest[]>(action.Input)!);
 
     /// <summary>The activity's input: DurableTask.Core passes activity inputs as an array of parameters.</summary>
     public static ApplyStepRequest Request(ScheduleTaskOrchestratorAction action) =>

@@ -7,9 +7,10 @@ using Microsoft.DurableTask.Client;
 namespace Handoff.Workflow.Tests.Support;
 
 /// <summary>
-/// One case driven through the engine as the API drives it: registered through <see cref="CaseInstances"/> (reservation, input with
-/// the clock and the grace), each command raised as the <c>step</c> event stamped with the workflow instant it was "received", and
-/// what a user would see read back from our tables. The workflow clock starts at <see cref="Start"/> (a Monday) and runs
+/// One case driven through the engine as the API drives it: the registration written to the case's inbox, the person reserved and the
+/// orchestration started through <see cref="CaseInstances"/> (input with the clock and the grace); each command written to the inbox
+/// stamped with the workflow instant it was "received" and signalled as the <c>step</c> event; what a user would see read back from our
+/// tables. The workflow clock starts at <see cref="Start"/> (a Monday) and runs
 /// <c>speed</c> times real time — the mapping production's development clock uses — so legal days pass in fractions of a second.
 /// </summary>
 public sealed class CaseRun
@@ -21,12 +22,12 @@ public sealed class CaseRun
     private readonly CaseInstances _instances;
     private int _commands;
 
-    public CaseRun(Stores stores, DurableTaskClient client, double speed, TimeSpan grace)
+    public CaseRun(Stores stores, DurableTaskClient client, double speed, TimeSpan grace, OrchestrationOptions? options = null)
     {
         _stores = stores;
         _client = client;
         Time = new WorkflowTime(new WorkflowClock(TimeProvider.System.GetUtcNow(), Start, speed), grace);
-        _instances = new CaseInstances(Time, stores.Persons, stores.Store);
+        _instances = new CaseInstances(Time, options ?? new OrchestrationOptions());
     }
 
     public WorkflowTime Time { get; }
@@ -42,18 +43,29 @@ public sealed class CaseRun
     {
         Registration = _stores.Register(TestData.UniqueIdNumber(), releaseDate, rehabilitationYears);
         CaseId = Registration.CaseId;
-        Assert.True(await _instances.RegisterAsync(_client, Registration, "register", null, Time.GetUtcNow()), "the person is already reserved");
+        await _stores.AcceptAsync(CaseId, Registration, Time.GetUtcNow(), "register");
+        Assert.True(await _stores.Persons.ReserveAsync(Registration.Person.IdNumberLookup, CaseId, Time.GetUtcNow()), "the person is already reserved");
+        Assert.True(await _instances.StartAsync(_client, CaseId), "the case's orchestration was running already");
         return await AppliedAsync("register");
     }
 
-    /// <summary>Raises a command received now (or at <paramref name="receivedAt"/>) and waits until it is applied and published.</summary>
+    /// <summary>Sends a command received now (or at <paramref name="receivedAt"/>) and waits until it is applied and published.</summary>
     public async Task<Case> SendAsync(CaseCommand command, DateTimeOffset? receivedAt = null)
     {
-        var commandId = $"{command.GetType().Name}-{++_commands}";
+        var commandId = await AcceptAsync(command, receivedAt);
         await RaiseAsync(new CaseStep(commandId, command, receivedAt ?? Time.GetUtcNow()));
         return await AppliedAsync(commandId);
     }
 
+    /// <summary>Writes a command into the case's inbox, received now (or at <paramref name="receivedAt"/>), without signalling it. Returns its id.</summary>
+    public async Task<string> AcceptAsync(CaseCommand command, DateTimeOffset? receivedAt = null)
+    {
+        var commandId = $"{command.GetType().Name}-{++_commands}";
+        await _stores.AcceptAsync(CaseId, command, receivedAt ?? Time.GetUtcNow(), commandId);
+        return commandId;
+    }
+
+    /// <summary>Signals the case's orchestration with <paramref name="step"/> (a step with no row in the inbox is written there by the activity).</summary>
     public Task RaiseAsync(CaseStep step) => CaseInstances.RaiseAsync(_client, CaseId, step);
 
     /// <summary>Waits until the step is applied and its effects published, as the API does before it answers; fails on a refusal.</summary>

@@ -10,7 +10,7 @@ namespace Handoff.Workflow.Tests.Support;
 
 /// <summary>
 /// The Durable Task SDK's in-process test host (in-memory backend, real time) running the real <see cref="CaseOrchestration"/> and the
-/// real <see cref="ApplyStepActivity"/> over Azurite, with the one wire format both hosts use (<see cref="WorkflowJson.Converter"/>).
+/// real activities (<see cref="ApplyPendingActivity"/>, <see cref="NoteBlockedActivity"/>, and the schema-2 <see cref="ApplyStepActivity"/>) over Azurite, with the one wire format both hosts use (<see cref="WorkflowJson.Converter"/>).
 /// </summary>
 public sealed class InProcessEngine : IAsyncDisposable
 {
@@ -20,7 +20,8 @@ public sealed class InProcessEngine : IAsyncDisposable
 
     public DurableTaskClient Client => _host.Client;
 
-    public static async Task<InProcessEngine> StartAsync(Stores stores)
+    /// <param name="faults">Optional: runs in place of the case's activity (a test's activity that fails, then calls the real one).</param>
+    public static async Task<InProcessEngine> StartAsync(Stores stores, Func<ApplyPendingRequest, Task<CaseProgress>>? faults = null)
     {
         // The host picks a random port in 30000–40000 unless told: parallel test processes could collide. A port the system just
         // handed out can still be taken by someone else before the host binds it, so try a few.
@@ -33,8 +34,16 @@ public sealed class InProcessEngine : IAsyncDisposable
                     {
                         registry.AddOrchestratorFunc<CaseOrchestrationInput, CaseProgress>(
                             CaseOrchestration.Name, (context, input) => CaseOrchestration.RunAsync(context, input!));
+                        registry.AddActivityFunc<ApplyPendingRequest, CaseProgress>(
+                            ApplyPendingActivity.Name, (_, request) => faults is null ? stores.Pending.RunAsync(request!) : faults(request!));
                         registry.AddActivityFunc<ApplyStepRequest, CaseProgress>(
                             ApplyStepActivity.Name, (_, request) => stores.Activity.RunAsync(request!));
+                        registry.AddActivityFunc<NoteBlockedRequest, object?>(
+                            NoteBlockedActivity.Name, async (_, request) =>
+                            {
+                                await stores.Blocked.RunAsync(request!);
+                                return null;
+                            });
                     },
                     new DurableTaskTestHostOptions
                     {

@@ -54,8 +54,8 @@ public sealed class HistoryRecorder(SelfHostedEngine engine, Stores stores)
     }
 
     /// <summary>
-    /// Acknowledged, then 26 repeated acknowledgements at once: the 24-step generation ends with <c>ContinueAsNew</c>, the steps still
-    /// queued are carried into the next generation, which applies them and waits on the release deadline's timer.
+    /// Acknowledged, then repeated acknowledgements sent one after another (each its own step): the 24-step generation ends with
+    /// <c>ContinueAsNew</c>; the next generation applies what waits in the inbox and waits on the release deadline's timer.
     /// </summary>
     public async Task<Recording> ContinuedAsNewAsync()
     {
@@ -65,13 +65,12 @@ public sealed class HistoryRecorder(SelfHostedEngine engine, Stores stores)
         await run.SendAsync(new AcknowledgeNotice(As(Office)));
         for (var i = 1; i <= repeats; i++)
         {
-            await run.RaiseAsync(new CaseStep($"repeat-{i:D2}", new AcknowledgeNotice(As(Office)), run.Time.GetUtcNow()));
+            await run.SendAsync(new AcknowledgeNotice(As(Office)));
         }
 
-        await run.AppliedAsync($"repeat-{repeats:D2}");
         return await QuiescentAsync(run, "continued-as-new",
-            $"Registered, acknowledged, then {repeats} repeated acknowledgements raised at once: after {CaseOrchestration.StepsPerGeneration} steps "
-            + "the orchestration continued as new, carrying the steps still queued; this is the new generation, waiting on the release "
+            $"Registered, acknowledged, then {repeats} repeated acknowledgements sent one after another: after {CaseOrchestration.StepsPerGeneration} "
+            + "steps the orchestration continued as new; this is the new generation, which applied the inbox and waits on the release "
             + "deadline's timer.",
             (_, events) => events.OfType<ExecutionStartedEvent>().Single().Input.Contains("\"generation\":1", StringComparison.Ordinal),
             c => c.Escalations.Count == 0);

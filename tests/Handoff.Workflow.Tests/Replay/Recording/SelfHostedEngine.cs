@@ -36,7 +36,9 @@ public sealed class SelfHostedEngine : IAsyncDisposable
         });
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         builder.Services.AddSingleton(new TaskHubName("rec" + Guid.NewGuid().ToString("N")[..12]));
+        builder.Services.AddSingleton(stores.Pending);
         builder.Services.AddSingleton(stores.Activity);
+        builder.Services.AddSingleton(stores.Blocked);
         builder.Services.AddDurableEngine(builder.Configuration);
         var host = builder.Build();
         await host.StartAsync();

@@ -1,0 +1,143 @@
+using System.Globalization;
+using Handoff.Api.Auth;
+using Handoff.Core.Cases;
+using Handoff.Core.People;
+using Handoff.Core.Regions;
+using Handoff.Core.Time;
+using Handoff.Core.Workflow;
+using Handoff.Storage.Cases;
+using Handoff.Storage.Protection;
+
+namespace Handoff.Api.Endpoints;
+
+/// <summary>
+/// Each request body mapped to its command, once, for the API's endpoints and the pages alike: what the body's types cannot say (a date,
+/// an identity number, a region on the GB/T 2260 list, an enumerated word) is refused here, naming the field; every rule about a case —
+/// who may, when, names and reasons, dates in the future — is the core's (<see cref="CaseWorkflow.Decide"/>), checked once, there.
+/// </summary>
+public static class CommandRequests
+{
+    /// <summary>A registration: the person's identity number checked (GB 11643) and protected, regions checked, the case id derived.</summary>
+    /// <param name="key">The caller's <c>Idempotency-Key</c>: a retry under it lands on the same case.</param>
+    /// <returns>The command and the request's fingerprint (identity number only as its keyed hash), or the field at fault.</returns>
+    public static (RegisterRelease? Command, string Fingerprint, Rejection? Problem) Registration(
+        RegisterReleaseRequest? body, Caller caller, string? key, DateTimeOffset receivedAt, RegionCatalog regions, IdNumberProtector protector)
+    {
+        if (body is null)
+        {
+            return Refuse(Rejection.Invalid("body", "body-required", "must be a JSON object"));
+        }
+
+        if (body.Person is not { } person)
+        {
+            return Refuse(Rejection.Invalid("person", "required", "is required"));
+        }
+
+        if (person.Name is null)
+        {
+            return Refuse(Rejection.Invalid("person.name", "invalid-name", "is required and must not be blank"));
+        }
+
+        if (!ResidentIdNumber.TryParse(person.IdNumber, ChinaTime.LocalDate(receivedAt), out var idNumber, out var idError))
+        {
+            return Refuse(Rejection.Invalid("person.idNumber", "invalid-id-number", idError!));
+        }
+
+        // The address code is the county that issued the number and stays valid after renames and mergers (GB 11643): only its
+        // province is checked against today's list.
+        if (!regions.HasProvince(idNumber!.ProvincePrefix))
+        {
+            return Refuse(Rejection.Invalid("person.idNumber", "invalid-id-number", "characters 1–2 must be a province code (GB/T 2260)"));
+        }
+
+        if (!RegionCode.TryParse(person.RegisteredRegion, out var registered) || !regions.Contains(registered.Value))
+        {
+            return Refuse(Rejection.Invalid("person.registeredRegion", "invalid-region", $"must be an administrative division code on the GB/T 2260 list (as of {regions.AsOf})"));
+        }
+
+        var residence = registered;
+        if (person.ResidenceRegion is not null && (!RegionCode.TryParse(person.ResidenceRegion, out residence) || !regions.Contains(residence.Value)))
+        {
+            return Refuse(Rejection.Invalid("person.residenceRegion", "invalid-region", $"must be an administrative division code on the GB/T 2260 list (as of {regions.AsOf})"));
+        }
+
+        if (!TryDate(body.ReleaseDate, out var releaseDate))
+        {
+            return Refuse(Rejection.Invalid("releaseDate", "invalid-date", "is required, as yyyy-MM-dd"));
+        }
+
+        ReleaseType releaseType;
+        switch (body.ReleaseType)
+        {
+            case "expiry": releaseType = ReleaseType.Expiry; break;
+            case "early": releaseType = ReleaseType.Early; break;
+            default: return Refuse(Rejection.Invalid("releaseType", "invalid-release-type", "must be expiry or early"));
+        }
+
+        if (body.RehabilitationYears is not { } years)
+        {
+            return Refuse(Rejection.Invalid("rehabilitationYears", "required", "is required, 0–3"));
+        }
+
+        foreach (var (field, value) in new[] { ("receivingOfficeId", body.ReceivingOfficeId), ("policeStationId", body.PoliceStationId), ("decisionAuthorityId", body.DecisionAuthorityId) })
+        {
+            if (string.IsNullOrWhiteSpace(value) || value.Length > 100)
+            {
+                return Refuse(Rejection.Invalid(field, "required", "is required, at most 100 characters"));
+            }
+        }
+
+        var record = new PersonRecord(person.Name, idNumber.Masked, protector.Protect(idNumber.Value), protector.Lookup(idNumber.Value),
+            registered.Value.Value, residence!.Value.Value);
+        var caseId = key is null ? CaseIds.New() : CaseIds.ForIdempotencyKey(caller.Organisation.Id, key);
+        var command = new RegisterRelease(caller.Actor, caseId, record, body.ReceivingOfficeId!, body.PoliceStationId!, body.DecisionAuthorityId!,
+            releaseDate, releaseType, years);
+        return (command, Fingerprint(body with { Person = person with { IdNumber = record.IdNumberLookup } }), null);
+
+        static (RegisterRelease?, string, Rejection?) Refuse(Rejection problem) => (null, "", problem);
+    }
+
+    public static CaseCommand Acknowledgement(Actor by) => new AcknowledgeNotice(by);
+
+    /// <summary>The release; <c>releasedAt</c> defaults to the instant the request was received.</summary>
+    public static (CaseCommand? Command, Rejection? Problem) Release(RecordReleaseRequest? body, Actor by, DateTimeOffset receivedAt)
+    {
+        if (body?.CollectedBy is not { } collected)
+        {
+            return (null, Rejection.Invalid("collectedBy", "required", "is required: {kind: family|police|office|none, name}"));
+        }
+
+        CollectorKind kind;
+        switch (collected.Kind)
+        {
+            case "family": kind = CollectorKind.Family; break;
+            case "police": kind = CollectorKind.Police; break;
+            case "office": kind = CollectorKind.Office; break;
+            case "none": kind = CollectorKind.None; break;
+            default: return (null, Rejection.Invalid("collectedBy.kind", "invalid-collector", "must be family, police, office or none"));
+        }
+
+        return (new RecordRelease(by, body.ReleasedAt ?? receivedAt, new CollectedBy(kind, collected.Name)), null);
+    }
+
+    public static CaseCommand Report(RecordReportRequest? body, Actor by, DateTimeOffset receivedAt) => new RecordReport(by, body?.ReportedAt ?? receivedAt);
+
+    public static CaseCommand Agreement(RecordAgreementRequest? body, Actor by, DateTimeOffset receivedAt) => new RecordAgreement(by, body?.SignedAt ?? receivedAt);
+
+    public static CaseCommand Cancellation(CancelRequest? body, Actor by) => new CancelRelease(by, body?.Reason);
+
+    public static (CaseCommand? Command, Rejection? Problem) Postponement(PostponeRequest? body, Actor by) =>
+        TryDate(body?.NewReleaseDate, out var date)
+            ? (new PostponeRelease(by, date, body!.Reason), null)
+            : (null, Rejection.Invalid("newReleaseDate", "invalid-date", "is required, as yyyy-MM-dd"));
+
+    public static CaseCommand Found(PersonFoundRequest? body, Actor by, DateTimeOffset receivedAt) => new RecordPersonFound(by, body?.FoundAt ?? receivedAt, body?.Note);
+
+    public static CaseCommand EscalationRead(Actor by, string escalationId) => new MarkEscalationRead(by, escalationId);
+
+    /// <summary>What a request said, for its <c>Idempotency-Key</c>: the same key with another request is refused.</summary>
+    public static string Fingerprint(object request) => System.Text.Json.JsonSerializer.Serialize(request, request.GetType(), Core.Serialization.CoreJson.Options);
+
+    private static bool TryDate(string? text, out DateOnly date) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+}

@@ -1,0 +1,76 @@
+using Handoff.Core.Cases;
+using Handoff.Core.Notices;
+using Handoff.Core.Workflow;
+using Handoff.Storage.Cases;
+using Handoff.Storage.Notices;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+
+namespace Handoff.Workflow;
+
+/// <summary>
+/// What follows a registration's arrival in its case's inbox, shared by the command path and the reconciler (which finishes one whose
+/// process died on the way): the person is reserved — one open case per person, atomic in storage — and the case's orchestration
+/// started; or, when another open case holds the person, the registration is refused and the supervisors who may see that case are told.
+/// </summary>
+public sealed partial class Registrations(
+    CaseStore store, PersonReservations persons, NoticeDispatcher notices, WorkflowEnvironment environment, CaseInstances instances, WorkflowTime time,
+    ILogger<Registrations> logger)
+{
+    /// <summary>The refusal of a registration for a person with an open case. It names neither that case nor its organisation: whether a
+    /// person is under rehabilitation elsewhere is confidential (戒毒条例 7②).</summary>
+    public static readonly Rejection OpenCaseExists = Rejection.Conflict("open-case-exists",
+        "already has an open handoff; the existing record must be closed before a new one is registered", "person.idNumber");
+
+    /// <summary>
+    /// Reserves the person for the accepted <paramref name="row"/> and starts its case's orchestration (a start under a running id changes
+    /// nothing). Returns the refusal when another open case holds the person: the row is then refused and its pending note removed.
+    /// </summary>
+    public async Task<Rejection?> ProceedAsync(DurableTaskClient client, string caseId, CommandRecord row, RegisterRelease register, CancellationToken cancellationToken = default)
+    {
+        if (!await persons.ReserveAsync(register.Person.IdNumberLookup, caseId, time.Real.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        {
+            // Conditional on the row as read: if the case's activity decided it meanwhile, its decision stands.
+            if (await store.RecordAsync(caseId, row with { Status = CommandStatus.Refused, Rejection = OpenCaseExists, Published = true, Payload = null }, cancellationToken)
+                    .ConfigureAwait(false))
+            {
+                await TellSupervisorsOfDuplicateAsync(register, row.ReceivedAt, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (row.ReservationKey is { } key)
+            {
+                await persons.ConfirmAsync(key, cancellationToken).ConfigureAwait(false);
+            }
+
+            return OpenCaseExists;
+        }
+
+        await instances.StartAsync(client, caseId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return null;
+    }
+
+    /// <summary>
+    /// The refused registration reaches the supervisors who may see the open case (<see cref="NoticeComposer.DuplicateRegistration"/>).
+    /// Best effort: the caller's answer is the same 409 whether or not the notice could be sent, and a failure is logged.
+    /// </summary>
+    private async Task TellSupervisorsOfDuplicateAsync(RegisterRelease command, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await persons.HolderAsync(command.Person.IdNumberLookup, cancellationToken).ConfigureAwait(false) is not { } holder
+                || (await store.LoadAsync(holder, cancellationToken: cancellationToken).ConfigureAwait(false)).Record is not { } existing)
+            {
+                return; // The other registration has not committed yet (or just closed): nothing to show a supervisor.
+            }
+
+            await notices.DispatchAsync(NoticeComposer.DuplicateRegistration(existing.State, command, receivedAt, environment.Directory), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            DuplicateNotSent(logger, ex, command.CaseId);
+        }
+    }
+
+    [LoggerMessage(2103, LogLevel.Warning, "Registration {CaseId} was refused as a duplicate; the notice to the supervisors could not be sent")]
+    private static partial void DuplicateNotSent(ILogger logger, Exception exception, string caseId);
+}

@@ -1,0 +1,225 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Handoff.Functions.Tests.Api;
+using Handoff.Storage.Cases;
+using Handoff.Testing;
+using Handoff.Workflow;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Handoff.Functions.Tests.Commands;
+
+/// <summary>
+/// The command path under storage faults, from outside: whatever fails and for however long, a command the API accepted is applied
+/// once storage is back, at the instant the API received it — never lost, never a 202 for ever. Our own storage is faulted (the
+/// engine's is not), as when only our tables are unreachable or an activity keeps failing.
+/// </summary>
+public sealed class CommandPathFaultTests(FaultyApiFixture api) : ApiTestBase(api), IClassFixture<FaultyApiFixture>, IAsyncLifetime
+{
+    /// <summary>Long enough for the build before the command inbox to show what it does (its activity gave up after about 2 minutes).</summary>
+    private static readonly TimeSpan Outlast = TimeSpan.FromMinutes(4);
+
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    private FaultInjector Faults => ((ApiFixture)Api).Faults;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync()
+    {
+        Faults.EndOutage();
+        Faults.CrashAfter(0);
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Registration_WhoseActivityFailsPastItsRetries_IsAppliedOnceStorageRecovers_AndItsCommandUrlAnswersTheCase()
+    {
+        var key = "reg-" + Guid.NewGuid().ToString("N");
+        Faults.StartOutage(FaultInjector.IsTransaction);
+        var (status, location, caseId) = await RegisterWithKeyAsync(key);
+        Assert.Equal(HttpStatusCode.Accepted, status);
+
+        await BlockedOrFailedAsync(caseId);
+        Faults.EndOutage();
+        await Reconciler.SweepAsync(Api.Engine, fullPass: true);
+
+        var answered = await ApiFixture.EventuallyAsync(() => GetAsync("meizhou-centre", location), r => r.Status is HttpStatusCode.OK or HttpStatusCode.Created,
+            Patience, "the registration's command URL answers the case");
+        Assert.Equal(caseId, answered.Body.GetProperty("caseId").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync("meizhou-centre", $"/api/cases/{caseId}")).Status);
+    }
+
+    [Fact]
+    public async Task Step_WhoseActivityKeepsFailing_LeavesItsOrchestrationRunningAndBlocked_VisibleInHealthz_ThenApplies()
+    {
+        var caseId = (await RegisterAsync()).GetProperty("caseId").GetString()!;
+        Faults.StartOutage(FaultInjector.IsTransaction);
+        var accepted = await PostAsync("pingyuan-dazhe-office", $"/api/cases/{caseId}/acknowledgement", idempotencyKey: "ack-blocked");
+        Assert.Equal(HttpStatusCode.Accepted, accepted.Status);
+
+        await BlockedOrFailedAsync(caseId);
+        var instance = await Api.Engine.GetInstanceAsync(caseId, getInputsAndOutputs: true); // the custom status comes only with them under Functions
+        Assert.Equal(OrchestrationRuntimeStatus.Running, instance!.RuntimeStatus);
+        Assert.Contains("blocked", instance.SerializedCustomStatus ?? "", StringComparison.Ordinal);
+        Assert.Contains(caseId, (await HealthAsync()).GetProperty("blocked").GetProperty("cases").EnumerateArray().Select(c => c.GetString()));
+
+        Faults.EndOutage();
+        var commandUrl = $"/api/cases/{caseId}/commands/{CommandIds.For("pingyuan-dazhe-office", "ack-blocked")}";
+        var applied = await ApiFixture.EventuallyAsync(() => GetAsync("pingyuan-dazhe-office", commandUrl), r => r.Status == HttpStatusCode.OK, Patience, "the acknowledgement applied");
+        Assert.Equal("acknowledged", applied.Body.GetProperty("state").GetString());
+        await ApiFixture.EventuallyAsync(HealthAsync, h => !h.GetProperty("blocked").GetProperty("cases").EnumerateArray().Any(c => c.GetString() == caseId),
+            Patience, "the case no longer listed as blocked");
+    }
+
+    [Fact]
+    public async Task ThreeStorageOutages_NeverAbandonTheCase()
+    {
+        var caseId = (await RegisterAsync()).GetProperty("caseId").GetString()!;
+        (string Organisation, string Path, object Body, string State)[] steps =
+        [
+            ("pingyuan-dazhe-office", "acknowledgement", new { }, "acknowledged"),
+            ("meizhou-centre", "release", new { collectedBy = new { kind = "family", name = "张父" }, releasedAt = Api.Time.GetUtcNow().ToOffset(TimeSpan.FromHours(8)) }, "released"),
+            ("pingyuan-dazhe-office", "report", new { }, "reported"),
+        ];
+        foreach (var (organisation, path, body, state) in steps)
+        {
+            Faults.StartOutage(FaultInjector.IsTransaction);
+            var key = $"{path}-{Guid.NewGuid():N}";
+            var sent = await PostAsync(organisation, $"/api/cases/{caseId}/{path}", body, key);
+            Assert.Equal(HttpStatusCode.Accepted, sent.Status);
+            await BlockedOrFailedAsync(caseId);
+            Faults.EndOutage();
+            await Reconciler.SweepAsync(Api.Engine, fullPass: true);
+            var applied = await ApiFixture.EventuallyAsync(() => GetAsync(organisation, $"/api/cases/{caseId}/commands/{CommandIds.For(organisation, key)}"),
+                r => r.Status == HttpStatusCode.OK, Patience, $"the {path} applied after the outage");
+            Assert.Equal(state, applied.Body.GetProperty("state").GetString());
+        }
+
+        Assert.Equal(0, (await HealthAsync()).GetProperty("reconciler").GetProperty("abandoned").GetInt32());
+        Assert.Equal(OrchestrationRuntimeStatus.Running, (await Api.Engine.GetInstanceAsync(caseId))!.RuntimeStatus);
+    }
+
+    [Fact]
+    public async Task Retry_WithTheSameKey_KeepsTheInstantTheFirstAttemptWasReceived()
+    {
+        var caseId = (await RegisterAsync()).GetProperty("caseId").GetString()!;
+        await SuspendAsync(caseId);
+        var firstSentAt = Api.Time.GetUtcNow();
+
+        // The first attempt's second write to our storage lands, then its process "dies": the client sees a failure and retries later.
+        Faults.CrashAfter(2);
+        var first = await PostAsync("pingyuan-dazhe-office", $"/api/cases/{caseId}/acknowledgement", idempotencyKey: "ack-retried");
+        Assert.True(Faults.Fired, "the crash was not injected");
+        Assert.Equal(HttpStatusCode.InternalServerError, first.Status);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var retriedAt = Api.Time.GetUtcNow();
+        var retry = await PostAsync("pingyuan-dazhe-office", $"/api/cases/{caseId}/acknowledgement", idempotencyKey: "ack-retried");
+        Assert.Equal(HttpStatusCode.Accepted, retry.Status);
+
+        await Api.Engine.ResumeInstanceAsync(caseId);
+        var commandUrl = $"/api/cases/{caseId}/commands/{CommandIds.For("pingyuan-dazhe-office", "ack-retried")}";
+        var applied = await ApiFixture.EventuallyAsync(() => GetAsync("pingyuan-dazhe-office", commandUrl), r => r.Status == HttpStatusCode.OK, Patience, "the acknowledgement applied");
+        var acknowledgedAt = applied.Body.GetProperty("acknowledgedAt").GetDateTimeOffset();
+        Assert.True(acknowledgedAt >= firstSentAt && acknowledgedAt < retriedAt,
+            $"acknowledged at {acknowledgedAt:O}: the first attempt was received from {firstSentAt:O}, the retry at {retriedAt:O}");
+    }
+
+    [Fact]
+    public async Task Registration_AcceptedWhenItsProcessDied_IsRestoredByTheReconciler()
+    {
+        var key = "reg-crash-" + Guid.NewGuid().ToString("N");
+
+        // The registration's third write lands, then its process dies before the case's orchestration is started.
+        Faults.CrashAfter(3);
+        var (status, _, caseId) = await RegisterWithKeyAsync(key);
+        Assert.True(Faults.Fired, "the crash was not injected");
+        Assert.Equal(HttpStatusCode.InternalServerError, status);
+
+        await Task.Delay(TimeSpan.FromSeconds(2)); // past the reservation timeout
+        await Reconciler.SweepAsync(Api.Engine, fullPass: true);
+
+        var location = $"/api/cases/{caseId}/commands/{CommandIds.For("meizhou-centre", key)}";
+        var answered = await ApiFixture.EventuallyAsync(() => GetAsync("meizhou-centre", location), r => r.Status is HttpStatusCode.OK or HttpStatusCode.Created,
+            Patience, "the accepted registration restored and applied");
+        Assert.Equal(caseId, answered.Body.GetProperty("caseId").GetString());
+    }
+
+    [Fact]
+    public async Task CommandOnACaseWhoseOrchestrationIsGone_IsAccepted_AndAppliedWithoutWaitingForTheDailyPass()
+    {
+        var caseId = (await RegisterAsync()).GetProperty("caseId").GetString()!;
+        await Api.Engine.TerminateInstanceAsync(caseId);
+        await ApiFixture.EventuallyAsync(() => Api.Engine.GetInstanceAsync(caseId), i => i?.RuntimeStatus == OrchestrationRuntimeStatus.Terminated, Patience, "terminated");
+
+        var sent = await PostAsync("pingyuan-dazhe-office", $"/api/cases/{caseId}/acknowledgement", idempotencyKey: "ack-after-loss");
+
+        Assert.True(sent.Status is HttpStatusCode.OK or HttpStatusCode.Accepted, $"{(int)sent.Status} {sent.Body}");
+        var commandUrl = $"/api/cases/{caseId}/commands/{CommandIds.For("pingyuan-dazhe-office", "ack-after-loss")}";
+        var applied = await ApiFixture.EventuallyAsync(() => GetAsync("pingyuan-dazhe-office", commandUrl), r => r.Status == HttpStatusCode.OK, Patience,
+            "the acknowledgement applied by the restored orchestration, no sweep run");
+        Assert.Equal("acknowledged", applied.Body.GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task DeterministicFailure_EndsAsAnInternalErrorRefusal_AtTheCommandUrlAndOnTheCase()
+    {
+        var caseId = (await RegisterAsync()).GetProperty("caseId").GetString()!;
+        await CorruptAsync(caseId); // the release deadline is gone from the stored case: recording the release cannot work
+
+        var sent = await PostAsync("meizhou-centre", $"/api/cases/{caseId}/release", new { collectedBy = new { kind = "family", name = "张父" } }, "release-broken");
+
+        Assert.Equal(HttpStatusCode.InternalServerError, sent.Status);
+        Assert.Equal("internal-error", sent.Body.GetProperty("code").GetString());
+        var outcome = await GetAsync("meizhou-centre", $"/api/cases/{caseId}/commands/{CommandIds.For("meizhou-centre", "release-broken")}");
+        Assert.Equal(HttpStatusCode.InternalServerError, outcome.Status);
+        Assert.Equal("internal-error", outcome.Body.GetProperty("code").GetString());
+        var file = (await GetAsync("meizhou-centre", $"/api/cases/{caseId}")).Body;
+        Assert.Contains(file.GetProperty("history").EnumerateArray(), h => h.GetProperty("type").GetString() == "StepFailed");
+        Assert.Equal(OrchestrationRuntimeStatus.Running, (await Api.Engine.GetInstanceAsync(caseId))!.RuntimeStatus);
+    }
+
+    private CaseReconciler Reconciler => Api.Services.GetRequiredService<CaseReconciler>();
+
+    private async Task<(HttpStatusCode Status, string Location, string CaseId)> RegisterWithKeyAsync(string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/releases") { Content = JsonContent.Create(ReleaseBody(TestData.UniqueIdNumber())) };
+        request.Headers.Add("Idempotency-Key", key);
+        var response = await Api.Client("meizhou-centre").SendAsync(request);
+        var caseId = CaseIds.ForIdempotencyKey("meizhou-centre", key);
+        return (response.StatusCode, response.Headers.Location?.ToString() ?? $"/api/cases/{caseId}/commands/{CommandIds.For("meizhou-centre", key)}", caseId);
+    }
+
+    /// <summary>Until the case's orchestration shows itself blocked (or, in a build that gives up, has failed).</summary>
+    private async Task BlockedOrFailedAsync(string caseId) =>
+        await ApiFixture.EventuallyAsync(async () => (await Api.Engine.GetInstanceAsync(caseId), await HealthAsync()),
+            x => x.Item1?.RuntimeStatus == OrchestrationRuntimeStatus.Failed
+                || (x.Item2.TryGetProperty("blocked", out var blocked) && blocked.GetProperty("cases").EnumerateArray().Any(c => c.GetString() == caseId)),
+            Outlast, "the orchestration blocked (or failed)");
+
+    private async Task<JsonElement> HealthAsync() => (await GetAsync("operator", "/healthz")).Body;
+
+    private async Task SuspendAsync(string caseId)
+    {
+        await Api.Engine.SuspendInstanceAsync(caseId, "test: hold the orchestration");
+        await ApiFixture.EventuallyAsync(() => Api.Engine.GetInstanceAsync(caseId), i => i?.RuntimeStatus == OrchestrationRuntimeStatus.Suspended, Patience, "suspended");
+    }
+
+    /// <summary>Removes the release deadline from the stored case, as a broken invariant would.</summary>
+    private async Task CorruptAsync(string caseId)
+    {
+        var table = new TableClient(Api.ConnectionString, "Cases");
+        var row = (await table.GetEntityAsync<TableEntity>(caseId, "case")).Value;
+        var state = System.Text.Json.Nodes.JsonNode.Parse(row.GetString("State"))!.AsObject();
+        var deadlines = state["deadlines"]!.AsArray();
+        foreach (var d in deadlines.Where(d => d!["step"]!.GetValue<string>() == "release").ToList())
+        {
+            deadlines.Remove(d);
+        }
+
+        row["State"] = state.ToJsonString();
+        await table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace);
+    }
+}
