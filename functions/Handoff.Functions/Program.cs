@@ -25,10 +25,6 @@ internal static class FunctionApp
         builder.Services.AddHandoff(builder.Configuration, builder.Environment, defaultTaskHub: "handoff");
         builder.Services.AddHandoffPages(builder.Configuration, builder.Environment);
 
-        // The supervisors' figures catch up in the background, a few seconds after the steps that changed them (and sweep for markers a
-        // crashed instance left); the worker is a long-lived generic host, so a hosted service runs in it as in the self-host.
-        builder.Services.AddHostedService<StatsCatchUpService>();
-
         // OpenTelemetry in the worker, correlated with the host's invocation traces (host.json telemetryMode OpenTelemetry).
         builder.Services.AddHandoffTelemetry(builder.Configuration).UseFunctionsWorkerDefaults();
 

@@ -58,7 +58,7 @@ public static partial class CaseOrchestration
         // Whatever waits: the registration of a new case, commands accepted while no orchestration ran (a restore), or signals lost to
         // ContinueAsNew. Every generation starts here, so no signal is needed for a command already in the inbox.
         var applied = new RecentSteps(input.RecentSteps);
-        var progress = await ApplyAsync(context, input, null, [], applied);
+        var progress = await ApplyAsync(context, input, null, [], applied, first: true);
         var signals = new SignalWait(context);
         ArmedTimer? timer = null;
         var firedEarly = false;
@@ -72,7 +72,7 @@ public static partial class CaseOrchestration
                 timer?.Cancel();
                 signals.GiveUp();
                 context.ContinueAsNew(
-                    input with { Registration = null, Progress = progress with { Applied = null }, Generation = input.Generation + 1, RecentSteps = applied.Ids },
+                    input with { Registration = null, Progress = progress with { Applied = null }, Generation = input.Generation + 1, RecentSteps = applied.Ids, Restored = false },
                     preserveUnprocessedEvents: true);
                 return progress;
             }
@@ -140,10 +140,14 @@ public static partial class CaseOrchestration
     /// earlier build never wrote), retrying as the input says; past the retries, blocked: say so, wait with back-off, and try again.
     /// </summary>
     private static async Task<CaseProgress> ApplyAsync(
-        TaskOrchestrationContext context, CaseOrchestrationInput input, CaseStep? tick, IReadOnlyList<CaseStep> signalled, RecentSteps applied)
+        TaskOrchestrationContext context, CaseOrchestrationInput input, CaseStep? tick, IReadOnlyList<CaseStep> signalled, RecentSteps applied, bool first = false)
     {
         var retry = input.Retry ?? new ApplyRetry();
-        var request = new ApplyPendingRequest(input.CaseId, tick, signalled.Count == 0 ? null : signalled);
+
+        // A run id per call (not per attempt): the first call after a restore has none, so everything decided and not marked is published
+        // again (the instance it replaces may have died mid-step).
+        var run = first && input.Restored ? null : context.NewGuid().ToString("N");
+        var request = new ApplyPendingRequest(input.CaseId, tick, signalled.Count == 0 ? null : signalled, run);
         BlockedStatus? blocked = null;
         while (true)
         {

@@ -17,6 +17,8 @@ namespace Handoff.Workflow;
 /// <param name="Generation">How many times the instance continued as new (or was restored).</param>
 /// <param name="RecentSteps">The command ids of the steps the previous generation applied last, so that their repeats are dropped.</param>
 /// <param name="Retry">How the activity is retried and a blocked case waits (schema 3; null: the defaults).</param>
+/// <param name="Restored">Started by the reconciler in place of an instance that ended while the case was open: its first activity
+/// re-publishes every step decided and not marked published (the instance it replaces may have died mid-step).</param>
 public sealed record CaseOrchestrationInput(
     int SchemaVersion,
     string CaseId,
@@ -26,4 +28,5 @@ public sealed record CaseOrchestrationInput(
     CaseProgress? Progress,
     int Generation = 0,
     IReadOnlyList<string>? RecentSteps = null,
-    ApplyRetry? Retry = null);
+    ApplyRetry? Retry = null,
+    bool Restored = false);

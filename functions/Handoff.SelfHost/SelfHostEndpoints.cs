@@ -50,7 +50,6 @@ public static class SelfHostEndpoints
         {
             services.AddHostedService<ReconcilerLoop>();
             services.AddHostedService<WebhookPump>();
-            services.AddHostedService<Handoff.Api.Hosting.StatsCatchUpService>();
         }
 
         return services;

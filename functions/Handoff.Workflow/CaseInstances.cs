@@ -14,7 +14,7 @@ public sealed class CaseInstances(WorkflowTime time, OrchestrationOptions option
 {
     /// <summary>The input of a new generation of the case's orchestration: it starts by applying what waits in the case's inbox.</summary>
     public CaseOrchestrationInput Input(string caseId, CaseProgress? progress = null, int generation = 0) =>
-        new(CaseOrchestration.SchemaVersion, caseId, time.Clock, time.Grace, null, progress, generation, null, options.Retry);
+        new(CaseOrchestration.SchemaVersion, caseId, time.Clock, time.Grace, null, progress, generation, null, options.Retry, Restored: progress is not null);
 
     /// <summary>
     /// Starts the case's orchestration (a registration's, with <paramref name="progress"/> null; a restore's, from our own record). False

@@ -140,9 +140,9 @@ public sealed class CaseReconciler(
     {
         result.Checked++;
         var (record, open, _) = await store.LoadInboxAsync(caseId, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (record is null || (record.State.IsClosed && open.Count == 0))
+        if (record is null || (record.State.IsClosed && open.All(r => r.Status != CommandStatus.Accepted)))
         {
-            return; // A closed case with nothing left in its inbox needs no orchestration.
+            return; // A closed case with nothing waiting in its inbox needs no orchestration.
         }
 
         var instance = await client.GetInstanceAsync(caseId, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false);

@@ -54,7 +54,7 @@ public sealed class CaseCommands(CommandService service, CaseStore store, Workfl
         switch (outcome)
         {
             case CommandOutcome.Applied applied:
-                var view = await ViewAsync(applied.Record.State, cancellationToken);
+                var view = applied.History is { } history ? CaseView.From(applied.Record.State, history) : await ViewAsync(applied.Record.State, cancellationToken);
                 return applied.Created ? TypedResults.Created($"/api/cases/{view.CaseId}", view) : TypedResults.Ok(view);
             case CommandOutcome.Refused refused:
                 return Problems.From(refused.Rejection);

@@ -84,6 +84,11 @@ public static class HandoffServices
         services.AddSingleton<CaseIndexStore>();
         services.AddSingleton<Handoff.Storage.Statistics.RegionStatsStore>();
         services.AddSingleton<Handoff.Storage.Statistics.RegionStatsCatchUp>();
+
+        // The supervisors' figures catch up in the background, a few seconds after the steps that changed them (and sweep for markers a
+        // crashed process left): part of every step's work, so in both hosts whatever else runs (the Functions worker is a long-lived
+        // generic host, so a hosted service runs in it as in the self-host).
+        services.AddHostedService<StatsCatchUpService>();
         services.AddSingleton<CaseInstances>();
         services.AddSingleton<ReconcilerHealth>();
         services.AddSingleton<CaseReconciler>();

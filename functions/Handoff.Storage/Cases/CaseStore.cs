@@ -53,10 +53,9 @@ public sealed class CaseStore(StorageClients clients)
 
     /// <summary>
     /// The case row and its open command rows (accepted, or decided and not yet published) — and the row of <paramref name="alsoCommandId"/>
-    /// whatever its state (a tick being applied again) — in one request.
+    /// whatever its state (a tick being applied again), and with <paramref name="withHistory"/> the case's history — in one request.
     /// </summary>
-    public async Task<(CaseRecord? Record, IReadOnlyList<CommandRecord> Open, CommandRecord? Also)> LoadInboxAsync(
-        string caseId, string? alsoCommandId = null, CancellationToken cancellationToken = default)
+    public async Task<Inbox> LoadInboxAsync(string caseId, string? alsoCommandId = null, bool withHistory = false, CancellationToken cancellationToken = default)
     {
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {caseId} and (RowKey eq {CaseRowKey} or (RowKey ge {"c"} and RowKey lt {"d"} and Open eq {true}))");
@@ -65,14 +64,26 @@ public sealed class CaseStore(StorageClients clients)
             filter = $"({filter}) or " + TableClient.CreateQueryFilter($"(PartitionKey eq {caseId} and RowKey eq {CommandRecord.RowKeyFor(alsoCommandId)})");
         }
 
+        if (withHistory)
+        {
+            filter = $"({filter}) or " + TableClient.CreateQueryFilter($"(PartitionKey eq {caseId} and RowKey ge {HistoryPrefix} and RowKey lt {"i"})");
+        }
+
         CaseRecord? record = null;
         CommandRecord? also = null;
         var open = new List<CommandRecord>();
+        var history = withHistory ? new List<HistoryEntry>() : null;
         await foreach (var entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (entity.RowKey == CaseRowKey)
             {
                 record = ReadCase(entity);
+                continue;
+            }
+
+            if (entity.RowKey.StartsWith(HistoryPrefix, StringComparison.Ordinal))
+            {
+                history?.Add(ReadHistory(entity));
                 continue;
             }
 
@@ -88,7 +99,7 @@ public sealed class CaseStore(StorageClients clients)
             }
         }
 
-        return (record, open, also);
+        return new Inbox(record, open, also, history);
     }
 
     /// <summary>
@@ -115,8 +126,10 @@ public sealed class CaseStore(StorageClients clients)
     /// for a row not in the inbox, a tick's). Returns the case row's new ETag (the next step of the same run is conditional on it); null
     /// when either row changed since it was read: nothing is written then.
     /// </summary>
+    /// <param name="published">Steps an earlier run published, marked so in the same transaction (as many as it has room for).</param>
     public async Task<ETag?> CommitAsync(
-        CaseRecord? before, CaseRecord after, IReadOnlyList<CaseEvent> events, CommandRecord step, CancellationToken cancellationToken = default)
+        CaseRecord? before, CaseRecord after, IReadOnlyList<CaseEvent> events, CommandRecord step, IReadOnlyList<CommandRecord>? published = null,
+        CancellationToken cancellationToken = default)
     {
         var caseId = after.State.CaseId;
         var actions = new List<TableTransactionAction>(events.Count + 2)
@@ -146,6 +159,7 @@ public sealed class CaseStore(StorageClients clients)
             throw new InvalidOperationException($"A commit of {actions.Count} rows exceeds the 100-row table transaction limit.");
         }
 
+        actions.AddRange((published ?? []).Take(MaxRowsPerStep - actions.Count).Select(p => Published(caseId, p)));
         try
         {
             var responses = await _table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
@@ -164,8 +178,9 @@ public sealed class CaseStore(StorageClients clients)
     /// Writes a step that changed nothing in the case (refused, or already in effect) as decided — conditional on its row's ETag, or an
     /// insert for a row not in the inbox. False when the row changed since it was read (another run decided it).
     /// </summary>
-    public Task<bool> RecordAsync(string caseId, CommandRecord step, CancellationToken cancellationToken = default) =>
-        SubmitAsync([StepAction(caseId, step)], cancellationToken);
+    /// <param name="published">Steps an earlier run published, marked so in the same transaction.</param>
+    public Task<bool> RecordAsync(string caseId, CommandRecord step, IReadOnlyList<CommandRecord>? published = null, CancellationToken cancellationToken = default) =>
+        SubmitAsync([StepAction(caseId, step), .. (published ?? []).Take(MaxRowsPerStep - 1).Select(p => Published(caseId, p))], cancellationToken);
 
     /// <summary>
     /// Marks decided steps as published, dropping what they no longer need (payload, notices): one transaction per 100 rows. Idempotent.
@@ -174,11 +189,13 @@ public sealed class CaseStore(StorageClients clients)
     {
         foreach (var chunk in steps.Chunk(MaxRowsPerStep))
         {
-            var actions = chunk.Select(s => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
-                WriteCommand(caseId, s with { Published = true, Payload = null, PayloadError = null, Notices = [] }))).ToList();
-            await _table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+            await _table.SubmitTransactionAsync(chunk.Select(s => Published(caseId, s)).ToList(), cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>A decided step's row, marked published: what it no longer needs (payload, notices) dropped.</summary>
+    private static TableTransactionAction Published(string caseId, CommandRecord step) => new(TableTransactionActionType.UpsertReplace,
+        WriteCommand(caseId, step with { Published = true, Payload = null, PayloadError = null, Notices = [] }));
 
     /// <summary>The full history, oldest first (one range query over the case's partition).</summary>
     public async Task<IReadOnlyList<HistoryEntry>> HistoryAsync(string caseId, CancellationToken cancellationToken = default)
@@ -187,12 +204,15 @@ public sealed class CaseStore(StorageClients clients)
         var entries = new List<HistoryEntry>();
         await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            var e = JsonSerializer.Deserialize<CaseEvent>(LargeText.Read(row, "Event"), CoreJson.Options)!;
-            entries.Add(new HistoryEntry(int.Parse(row.RowKey[1..], System.Globalization.CultureInfo.InvariantCulture), e));
+            entries.Add(ReadHistory(row));
         }
 
         return entries;
     }
+
+    private static HistoryEntry ReadHistory(TableEntity row) => new(
+        int.Parse(row.RowKey[1..], System.Globalization.CultureInfo.InvariantCulture),
+        JsonSerializer.Deserialize<CaseEvent>(LargeText.Read(row, "Event"), CoreJson.Options)!);
 
     /// <summary>The reconciler's record of restoring the case's orchestration, if it ever did.</summary>
     public async Task<RestoreRecord?> RestoresAsync(string caseId, CancellationToken cancellationToken = default)
@@ -300,6 +320,7 @@ public sealed class CaseStore(StorageClients clients)
             ["Published"] = command.Published,
             ["DueBefore"] = command.DueBefore,
             ["ReservationKey"] = command.ReservationKey,
+            ["Run"] = command.Run,
             ["Rejection"] = command.Rejection is null ? null : JsonSerializer.Serialize(command.Rejection, CoreJson.Options),
         };
         if (command.Payload is not null)
@@ -354,6 +375,7 @@ public sealed class CaseStore(StorageClients clients)
             Published = entity.GetBoolean("Published") ?? false,
             DueBefore = entity.GetDateTimeOffset("DueBefore"),
             ReservationKey = entity.GetString("ReservationKey"),
+            Run = entity.GetString("Run"),
             ETag = entity.ETag,
         };
     }

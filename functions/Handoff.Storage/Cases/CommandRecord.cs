@@ -65,6 +65,10 @@ public sealed record CommandRecord
     /// <summary>A registration's pending-reservation row (<see cref="PersonReservations"/>), removed once the registration is decided.</summary>
     public string? ReservationKey { get; init; }
 
+    /// <summary>The run of the case's activity that decided the step (see <c>ApplyPendingRequest.Run</c>); null for runs that mark
+    /// their steps published themselves.</summary>
+    public string? Run { get; init; }
+
     public ETag ETag { get; init; }
 
     /// <summary>Still in the inbox: waiting to be decided, or decided and not yet published.</summary>

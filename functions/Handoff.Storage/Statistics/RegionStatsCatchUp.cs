@@ -14,19 +14,21 @@ namespace Handoff.Storage.Statistics;
 public sealed partial class RegionStatsCatchUp(RegionStatsStore store, OrganisationDirectory directory, ILogger<RegionStatsCatchUp> logger, TimeProvider? time = null)
 {
     /// <summary>How long the loop waits after a note for more before it recomputes: a burst of steps is one recomputation per county.</summary>
-    public static readonly TimeSpan Coalesce = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan Coalesce = TimeSpan.FromSeconds(5);
 
     /// <summary>How often the loop looks for markers no live process noted.</summary>
     public static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(5);
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
-    private readonly ConcurrentDictionary<string, byte> _noted = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Azure.ETag> _noted = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _wake = new(0);
 
-    /// <summary>The county's facts changed: recompute it soon. Cheap; never blocks.</summary>
-    public void Note(string county)
+    /// <summary>The county's facts changed and its marker was written with <paramref name="marker"/>: recompute it soon. Cheap; never blocks.</summary>
+    public void Note(string county, Azure.ETag marker)
     {
-        if (_noted.TryAdd(county, 0) && _wake.CurrentCount == 0)
+        var first = !_noted.ContainsKey(county);
+        _noted[county] = marker; // the latest marker this process wrote: a recomputation removes it only if no later step marked again
+        if (first && _wake.CurrentCount == 0)
         {
             _wake.Release();
         }
@@ -69,12 +71,14 @@ public sealed partial class RegionStatsCatchUp(RegionStatsStore store, Organisat
     /// <summary>Recomputes the counties noted so far, each once. Returns how many.</summary>
     public async Task<int> CatchUpNotedAsync(CancellationToken cancellationToken = default)
     {
-        var counties = _noted.Keys.ToList();
         var done = 0;
-        foreach (var county in counties)
+        foreach (var county in _noted.Keys.ToList())
         {
-            _noted.TryRemove(county, out _);
-            done += await store.CatchUpAsync(county[..2], county, cancellationToken).ConfigureAwait(false);
+            if (_noted.TryRemove(county, out var marker))
+            {
+                await store.RecomputeAsync(county, marker, cancellationToken).ConfigureAwait(false);
+                done++;
+            }
         }
 
         return done;

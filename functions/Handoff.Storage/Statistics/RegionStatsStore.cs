@@ -47,22 +47,22 @@ public sealed class RegionStatsStore(StorageClients clients, OrganisationDirecto
     public string? CountyOf(Case c) => directory.Find(c.OfficeId)?.Region.Value;
 
     /// <summary>
-    /// Records the case's facts at <paramref name="version"/> and marks its county dirty: one transaction, no read. Returns the county,
-    /// for the catch-up to be told (null when the case counts in none: its office is not in the directory).
+    /// Records the case's facts at <paramref name="version"/> and marks its county dirty: one transaction, no read. Returns the county and
+    /// the marker's ETag, for the catch-up to be told (null when the case counts in none: its office is not in the directory).
     /// </summary>
-    public async Task<string?> RecordAsync(Case c, int version, CancellationToken cancellationToken = default)
+    public async Task<DirtyCounty?> RecordAsync(Case c, int version, CancellationToken cancellationToken = default)
     {
         if (CountyOf(c) is not { } county)
         {
             return null;
         }
 
-        await _table.SubmitTransactionAsync(
+        var responses = await _table.SubmitTransactionAsync(
         [
             new TableTransactionAction(TableTransactionActionType.UpsertReplace, FactsRow(county, c, CaseFacts.From(c), version)),
             new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(FactsPartition(county[..2]), MarkerPrefix + county) { ["County"] = county }),
         ], cancellationToken).ConfigureAwait(false);
-        return county;
+        return new DirtyCounty(county, responses.Value[1].Headers.ETag ?? default);
     }
 
     /// <summary>
@@ -87,8 +87,11 @@ public sealed class RegionStatsStore(StorageClients clients, OrganisationDirecto
         return markers.Count;
     }
 
-    /// <summary>Recomputes one county's sums from its facts and removes its marker if no step marked it again meanwhile.</summary>
-    private async Task RecomputeAsync(string county, ETag marker, CancellationToken cancellationToken)
+    /// <summary>
+    /// Recomputes one county's sums from its facts and removes its marker if it is still <paramref name="marker"/> (the one a step of this
+    /// process wrote, or one read): a step that marked it again meanwhile leaves it dirty.
+    /// </summary>
+    public async Task RecomputeAsync(string county, ETag marker, CancellationToken cancellationToken = default)
     {
         var province = county[..2];
         for (var attempt = 1; ; attempt++)
@@ -258,6 +261,9 @@ public sealed class RegionStatsStore(StorageClients clients, OrganisationDirecto
             ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, etag)
             : new TableTransactionAction(TableTransactionActionType.Add, row);
 }
+
+/// <summary>A county whose sums are behind its facts, and the ETag of its marker as last written.</summary>
+public sealed record DirtyCounty(string County, ETag Marker);
 
 /// <summary>What a list of cases behind a figure shows of each.</summary>
 public sealed record CaseLine(string CaseId, string PersonName, string MaskedIdNumber, DateOnly ReleaseDate, CaseState State, string OfficeId)

@@ -45,14 +45,25 @@ public sealed class ApplyPendingActivity(
     {
         var caseId = request.CaseId;
         var tick = request.Tick;
-        var (record, open, tickRow) = await store.LoadInboxAsync(caseId, tick?.CommandId, cancellationToken).ConfigureAwait(false);
-        if (await AcceptSignalledAsync(caseId, request.Signalled, open, cancellationToken).ConfigureAwait(false))
+
+        // A caller in this process waits for one of the case's commands: the history comes with the inbox (the same request), so that
+        // its answer needs no read of its own.
+        var listening = signals.IsListening(caseId);
+        var inbox = await store.LoadInboxAsync(caseId, tick?.CommandId, listening, cancellationToken).ConfigureAwait(false);
+        if (await AcceptSignalledAsync(caseId, request.Signalled, inbox.Open, cancellationToken).ConfigureAwait(false))
         {
-            (record, open, tickRow) = await store.LoadInboxAsync(caseId, tick?.CommandId, cancellationToken).ConfigureAwait(false);
+            inbox = await store.LoadInboxAsync(caseId, tick?.CommandId, listening, cancellationToken).ConfigureAwait(false);
         }
 
-        // Decided by an earlier run that crashed before publishing: published again below, with exactly the notices it decided.
-        var earlier = open.Where(r => r.Status != CommandStatus.Accepted).OrderBy(r => r.Version).ThenBy(r => r.ReceivedAt).ToList();
+        var (record, open, tickRow) = inbox;
+        var history = inbox.History is null ? null : new List<HistoryEntry>(inbox.History);
+
+        // Decided and not marked published: by an earlier attempt of this run (or, without a run, by any run) — published again below, with
+        // exactly the notices it decided — or by another run of the orchestration, which published them before its call returned: only
+        // marked so, in this run's first write to the partition.
+        var decidedBefore = open.Where(r => r.Status != CommandStatus.Accepted).OrderBy(r => r.Version).ThenBy(r => r.ReceivedAt).ToList();
+        var earlier = decidedBefore.Where(r => request.Run is null || r.Run == request.Run).ToList();
+        var settled = new Settled(request.Run is null ? [] : decidedBefore.Where(r => r.Run != request.Run).ToList());
         var waiting = open.Where(r => r.Status == CommandStatus.Accepted).ToList();
         if (tick is not null && tickRow is null)
         {
@@ -67,13 +78,17 @@ public sealed class ApplyPendingActivity(
         foreach (var step in waiting)
         {
             CommandRecord row;
-            (record, row) = await DecideAsync(caseId, record, step, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<CaseEvent> events;
+            (record, row, events) = await DecideAsync(caseId, record, step with { Run = request.Run }, settled, cancellationToken).ConfigureAwait(false);
             decided.Add(row);
+            var sequence = (record?.State.EventCount ?? 0) - events.Count;
+            history?.AddRange(events.Select(e => new HistoryEntry(++sequence, e)));
         }
 
         if (decided.Count > 0)
         {
-            await PublishAsync(caseId, record, earlier.Count == 0 ? before?.State : null, dueBefore, decided, cancellationToken).ConfigureAwait(false);
+            await PublishAsync(caseId, record, earlier.Count == 0 ? before?.State : null, dueBefore, decided, history, markPublished: request.Run is null, cancellationToken)
+                .ConfigureAwait(false);
         }
 
         return Progress(record, decided.Select(d => d.CommandId).ToList());
@@ -104,7 +119,8 @@ public sealed class ApplyPendingActivity(
     }
 
     /// <summary>Decides one step at its legal time and commits it; a step that can never be applied is refused as <c>internal-error</c>.</summary>
-    private async Task<(CaseRecord? Record, CommandRecord Row)> DecideAsync(string caseId, CaseRecord? record, CommandRecord step, CancellationToken cancellationToken)
+    private async Task<(CaseRecord? Record, CommandRecord Row, IReadOnlyList<CaseEvent> Events)> DecideAsync(
+        string caseId, CaseRecord? record, CommandRecord step, Settled settled, CancellationToken cancellationToken)
     {
         var now = step.ReceivedAt;
         var failure = step.PayloadError;
@@ -129,7 +145,7 @@ public sealed class ApplyPendingActivity(
 
         if (failure is not null)
         {
-            return await FailAsync(caseId, record, step, failure, cancellationToken).ConfigureAwait(false);
+            return await FailAsync(caseId, record, step, failure, settled, cancellationToken).ConfigureAwait(false);
         }
 
         var dueBefore = record is { State.IsClosed: false } ? CaseWorkflow.NextDueAt(record.State) : null;
@@ -143,7 +159,7 @@ public sealed class ApplyPendingActivity(
                 DueBefore = dueBefore,
                 Published = false,
             };
-            if (!await store.RecordAsync(caseId, row, cancellationToken).ConfigureAwait(false))
+            if (!await store.RecordAsync(caseId, row, settled.Take(), cancellationToken).ConfigureAwait(false))
             {
                 throw Raced(caseId, step);
             }
@@ -153,12 +169,12 @@ public sealed class ApplyPendingActivity(
                 Log.StepRefused(logger, caseId, step.Command, rejection.Code);
             }
 
-            return (record, row);
+            return (record, row, []);
         }
 
         var after = new CaseRecord(decision.State!, (record?.Version ?? 0) + 1, default);
         var applied = step with { Status = CommandStatus.Applied, Version = after.Version, Notices = decision.Notices, DueBefore = dueBefore, Published = false };
-        var etag = await store.CommitAsync(record, after, decision.Events, applied, cancellationToken).ConfigureAwait(false) ?? throw Raced(caseId, step);
+        var etag = await store.CommitAsync(record, after, decision.Events, applied, settled.Take(), cancellationToken).ConfigureAwait(false) ?? throw Raced(caseId, step);
         Log.StepApplied(logger, caseId, after.Version, step.Command, decision.Events.Count, decision.Notices.Count);
         Measure(step, record, decision);
         foreach (var set in decision.Events.OfType<DeadlineSet>().Where(e => !e.Deadline.CalendarConfirmed))
@@ -166,11 +182,12 @@ public sealed class ApplyPendingActivity(
             Log.CalendarUnconfirmed(logger, caseId, set.Deadline.Step.ToString(), set.Deadline.LastDay);
         }
 
-        return (after with { ETag = etag }, applied);
+        return (after with { ETag = etag }, applied, decision.Events);
     }
 
     /// <summary>Refuses a step that can never be applied, and notes it in the case's file (when there is a case).</summary>
-    private async Task<(CaseRecord? Record, CommandRecord Row)> FailAsync(string caseId, CaseRecord? record, CommandRecord step, string failure, CancellationToken cancellationToken)
+    private async Task<(CaseRecord? Record, CommandRecord Row, IReadOnlyList<CaseEvent> Events)> FailAsync(
+        string caseId, CaseRecord? record, CommandRecord step, string failure, Settled settled, CancellationToken cancellationToken)
     {
         Log.StepFailed(logger, caseId, step.Command, step.CommandId, failure);
         var row = step with
@@ -183,38 +200,34 @@ public sealed class ApplyPendingActivity(
         };
         if (record is null)
         {
-            return await store.RecordAsync(caseId, row, cancellationToken).ConfigureAwait(false) ? (record, row) : throw Raced(caseId, step);
+            return await store.RecordAsync(caseId, row, settled.Take(), cancellationToken).ConfigureAwait(false) ? (record, row, []) : throw Raced(caseId, step);
         }
 
         var by = step.Payload?.By ?? new Actor(step.SentBy ?? Actor.System.OrganisationId, "unknown");
         CaseEvent failed = new StepFailed(step.ReceivedAt, by, step.Command, step.CommandId, failure.Length > 2000 ? failure[..2000] : failure);
         var after = new CaseRecord(CaseWorkflow.Evolve(record.State, failed), record.Version + 1, default);
         row = row with { Version = after.Version };
-        var etag = await store.CommitAsync(record, after, [failed], row, cancellationToken).ConfigureAwait(false) ?? throw Raced(caseId, step);
-        return (after with { ETag = etag }, row);
+        var etag = await store.CommitAsync(record, after, [failed], row, settled.Take(), cancellationToken).ConfigureAwait(false) ?? throw Raced(caseId, step);
+        return (after with { ETag = etag }, row, [failed]);
     }
 
     /// <summary>
-    /// The effects outside the case's partition, each keyed by what it is about so that repeating it changes nothing; then the rows are
-    /// marked published and the API, if it waits in this process, is told.
+    /// The effects outside the case's partition, each keyed by what it is about so that repeating it changes nothing — the notices, the
+    /// lists and the figures written side by side, none depending on another; then the person's reservation; then the rows are marked
+    /// published and the API, if it waits in this process, is told.
     /// </summary>
     private async Task PublishAsync(
-        string caseId, CaseRecord? record, Case? before, DateTimeOffset? dueBefore, IReadOnlyList<CommandRecord> decided, CancellationToken cancellationToken)
+        string caseId, CaseRecord? record, Case? before, DateTimeOffset? dueBefore, IReadOnlyList<CommandRecord> decided, IReadOnlyList<HistoryEntry>? history,
+        bool markPublished, CancellationToken cancellationToken)
     {
-        await notices.DispatchAsync([.. decided.SelectMany(d => d.Notices)], cancellationToken).ConfigureAwait(false);
-        if (record is not null)
+        await Task.WhenAll(
+            notices.DispatchAsync([.. decided.SelectMany(d => d.Notices)], cancellationToken),
+            record is null ? Task.CompletedTask : index.UpsertAsync(record.State, before, dueBefore, cancellationToken),
+            record is null ? Task.CompletedTask : RecordFiguresAsync(record, cancellationToken)).ConfigureAwait(false);
+        if (record is { State.IsClosed: true })
         {
-            await index.UpsertAsync(record.State, before, dueBefore, cancellationToken).ConfigureAwait(false);
-            if (await stats.RecordAsync(record.State, record.Version, cancellationToken).ConfigureAwait(false) is { } county)
-            {
-                catchUp?.Note(county);
-            }
-
-            if (record.State.IsClosed)
-            {
-                await persons.ReleaseAsync(record.State.Person.IdNumberLookup, caseId, cancellationToken).ConfigureAwait(false);
-                await index.NoteClosedAsync(caseId, decided.Max(d => d.ReceivedAt), cancellationToken).ConfigureAwait(false);
-            }
+            await persons.ReleaseAsync(record.State.Person.IdNumberLookup, caseId, cancellationToken).ConfigureAwait(false);
+            await index.NoteClosedAsync(caseId, decided.Max(d => d.ReceivedAt), cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var registration in decided.Where(d => d.IsRegistration))
@@ -231,10 +244,24 @@ public sealed class ApplyPendingActivity(
             }
         }
 
-        await store.MarkPublishedAsync(caseId, decided, cancellationToken).ConfigureAwait(false);
+        // A run with an id leaves the marking to the next run's first write (its call returning says the publishing is done).
+        if (markPublished)
+        {
+            await store.MarkPublishedAsync(caseId, decided, cancellationToken).ConfigureAwait(false);
+        }
+
         foreach (var row in decided)
         {
-            signals.Published(caseId, row with { Published = true }, record);
+            signals.Published(caseId, row with { Published = true }, record, history);
+        }
+    }
+
+    /// <summary>The case's facts and its county's dirty marker; the catch-up is told, with the marker's ETag.</summary>
+    private async Task RecordFiguresAsync(CaseRecord record, CancellationToken cancellationToken)
+    {
+        if (await stats.RecordAsync(record.State, record.Version, cancellationToken).ConfigureAwait(false) is { } marked)
+        {
+            catchUp?.Note(marked.County, marked.Marker);
         }
     }
 
@@ -262,6 +289,19 @@ public sealed class ApplyPendingActivity(
                     telemetry.EscalationOpened(EscalationKinds.Name(escalation.Kind), climbed.Level);
                     break;
             }
+        }
+    }
+
+    /// <summary>Steps an earlier run published, to be marked so by this run's first write to the partition (then none are left).</summary>
+    private sealed class Settled(List<CommandRecord> rows)
+    {
+        private List<CommandRecord> _rows = rows;
+
+        public List<CommandRecord> Take()
+        {
+            var taken = _rows;
+            _rows = [];
+            return taken;
         }
     }
 

@@ -12,7 +12,8 @@ public abstract record CommandOutcome
 
     /// <summary>Applied and published (or already in effect): the case as it now stands.</summary>
     /// <param name="Created">A registration that created the case.</param>
-    public sealed record Applied(CaseRecord Record, bool Created) : CommandOutcome;
+    /// <param name="History">The case's history when it came with the answer (the case's activity ran in this process); null: read it.</param>
+    public sealed record Applied(CaseRecord Record, bool Created, IReadOnlyList<HistoryEntry>? History = null) : CommandOutcome;
 
     /// <summary>Refused: at receipt by the core, or by the case's orchestration when it was applied (a race lost, an invariant broken).</summary>
     public sealed record Refused(Rejection Rejection, string? CommandId = null) : CommandOutcome;

@@ -243,11 +243,14 @@ public sealed partial class CommandService(
 
     /// <summary>
     /// Waits for the step to be applied and published: heard in process at once, or read from its row (after 250 ms, then less and less
-    /// often). Pending when the wait runs out, after a look at the case's orchestration.
+    /// often) — as published at first, and as decided once <see cref="HeardWithin"/> has passed without a word (the case's activity runs
+    /// in another process, which does not mark its steps published for each one). Pending when the wait runs out, after a look at the
+    /// case's orchestration.
     /// </summary>
     private async Task<CommandOutcome> WaitAsync(DurableTaskClient client, string caseId, string commandId, CommandSignals.Listener listener, CancellationToken cancellationToken)
     {
-        var until = time.Real.GetUtcNow() + options.CommandWait;
+        var started = time.Real.GetUtcNow();
+        var until = started + options.CommandWait;
         var pause = TimeSpan.FromMilliseconds(250);
         while (time.Real.GetUtcNow() < until)
         {
@@ -258,11 +261,11 @@ public sealed partial class CommandService(
             {
                 await stop.CancelAsync().ConfigureAwait(false);
                 var heard = await listener.Heard.ConfigureAwait(false);
-                return Outcome(heard.Row, heard.Record) ?? new CommandOutcome.Pending(caseId, commandId);
+                return Outcome(heard.Row, heard.Record, heard.History) ?? new CommandOutcome.Pending(caseId, commandId);
             }
 
             var (record, row) = await store.LoadAsync(caseId, commandId, cancellationToken).ConfigureAwait(false);
-            if (row is not null && Outcome(row, record) is { } outcome)
+            if (row is not null && Outcome(row, record, published: time.Real.GetUtcNow() - started < HeardWithin) is { } outcome)
             {
                 return outcome;
             }
@@ -272,7 +275,8 @@ public sealed partial class CommandService(
 
         if (listener.Heard.IsCompletedSuccessfully)
         {
-            return Outcome(listener.Heard.Result.Row, listener.Heard.Result.Record) ?? new CommandOutcome.Pending(caseId, commandId);
+            var heard = listener.Heard.Result;
+            return Outcome(heard.Row, heard.Record, heard.History) ?? new CommandOutcome.Pending(caseId, commandId);
         }
 
         await CheckAsync(client, caseId, cancellationToken).ConfigureAwait(false);
@@ -280,10 +284,12 @@ public sealed partial class CommandService(
     }
 
     /// <summary>The outcome of a decided row (refused; or applied and published, or overtaken by a later step); null while it waits.</summary>
-    private static CommandOutcome? Outcome(CommandRecord row, CaseRecord? record) => row.Status switch
+    /// <param name="published">Only once published (its notices and lists written too) — what the wait asks while the step may still be
+    /// publishing; otherwise once decided (committed with its case).</param>
+    private static CommandOutcome? Outcome(CommandRecord row, CaseRecord? record, IReadOnlyList<HistoryEntry>? history = null, bool published = false) => row.Status switch
     {
         CommandStatus.Refused => new CommandOutcome.Refused(row.Rejection ?? Rejection.Internal("Refused."), row.CommandId),
-        CommandStatus.Applied when record is not null && (row.Published || record.Version > row.Version) => new CommandOutcome.Applied(record, row.IsRegistration),
+        CommandStatus.Applied when record is not null && (!published || row.Published || record.Version > row.Version) => new CommandOutcome.Applied(record, row.IsRegistration, history),
         _ => null,
     };
 
@@ -320,6 +326,12 @@ public sealed partial class CommandService(
             }
         }
     }
+
+    /// <summary>
+    /// How long the wait expects to hear in process of a step applied in this process (its activity publishes in tens of milliseconds);
+    /// after that it answers from the row as soon as the step is decided.
+    /// </summary>
+    private static readonly TimeSpan HeardWithin = TimeSpan.FromSeconds(1);
 
     private static string CommandIdOf(CommandRequest request) =>
         request.IdempotencyKey is null ? CommandIds.New() : CommandIds.For(request.Caller.Id, request.IdempotencyKey);

@@ -20,12 +20,16 @@ public sealed class CommandSignals
         return new Listener(this, (caseId, commandId), source);
     }
 
-    /// <summary>The command's row is published (its case as it stands after the run that applied it).</summary>
-    public void Published(string caseId, CommandRecord row, CaseRecord? record)
+    /// <summary>Whether a caller in this process waits for a command of <paramref name="caseId"/> (the activity then reads the case's
+    /// history with its inbox, in the same request, so that the answer needs no read of its own).</summary>
+    public bool IsListening(string caseId) => _listeners.Keys.Any(k => k.CaseId == caseId);
+
+    /// <summary>The command's row is published (its case as it stands after the run that applied it, and its history if it was read).</summary>
+    public void Published(string caseId, CommandRecord row, CaseRecord? record, IReadOnlyList<HistoryEntry>? history = null)
     {
         if (_listeners.TryRemove((caseId, row.CommandId), out var source))
         {
-            source.TrySetResult(new CommandSignal(row, record));
+            source.TrySetResult(new CommandSignal(row, record, history));
         }
     }
 
@@ -38,5 +42,5 @@ public sealed class CommandSignals
     }
 }
 
-/// <summary>A published command row and the case as the run that published it left it.</summary>
-public sealed record CommandSignal(CommandRecord Row, CaseRecord? Record);
+/// <summary>A published command row, the case as the run that published it left it, and its history when the run read it.</summary>
+public sealed record CommandSignal(CommandRecord Row, CaseRecord? Record, IReadOnlyList<HistoryEntry>? History);

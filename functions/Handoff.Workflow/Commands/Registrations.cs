@@ -31,7 +31,7 @@ public sealed partial class Registrations(
         if (!await persons.ReserveAsync(register.Person.IdNumberLookup, caseId, time.Real.GetUtcNow(), cancellationToken).ConfigureAwait(false))
         {
             // Conditional on the row as read: if the case's activity decided it meanwhile, its decision stands.
-            if (await store.RecordAsync(caseId, row with { Status = CommandStatus.Refused, Rejection = OpenCaseExists, Published = true, Payload = null }, cancellationToken)
+            if (await store.RecordAsync(caseId, row with { Status = CommandStatus.Refused, Rejection = OpenCaseExists, Published = true, Payload = null }, cancellationToken: cancellationToken)
                     .ConfigureAwait(false))
             {
                 await TellSupervisorsOfDuplicateAsync(register, row.ReceivedAt, cancellationToken).ConfigureAwait(false);

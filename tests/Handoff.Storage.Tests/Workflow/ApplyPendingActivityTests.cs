@@ -164,6 +164,44 @@ public class ApplyPendingActivityTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task RunWithAnId_LeavesItsStepsToBeMarkedPublishedByTheNextRunsFirstCommit_WithoutPublishingThemAgain()
+    {
+        // A run's call returning is what says its steps are published; the next run marks them so in the write it makes anyway.
+        var rt = new Stores(azurite.ConnectionString);
+        var caseId = await RegisteredAsync(rt, new DateOnly(2026, 3, 2));
+        var at = Beijing(2026, 3, 2, 9);
+        await rt.AcceptAsync(caseId, new RecordRelease(As(Centre), at, new CollectedBy(CollectorKind.None, null)), at, "release");
+        await rt.Pending.RunAsync(new ApplyPendingRequest(caseId, null, Run: "run-1"));
+        var (_, released) = await rt.Store.LoadAsync(caseId, "release");
+        Assert.Equal((CommandStatus.Applied, false, "run-1"), (released!.Status, released.Published, released.Run));
+        await rt.AcceptAsync(caseId, new RecordPersonFound(As(Police), at.AddHours(5), "在家中找到"), at.AddHours(5), "found");
+
+        await rt.Pending.RunAsync(new ApplyPendingRequest(caseId, null, Run: "run-2"));
+
+        // Run 2 marks run 1's step published (in its commit), and leaves its own to the run after it: no write of its own for either.
+        Assert.True((await rt.Store.LoadAsync(caseId, "release")).Command!.Published);
+        Assert.False((await rt.Store.LoadAsync(caseId, "found")).Command!.Published);
+        Assert.Single(await rt.Inbox.ListAsync(Police, 200), n => n.CaseId == caseId && n.Kind == NoticeKind.Escalation); // not published twice
+    }
+
+    [Fact]
+    public async Task RetryOfTheSameRun_PublishesWhatItsCrashedAttemptDecided_Once()
+    {
+        var rt = new Stores(azurite.ConnectionString);
+        var caseId = await RegisteredAsync(rt, new DateOnly(2026, 3, 2));
+        var at = Beijing(2026, 3, 2, 9);
+        await rt.AcceptAsync(caseId, new RecordRelease(As(Centre), at, new CollectedBy(CollectorKind.None, null)), at, "release");
+
+        rt.Faults.CrashAfter(2); // the inbox read, then the commit lands and the attempt dies
+        await Assert.ThrowsAsync<InjectedCrashException>(() => rt.Pending.RunAsync(new ApplyPendingRequest(caseId, null, Run: "run-1")));
+        rt.Faults.CrashAfter(0);
+        await rt.Pending.RunAsync(new ApplyPendingRequest(caseId, null, Run: "run-1"));
+
+        Assert.Single(await rt.Inbox.ListAsync(Police, 200), n => n.CaseId == caseId && n.Kind == NoticeKind.Escalation);
+        Assert.Contains((await rt.Index.QueryAsync(Orgs.Find(CountySupervisor)!, "released", null, null, 200)).Cases, s => s.CaseId == caseId && s.Overdue);
+    }
+
+    [Fact]
     public async Task RunAsync_RefusedCommand_IsRecordedWithItsRejection()
     {
         var rt = new Stores(azurite.ConnectionString);

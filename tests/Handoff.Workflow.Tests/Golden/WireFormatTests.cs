@@ -67,7 +67,7 @@ public sealed class WireFormatTests
         CaseOrchestration.SchemaVersion, Registration.CaseId, WorkflowClock.Real, TimeSpan.FromMilliseconds(1500), Registration: null,
         new CaseProgress(27, CaseState.LostContact, new DateTimeOffset(2026, 4, 18, 0, 0, 0, TimeSpan.FromHours(8)), Closed: false), Generation: 2,
         RecentSteps: ["k0a1b2c3d4e5f60718293a4b5c6d7e8f901234567", "t5f0c2b0e9d7a4e8c9b1a2d3e4f5a6b7c"],
-        Retry: new ApplyRetry { Attempts = 3, Interval = TimeSpan.FromMilliseconds(200), BlockedWait = TimeSpan.FromSeconds(30) }));
+        Retry: new ApplyRetry { Attempts = 3, Interval = TimeSpan.FromMilliseconds(200), BlockedWait = TimeSpan.FromSeconds(30) }, Restored: true));
 
     [Fact]
     public void Progress_MatchesItsGoldenFile() =>
@@ -81,7 +81,7 @@ public sealed class WireFormatTests
 
     [Fact]
     public void ApplyPendingRequest_MatchesItsGoldenFile() => AssertGolden("apply-pending-request",
-        new ApplyPendingRequest(Registration.CaseId, Steps["tick"], [Steps["recordReport"]]));
+        new ApplyPendingRequest(Registration.CaseId, Steps["tick"], [Steps["recordReport"]], "5f0c2b0e9d7a4e8c9b1a2d3e4f5a6b7c"));
 
     [Fact]
     public void BlockedStatus_MatchesItsGoldenFile() => AssertGolden("blocked-status", new BlockedStatus(

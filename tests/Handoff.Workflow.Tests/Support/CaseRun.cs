@@ -43,18 +43,21 @@ public sealed class CaseRun
     {
         Registration = _stores.Register(TestData.UniqueIdNumber(), releaseDate, rehabilitationYears);
         CaseId = Registration.CaseId;
+        using var listener = _stores.Signals.Listen(CaseId, "register");
         await _stores.AcceptAsync(CaseId, Registration, Time.GetUtcNow(), "register");
         Assert.True(await _stores.Persons.ReserveAsync(Registration.Person.IdNumberLookup, CaseId, Time.GetUtcNow()), "the person is already reserved");
         Assert.True(await _instances.StartAsync(_client, CaseId), "the case's orchestration was running already");
-        return await AppliedAsync("register");
+        return await PublishedAsync(listener, "register");
     }
 
     /// <summary>Sends a command received now (or at <paramref name="receivedAt"/>) and waits until it is applied and published.</summary>
     public async Task<Case> SendAsync(CaseCommand command, DateTimeOffset? receivedAt = null)
     {
-        var commandId = await AcceptAsync(command, receivedAt);
+        var commandId = $"{command.GetType().Name}-{++_commands}";
+        using var listener = _stores.Signals.Listen(CaseId, commandId);
+        await _stores.AcceptAsync(CaseId, command, receivedAt ?? Time.GetUtcNow(), commandId);
         await RaiseAsync(new CaseStep(commandId, command, receivedAt ?? Time.GetUtcNow()));
-        return await AppliedAsync(commandId);
+        return await PublishedAsync(listener, commandId);
     }
 
     /// <summary>Writes a command into the case's inbox, received now (or at <paramref name="receivedAt"/>), without signalling it. Returns its id.</summary>
@@ -68,13 +71,21 @@ public sealed class CaseRun
     /// <summary>Signals the case's orchestration with <paramref name="step"/> (a step with no row in the inbox is written there by the activity).</summary>
     public Task RaiseAsync(CaseStep step) => CaseInstances.RaiseAsync(_client, CaseId, step);
 
-    /// <summary>Waits until the step is applied and its effects published, as the API does before it answers; fails on a refusal.</summary>
+    /// <summary>Waits until the step is decided (committed with its case); fails on a refusal. Its notices and lists may follow a moment later.</summary>
     public async Task<Case> AppliedAsync(string commandId)
     {
         var (record, command) = await Eventually.HoldsAsync(
-            () => _stores.Store.LoadAsync(CaseId, commandId), r => r.Command is { Published: true }, $"step {commandId} of {CaseId} applied");
+            () => _stores.Store.LoadAsync(CaseId, commandId), r => r.Command is { Status: not CommandStatus.Accepted }, $"step {commandId} of {CaseId} decided");
         Assert.True(command!.Rejection is null, $"step {commandId} was refused: {command.Rejection}");
         return record!.State;
+    }
+
+    /// <summary>Waits until the case's activity says the step is applied and its effects published, as the API does before it answers.</summary>
+    private async Task<Case> PublishedAsync(CommandSignals.Listener listener, string commandId)
+    {
+        var heard = await listener.Heard.WaitAsync(Eventually.Patience);
+        Assert.True(heard.Row.Rejection is null, $"step {commandId} was refused: {heard.Row.Rejection}");
+        return heard.Record!.State;
     }
 
     /// <summary>The case as last applied.</summary>
