@@ -278,10 +278,10 @@ public sealed class CaseReconciler(
         var cutoff = time.Real.GetUtcNow() - options.CommandRetention;
         var before = cutoff <= time.Clock.RealAnchor ? time.Clock.WorkflowAnchor : time.Clock.ToWorkflow(cutoff);
         var cleared = 0;
-        foreach (var (key, caseId) in await index.ClosedBeforeAsync(before, 500, cancellationToken).ConfigureAwait(false))
+        foreach (var (partition, key, caseId) in await index.ClosedBeforeAsync(before, 500, cancellationToken).ConfigureAwait(false))
         {
             cleared += await store.ClearCommandsAsync(caseId, cancellationToken).ConfigureAwait(false);
-            await index.ForgetClosedAsync(key, cancellationToken).ConfigureAwait(false);
+            await index.ForgetClosedAsync(partition, key, cancellationToken).ConfigureAwait(false);
         }
 
         return cleared;

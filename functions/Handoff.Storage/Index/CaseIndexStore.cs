@@ -18,36 +18,57 @@ namespace Handoff.Storage.Index;
 /// province (2 digits), RowKey = <c>{region6}_{caseId}</c>: a supervisor's scope prefix (2, 4 or 6 digits) is a row range in one
 /// partition and an organisation's cases are a range at its own region — no query scans the table, and open cases are never paged
 /// past closed ones;</item>
-/// <item>one row per open case with something due, PartitionKey = <c>due</c>, RowKey = <c>{ticks of the due instant}_{caseId}</c>:
-/// the reconciler reads only the cases overdue by more than its grace as one range;</item>
+/// <item>one row per open case with something due, in the open partition of the case's home province (the lowest of its
+/// organisations' provinces), RowKey = <c>!due_{ticks of the due instant}_{caseId}</c>: the reconciler reads only the cases overdue by
+/// more than its grace, one range per province; and since it sits beside the case's list rows, a step that moves the due instant
+/// writes it in the same transaction as them;</item>
+/// <item>one row per closed case whose command rows are still kept, in the closed partition of its home province, RowKey =
+/// <c>!closed_{ticks of the closing step}_{caseId}</c>, written with the closed list rows: the reconciler's full pass clears the
+/// command rows past their retention, one range per province;</item>
 /// <item>one row per blocked case (its activity failed past its retries and its orchestration waits to try again), PartitionKey =
-/// <c>blocked</c>, RowKey = case id: what <c>/healthz</c> lists for the operator, removed when the case applies again;</item>
-/// <item>one row per closed case whose command rows are still kept, PartitionKey = <c>closed</c>, RowKey =
-/// <c>{ticks of the closing step}_{caseId}</c>: the reconciler's full pass clears the command rows past their retention as one range.</item>
+/// <c>blocked</c>, RowKey = case id: what <c>/healthz</c> lists for the operator, removed when the case applies again.</item>
 /// </list>
-/// Written by the case's activity after each step. Idempotent (upserts and deletes of keys derived from the case).
+/// (<c>!</c> sorts before the digits of a region, so a region's range never meets these rows.) Written by the case's activity after
+/// each step: one transaction per province of the case, two when it closes. Idempotent (upserts and deletes of keys derived from the
+/// case).
 /// </summary>
 public sealed class CaseIndexStore(StorageClients clients, OrganisationDirectory directory)
 {
-    private const string DuePartition = "due";
     private const string BlockedPartition = "blocked";
-    private const string ClosedPartition = "closed";
+    private const string DuePrefix = "!due_";
+    private const string ClosedPrefix = "!closed_";
     private readonly TableClient _table = clients.Table(StorageNames.CaseIndexTable);
 
     public static string Partition(bool closed, string province) => (closed ? "c" : "o") + province;
 
-    public static string DueRowKey(DateTimeOffset dueAt, string caseId) => $"{dueAt.UtcTicks:D19}_{caseId}";
+    public static string DueRowKey(DateTimeOffset dueAt, string caseId) => $"{DuePrefix}{dueAt.UtcTicks:D19}_{caseId}";
 
-    /// <summary>Writes the case's rows as it now stands, removing those of <paramref name="before"/> that no longer apply.</summary>
+    public static string ClosedRowKey(DateTimeOffset closedAt, string caseId) => $"{ClosedPrefix}{closedAt.UtcTicks:D19}_{caseId}";
+
+    /// <summary>The province whose partitions hold the case's due row and closing note: the lowest of its organisations' provinces.</summary>
+    public string HomeProvince(Case c) => CaseAccess.Regions(c, directory).Select(r => r.Province).Order(StringComparer.Ordinal).First();
+
+    /// <summary>
+    /// Writes the case's rows as it now stands, removing those of <paramref name="before"/> that no longer apply: per province one
+    /// transaction (list rows, and in the home province the due row moved), and when the case closed one more for the open rows it leaves.
+    /// </summary>
     /// <param name="dueBefore">Without <paramref name="before"/> (a step written again after a crash): the due instant the case had
     /// before the step, whose due row must go.</param>
-    public async Task UpsertAsync(Case c, Case? before, DateTimeOffset? dueBefore = null, CancellationToken cancellationToken = default)
+    /// <param name="closedAt">When the case closed (the closing step's instant): its note for the command rows' retention.</param>
+    public async Task UpsertAsync(Case c, Case? before, DateTimeOffset? dueBefore = null, DateTimeOffset? closedAt = null, CancellationToken cancellationToken = default)
     {
         var summary = CaseSummary.From(c);
         var json = JsonSerializer.Serialize(summary, CoreJson.Options);
+        var home = HomeProvince(c);
+        var due = c.IsClosed ? null : CaseWorkflow.NextDueAt(c);
+        dueBefore = before is null ? dueBefore : before.IsClosed ? null : CaseWorkflow.NextDueAt(before);
+
+        // A case that closed moves partitions. Without its previous state (a step written again after a crash) a closed case deletes
+        // its open rows anyway: they may be gone already.
+        var left = before is null ? c.IsClosed : before.IsClosed != c.IsClosed;
         foreach (var province in CaseAccess.Regions(c, directory).GroupBy(r => r.Province))
         {
-            var actions = province.Select(region =>
+            var writes = province.Select(region =>
             {
                 var row = new TableEntity(Partition(c.IsClosed, province.Key), $"{region.Value}_{c.CaseId}")
                 {
@@ -60,31 +81,67 @@ public sealed class CaseIndexStore(StorageClients clients, OrganisationDirectory
                 LargeText.Write(row, "Summary", json);
                 return new TableTransactionAction(TableTransactionActionType.UpsertReplace, row);
             }).ToList();
-            // A case that closed moves partitions. Without its previous state (a step written again after a crash) a closed case
-            // deletes its open rows anyway: a delete of a row already gone is harmless.
-            if (before is null ? c.IsClosed : before.IsClosed != c.IsClosed)
+            var openDeletes = new List<TableEntity>();
+            if (province.Key == home)
             {
-                await DeleteAllAsync(province.Select(r => (Partition(!c.IsClosed, province.Key), $"{r.Value}_{c.CaseId}")), cancellationToken)
-                    .ConfigureAwait(false);
+                if (!c.IsClosed && due != dueBefore && due is not null)
+                {
+                    writes.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(Partition(false, home), DueRowKey(due.Value, c.CaseId)) { ["CaseId"] = c.CaseId }));
+                }
+
+                if (c.IsClosed && closedAt is not null)
+                {
+                    writes.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(Partition(true, home), ClosedRowKey(closedAt.Value, c.CaseId)) { ["CaseId"] = c.CaseId }));
+                }
+
+                if (dueBefore is not null && due != dueBefore)
+                {
+                    openDeletes.Add(new TableEntity(Partition(false, home), DueRowKey(dueBefore.Value, c.CaseId)));
+                }
             }
 
-            await _table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+            if (left)
+            {
+                openDeletes.AddRange(province.Select(r => new TableEntity(Partition(false, province.Key), $"{r.Value}_{c.CaseId}")));
+            }
+
+            if (c.IsClosed)
+            {
+                await _table.SubmitTransactionAsync(writes, cancellationToken).ConfigureAwait(false);
+                await DeleteAsync(openDeletes, [], cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await DeleteAsync(openDeletes, writes, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Deletes <paramref name="rows"/> (one partition) with <paramref name="alongside"/> (the same partition) in one transaction; a row
+    /// already gone (a step written again) fails a transaction, so then the writes go alone and each delete on its own, a missing row
+    /// being no error.
+    /// </summary>
+    private async Task DeleteAsync(IReadOnlyList<TableEntity> rows, IReadOnlyList<TableTransactionAction> alongside, CancellationToken cancellationToken)
+    {
+        if (rows.Count + alongside.Count == 0)
+        {
+            return;
         }
 
-        var due = c.IsClosed ? null : CaseWorkflow.NextDueAt(c);
-        dueBefore = before is null ? dueBefore : before.IsClosed ? null : CaseWorkflow.NextDueAt(before);
-        if (due != dueBefore)
+        try
         {
-            if (due is not null)
+            await _table.SubmitTransactionAsync([.. alongside, .. rows.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All))], cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status == 404)
+        {
+            if (alongside.Count > 0)
             {
-                await _table.UpsertEntityAsync(new TableEntity(DuePartition, DueRowKey(due.Value, c.CaseId)) { ["CaseId"] = c.CaseId },
-                    TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                await _table.SubmitTransactionAsync(alongside, cancellationToken).ConfigureAwait(false);
             }
 
-            if (dueBefore is not null)
-            {
-                await DeleteAllAsync([(DuePartition, DueRowKey(dueBefore.Value, c.CaseId))], cancellationToken).ConfigureAwait(false);
-            }
+            await DeleteAllAsync(rows.Select(r => (r.PartitionKey, r.RowKey)), cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -138,29 +195,39 @@ public sealed class CaseIndexStore(StorageClients clients, OrganisationDirectory
         return rest.Length == 0 ? continuation[0] == 'c' : Base64Url.IsValid(rest);
     }
 
-    /// <summary>Open cases due before <paramref name="before"/>, oldest first, at most <paramref name="take"/>.</summary>
+    /// <summary>
+    /// Open cases due before <paramref name="before"/>, oldest first, at most <paramref name="take"/>: one range in the open partition of each
+    /// province whose organisations the directory has (a case's due row is in its home province's).
+    /// </summary>
     public async Task<IReadOnlyList<(string CaseId, DateTimeOffset DueAt)>> DueBeforeAsync(DateTimeOffset before, int take, CancellationToken cancellationToken = default)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {DuePartition} and RowKey lt {DueRowKey(before, "")}");
-        var due = new List<(string, DateTimeOffset)>();
-        await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(take, 1000), select: ["RowKey", "CaseId"], cancellationToken: cancellationToken)
-                           .ConfigureAwait(false))
+        var due = new List<(string CaseId, DateTimeOffset DueAt)>();
+        foreach (var province in Provinces())
         {
-            due.Add((row.GetString("CaseId") ?? "", new DateTimeOffset(long.Parse(row.RowKey[..19], System.Globalization.CultureInfo.InvariantCulture), TimeSpan.Zero)));
-            if (due.Count >= take)
+            var filter = TableClient.CreateQueryFilter(
+                $"PartitionKey eq {Partition(false, province)} and RowKey ge {DuePrefix} and RowKey lt {DueRowKey(before, "")}");
+            await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(take, 1000), select: ["RowKey", "CaseId"], cancellationToken: cancellationToken)
+                               .ConfigureAwait(false))
             {
-                break;
+                due.Add((row.GetString("CaseId") ?? "", new DateTimeOffset(long.Parse(row.RowKey.AsSpan(DuePrefix.Length, 19), System.Globalization.CultureInfo.InvariantCulture), TimeSpan.Zero)));
+                if (due.Count >= take)
+                {
+                    break;
+                }
             }
         }
 
-        return due;
+        return [.. due.OrderBy(d => d.DueAt).Take(take)];
     }
+
+    /// <summary>The provinces of the directory's organisations: where a case's home partitions can be.</summary>
+    private IEnumerable<string> Provinces() => directory.All.Select(o => o.Region.Province).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
 
     /// <summary>Every open case id in the index (the reconciler's daily full pass): one range per province partition.</summary>
     public async IAsyncEnumerable<string> OpenCaseIdsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {"o"} and PartitionKey lt {"p"}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {"o"} and PartitionKey lt {"p"} and RowKey ge {"0"}");
         await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: ["CaseId"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (row.GetString("CaseId") is { } id && seen.Add(id))
@@ -237,21 +304,25 @@ public sealed class CaseIndexStore(StorageClients clients, OrganisationDirectory
         return list;
     }
 
-    /// <summary>Notes that the case closed at <paramref name="closedAt"/>, so its command rows are cleared after their retention. Idempotent.</summary>
-    public Task NoteClosedAsync(string caseId, DateTimeOffset closedAt, CancellationToken cancellationToken = default) =>
-        _table.UpsertEntityAsync(new TableEntity(ClosedPartition, DueRowKey(closedAt, caseId)) { ["CaseId"] = caseId }, TableUpdateMode.Replace, cancellationToken);
-
-    /// <summary>Cases closed before <paramref name="before"/> whose command rows are still kept, oldest first, at most <paramref name="take"/>.</summary>
-    public async Task<IReadOnlyList<(string Key, string CaseId)>> ClosedBeforeAsync(DateTimeOffset before, int take, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Cases closed before <paramref name="before"/> whose command rows are still kept, at most <paramref name="take"/>: one range in the
+    /// closed partition of each province.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Partition, string Key, string CaseId)>> ClosedBeforeAsync(DateTimeOffset before, int take, CancellationToken cancellationToken = default)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ClosedPartition} and RowKey lt {DueRowKey(before, "")}");
-        var list = new List<(string, string)>();
-        await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(take, 1000), cancellationToken: cancellationToken).ConfigureAwait(false))
+        var list = new List<(string, string, string)>();
+        foreach (var province in Provinces())
         {
-            list.Add((row.RowKey, row.GetString("CaseId") ?? ""));
-            if (list.Count >= take)
+            var filter = TableClient.CreateQueryFilter(
+                $"PartitionKey eq {Partition(true, province)} and RowKey ge {ClosedPrefix} and RowKey lt {ClosedRowKey(before, "")}");
+            await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(take, 1000), select: ["PartitionKey", "RowKey", "CaseId"], cancellationToken: cancellationToken)
+                               .ConfigureAwait(false))
             {
-                break;
+                list.Add((row.PartitionKey, row.RowKey, row.GetString("CaseId") ?? ""));
+                if (list.Count >= take)
+                {
+                    return list;
+                }
             }
         }
 
@@ -259,8 +330,8 @@ public sealed class CaseIndexStore(StorageClients clients, OrganisationDirectory
     }
 
     /// <summary>The case's command rows are cleared: its note goes.</summary>
-    public Task ForgetClosedAsync(string key, CancellationToken cancellationToken = default) =>
-        DeleteAllAsync([(ClosedPartition, key)], cancellationToken);
+    public Task ForgetClosedAsync(string partition, string key, CancellationToken cancellationToken = default) =>
+        DeleteAllAsync([(partition, key)], cancellationToken);
 
     private async Task DeleteAllAsync(IEnumerable<(string Partition, string Row)> keys, CancellationToken cancellationToken)
     {

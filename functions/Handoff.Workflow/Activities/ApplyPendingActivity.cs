@@ -222,12 +222,11 @@ public sealed class ApplyPendingActivity(
     {
         await Task.WhenAll(
             notices.DispatchAsync([.. decided.SelectMany(d => d.Notices)], cancellationToken),
-            record is null ? Task.CompletedTask : index.UpsertAsync(record.State, before, dueBefore, cancellationToken),
+            record is null ? Task.CompletedTask : index.UpsertAsync(record.State, before, dueBefore, record.State.IsClosed ? decided.Max(d => d.ReceivedAt) : null, cancellationToken),
             record is null ? Task.CompletedTask : RecordFiguresAsync(record, cancellationToken)).ConfigureAwait(false);
         if (record is { State.IsClosed: true })
         {
             await persons.ReleaseAsync(record.State.Person.IdNumberLookup, caseId, cancellationToken).ConfigureAwait(false);
-            await index.NoteClosedAsync(caseId, decided.Max(d => d.ReceivedAt), cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var registration in decided.Where(d => d.IsRegistration))
