@@ -81,6 +81,15 @@ traces
 | project timestamp, message
 '''
 
+// Our own log (Handoff.Workflow, event 1036, LogWarning), written by the NoteBlocked activity each round a case's activity fails past its
+// retries: "Case {CaseId} is blocked: its activity failed {Failures} round(s) of retries since … next try at … Last error: …". The case's
+// orchestration keeps running and tries again with back-off; the alert is for a person to look at what keeps failing.
+var caseBlockedQuery = '''
+traces
+| where tostring(customDimensions.EventId) == "1036" or message has "is blocked: its activity failed"
+| project timestamp, message
+'''
+
 resource orchestrationFailedAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
   name: '${name}-orchestration-failed'
   location: location
@@ -134,6 +143,42 @@ resource webhookPoisonedAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01
       allOf: [
         {
           query: webhookPoisonedQuery
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    autoMitigate: true
+    actions: {
+      actionGroups: [
+        operators.id
+      ]
+    }
+  }
+}
+
+resource caseBlockedAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
+  name: '${name}-case-blocked'
+  location: location
+  properties: {
+    displayName: 'Handoff: a case is blocked'
+    description: 'A case\'s activity failed all its retries; its orchestration waits and tries again (GET /healthz lists the blocked cases).'
+    severity: 2
+    enabled: true
+    scopes: [
+      insights.id
+    ]
+    evaluationFrequency: 'PT15M'
+    windowSize: 'PT15M'
+    criteria: {
+      allOf: [
+        {
+          query: caseBlockedQuery
           timeAggregation: 'Count'
           operator: 'GreaterThan'
           threshold: 0

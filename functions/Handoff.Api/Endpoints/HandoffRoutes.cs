@@ -31,11 +31,11 @@ public static class HandoffRoutes
     public const string Health = "healthz";
     public const string OpenApiDocument = "openapi/v1.json";
 
-    /// <summary>What a command with a JSON body can answer besides the case: the body's problems, the workflow's refusals, a case being restored.</summary>
-    private static readonly int[] CommandProblems = [Status400BadRequest, Status403Forbidden, Status404NotFound, Status409Conflict, Status413PayloadTooLarge, Status415UnsupportedMediaType, Status503ServiceUnavailable];
+    /// <summary>What a command with a JSON body can answer besides the case: the body's problems and the workflow's refusals (500 too: every route).</summary>
+    private static readonly int[] CommandProblems = [Status400BadRequest, Status403Forbidden, Status404NotFound, Status409Conflict, Status413PayloadTooLarge, Status415UnsupportedMediaType];
 
     /// <summary>The same, for a command without a body.</summary>
-    private static readonly int[] BodylessCommandProblems = [Status400BadRequest, Status403Forbidden, Status404NotFound, Status409Conflict, Status503ServiceUnavailable];
+    private static readonly int[] BodylessCommandProblems = [Status400BadRequest, Status403Forbidden, Status404NotFound, Status409Conflict];
 
     private static readonly QueryParameter Take = new("take", typeof(int), $"How many items at most (1–{Paging.MaxTake}, default {Paging.DefaultTake}).")
     {
@@ -89,8 +89,10 @@ public static class HandoffRoutes
     public static readonly HandoffRoute GetCommand = new(nameof(GetCommand), "GET", Command, false, "Cases",
         "What became of a command answered 202: the case once applied, the problem if the workflow refused it.", CasesEndpoints.CommandAsync, Response: typeof(CaseView))
     {
-        Description = "The URL in the `Location` of a 202. Answers 202 while the command is pending, 200 with the case once it is applied "
-            + "(for a registration too), or the workflow's refusal as a problem (400, 403, 404, 409).",
+        Description = "The URL in the `Location` of a 202. Answers 202 while the command waits in its case's inbox, 200 with the case once "
+            + "it is applied (for a registration too), or the workflow's refusal as a problem (400, 403, 404, 409; 500 `internal-error` for a "
+            + "command that can never be applied). An id the API never issued, or one of a case the caller may not see, is 404. Kept until "
+            + "30 days after the case closed.",
         CanAnswerAccepted = true,
         Problems = [Status400BadRequest, Status403Forbidden, Status404NotFound, Status409Conflict],
     };
@@ -145,9 +147,11 @@ public static class HandoffRoutes
     private static HandoffRoute Step(string name, string route, string summary, Func<HandoffRequest, Task<IResult>> handler, Type? body, bool bodyOptional) =>
         new(name, "POST", route, false, "Cases", summary, handler, body, typeof(CaseView))
         {
-            Description = "Answers 200 with the case once its orchestration has applied the command (or when it is already in effect), the "
-                + "refusal as a problem, or 202 with the command's URL if it was not applied within the command wait. With an "
-                + "`Idempotency-Key`, a repeat answers the case and changes nothing; the same key with another body is a 400.",
+            Description = "The command is written into the case's inbox before anything else, so it is never lost, and counts at the instant "
+                + "it was received. Answers 200 with the case once its orchestration has applied the command (or when it is already in "
+                + "effect), the refusal as a problem (500 `internal-error` for a command that can never be applied), or 202 with the "
+                + "command's URL if it was not applied within the command wait. With an `Idempotency-Key`, a repeat answers the case, "
+                + "changes nothing and keeps the instant the first attempt was received; the same key with another body is a 400.",
             BodyOptional = bodyOptional,
             CanAnswerAccepted = true,
             Idempotent = true,

@@ -51,13 +51,16 @@ public class OpenApiDocumentTests(ApiFixture api) : ApiTestBase(api)
             Assert.Equal("#/components/schemas/PendingCommand", Ref(accepted, "application/json"));
             Assert.Equal("string", (string?)accepted["headers"]?["Location"]?["schema"]?["type"]);
 
-            // A registration has no case to find or restore yet; a command's case may be invisible (404) or being restored (503).
-            string[] problems = route == HandoffRoutes.RegisterRelease ? ["400", "401", "403", "409", "413", "415", "500"] : ["400", "401", "403", "404", "409", "500", "503"];
+            // A registration has no case to find yet; a command's case may be invisible (404). A command on a case whose orchestration
+            // is being restored waits in the inbox (202): no 503 any more.
+            string[] problems = route == HandoffRoutes.RegisterRelease ? ["400", "401", "403", "409", "413", "415", "500"] : ["400", "401", "403", "404", "409", "500"];
             foreach (var status in problems)
             {
                 Assert.True(responses[status] is not null, $"{route.Name}: no {status}");
                 Assert.Equal("#/components/schemas/ProblemDetails", Ref(responses[status]!, Problem));
             }
+
+            Assert.True(responses["503"] is null, $"{route.Name}: still documents 503");
         }
 
         foreach (var route in Commands)
