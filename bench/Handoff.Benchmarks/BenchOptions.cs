@@ -6,12 +6,12 @@ namespace Handoff.Benchmarks;
 /// What to run and how much: a full run takes about 45 minutes on a busy 2-core machine, <c>--quick</c> about 15. Sections
 /// (<c>--only a,b</c>): <c>idle</c> (idle cost and the polling curve), <c>latency</c> (command latency from another instance),
 /// <c>handoff</c> (requests per handoff, in-process latency, the floors), <c>timers</c> (real-clock lateness, bursts of deadlines),
-/// <c>demo</c> (compressed clock), <c>parked</c> (storage and requests per parked case). The first two run beside the others: they
-/// are idle most of the time.
+/// <c>demo</c> (compressed clock), <c>county</c> (one county's midnight burst at two sizes, against the engine's bare timers),
+/// <c>parked</c> (storage and requests per parked case). The first two run beside the others: they are idle most of the time.
 /// </summary>
 public sealed record BenchOptions
 {
-    public static readonly string[] Sections = ["idle", "latency", "handoff", "timers", "demo", "parked", "dashboard"];
+    public static readonly string[] Sections = ["idle", "latency", "handoff", "timers", "demo", "county", "parked", "dashboard"];
 
     public bool Quick { get; init; }
 
@@ -48,6 +48,9 @@ public sealed record BenchOptions
 
     public int ParkedCases { get; init; } = 1000;
 
+    /// <summary>Cases of one county whose release deadlines end at one midnight, one wave per size (issue 18: 100 and 300).</summary>
+    public IReadOnlyList<int> CountySizes { get; init; } = [100, 300];
+
     public int PieceCases { get; init; } = 50;
 
     public TimeSpan PieceWindow { get; init; } = TimeSpan.FromSeconds(60);
@@ -60,7 +63,7 @@ public sealed record BenchOptions
     public string Describe() =>
         $"{(Quick ? "--quick" : "full")}: idle warm-up {IdleWarmup.TotalSeconds:0} s + window {IdleWindow.TotalSeconds:0} s, {CurveSamples} events per polling setting, "
         + $"{CrossProcessSamples} commands from another instance, {Handoffs} handoffs, {TimerWaves} × {TimerBurst} real-clock deadlines, {DemoCases} demo cases, "
-        + $"{ParkedCases} parked cases, {PieceCases} cases for timer pieces";
+        + $"{string.Join(" and ", CountySizes)} cases of one county at a midnight, {ParkedCases} parked cases, {PieceCases} cases for timer pieces";
 
     public static BenchOptions Parse(string[] args)
     {
@@ -79,9 +82,10 @@ public sealed record BenchOptions
                 "--burst" => options with { TimerBurst = Number() },
                 "--demo-cases" => options with { DemoCases = Number() },
                 "--parked" => options with { ParkedCases = Number() },
+                "--county" => options with { CountySizes = [.. Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(n => int.Parse(n, CultureInfo.InvariantCulture))] },
                 "--samples" => Samples(options, Number()),
                 _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --quick, --only {string.Join(',', Sections)}, --out FILE, "
-                    + "--handoffs N, --burst N, --timers N, --demo-cases N, --parked N, --samples N"),
+                    + "--handoffs N, --burst N, --timers N, --demo-cases N, --county N,M, --parked N, --samples N"),
             };
         }
 
@@ -101,6 +105,7 @@ public sealed record BenchOptions
         Handoffs = 10,
         TimerWaves = 2,
         DemoCases = 50,
+        CountySizes = [50, 150],
         ParkedCases = 300,
         PieceCases = 30,
         PieceWindow = TimeSpan.FromSeconds(40),

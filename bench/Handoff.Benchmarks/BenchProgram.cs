@@ -63,6 +63,11 @@ public static class BenchProgram
             await using var azurite = await Emulator.StartAsync();
             results.Demo = await DemoTimers.RunAsync(azurite.ConnectionString, options);
         });
+        await SectionAsync("county", options, results, async () =>
+        {
+            EngineLog.Section = "county";
+            results.County = await CountyBurst.RunAsync(options, signals);
+        });
         await SectionAsync("parked", options, results, async () =>
         {
             EngineLog.Section = "parked";

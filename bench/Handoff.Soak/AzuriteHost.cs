@@ -17,6 +17,9 @@ public sealed class AzuriteHost(string root, string dataFolder, Action<string> l
 
     public int Restarts { get; private set; }
 
+    /// <summary>Outages: kills after which Azurite was started again only after a while.</summary>
+    public int Outages { get; private set; }
+
     public string ConnectionString => _launcher?.ConnectionString ?? throw new InvalidOperationException("Azurite is not running.");
 
     public int? ProcessId => _launcher?.ProcessId;
@@ -65,6 +68,20 @@ public sealed class AzuriteHost(string root, string dataFolder, Action<string> l
         await StartAsync(cancellationToken).ConfigureAwait(false);
         Restarts++;
         return sinceSave;
+    }
+
+    /// <summary>
+    /// An outage: kills Azurite, keeps it down for <paramref name="length"/>, then starts it again on the same ports and data folder.
+    /// Returns how long after its last save it was killed (null when unknown, or blind) and how long it was really down.
+    /// </summary>
+    public async Task<(TimeSpan? SinceSave, TimeSpan Down)> OutageAsync(bool blind, TimeSpan length, CancellationToken cancellationToken = default)
+    {
+        var sinceSave = await KillAsync(blind, cancellationToken).ConfigureAwait(false);
+        var down = Stopwatch.StartNew();
+        await Task.Delay(length, cancellationToken).ConfigureAwait(false);
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        Outages++;
+        return (sinceSave, down.Elapsed);
     }
 
     public async ValueTask DisposeAsync()

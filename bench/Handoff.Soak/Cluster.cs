@@ -9,10 +9,18 @@ public sealed class Cluster(IReadOnlyList<SelfHostProcess> processes, Action<str
     private static readonly HttpClient Probe = new() { Timeout = TimeSpan.FromSeconds(2) };
     private readonly Lock _gate = new();
     private DateTimeOffset? _lastKillAt;
+    private bool _chaosPaused;
 
     public IReadOnlyList<SelfHostProcess> Processes => processes;
 
     public int Kills { get; private set; }
+
+    /// <summary>While true the chaos kills nobody (an Azurite outage: the self-hosts keep running through it).</summary>
+    public bool ChaosPaused
+    {
+        get => Volatile.Read(ref _chaosPaused);
+        set => Volatile.Write(ref _chaosPaused, value);
+    }
 
     /// <summary>Real time of the last SIGKILL (of a self-host or of Azurite); without any, when the chaos stopped.</summary>
     public DateTimeOffset? LastKillAt
@@ -114,7 +122,7 @@ public sealed class Cluster(IReadOnlyList<SelfHostProcess> processes, Action<str
         while (await Wait(timer, stop).ConfigureAwait(false))
         {
             var running = processes.Where(p => p.IsRunning).ToList();
-            if (running.Count == 0)
+            if (running.Count == 0 || ChaosPaused)
             {
                 continue;
             }

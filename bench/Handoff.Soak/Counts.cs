@@ -19,17 +19,26 @@ public sealed class Counts
 
     public Finding FalseEscalations { get; } = new("steps answered before their deadline but escalated or recorded missed");
 
-    public Finding Unpublished { get; } = new("command records never marked published");
+    public Finding LostCommands { get; } = new("commands still accepted, never decided (lost): command rows with Status 'Accepted'");
+
+    public Finding OpenCommands { get; } = new("commands decided but still open (never published): command rows with Open true");
+
+    public Finding Blocked { get; } = new("cases blocked at the end (CaseIndex partition 'blocked')");
+
+    public Finding BlockedHealth { get; } = new("cases blocked at the end as /healthz lists them (blocked.count, operator key)");
 
     public Finding Reservations { get; } = new("person reservations not matching their cases");
 
     /// <summary>Not a defect, not in <see cref="Total"/>: steps a script meant to send on time that an outage delayed past their deadline.</summary>
     public Finding LateByOutage { get; } = new("steps the scripts sent on time were answered only after their deadline (an outage longer than the slack)");
 
+    /// <summary>Whether a running process answered <c>/healthz</c> with its blocked list at this check (else only the CaseIndex rows counted).</summary>
+    public bool HealthRead { get; set; }
+
     public IReadOnlyList<Finding> All =>
     [
         NotInExpectedState, NoticesMissing, NoticesDoubled, NoticesUnexpected, WithoutOrchestration, IndexDrift, EarlyEscalations,
-        FalseEscalations, Unpublished, Reservations,
+        FalseEscalations, LostCommands, OpenCommands, Blocked, BlockedHealth, Reservations,
     ];
 
     public int Total => All.Sum(f => f.Count);

@@ -29,6 +29,12 @@ public static class Report
 
         w.WriteLine($"  {azurite.Restarts,6}  Azurite SIGKILLed and restarted on the same ports and data" +
                     (azurite.Restarts == 0 ? "" : drive.AzuriteKilledAfterSave is { } s ? $" ({s.TotalMilliseconds:0} ms after it saved its data)" : " (blind: whatever it had not saved was lost)"));
+        if (o.AzuriteOutage > TimeSpan.Zero)
+        {
+            w.WriteLine($"  {azurite.Outages,6}  Azurite outage(s): SIGKILLed and started again only after {(drive.OutageDown is { } down ? Seconds(down) : "—")} on the same ports and data" +
+                        (azurite.Outages == 0 ? " (did not happen)" : drive.OutageKilledAfterSave is { } os ? $" ({os.TotalMilliseconds:0} ms after it saved its data); the self-hosts kept running, no kills meanwhile" : " (blind)"));
+        }
+
         w.WriteLine(convergedAfter is { } after
             ? $"  {after.TotalSeconds,5:0}s  after the last kill, every count below was 0 (converged)"
             : $"      —  NOT converged within {Minutes(o.SettleTimeout)} of the chaos stopping");
@@ -36,6 +42,11 @@ public static class Report
         foreach (var f in counts.All)
         {
             w.WriteLine($"  {f.Count,6}  {f.Title}");
+        }
+
+        if (!counts.HealthRead)
+        {
+            w.WriteLine("          (/healthz did not answer at the last check: blocked cases were counted from the CaseIndex only)");
         }
 
         w.WriteLine();

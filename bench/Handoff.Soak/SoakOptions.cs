@@ -11,6 +11,8 @@ public sealed record SoakOptions
           --processes 3            self-host processes on one task hub
           --kill-every 20s         SIGKILL a random self-host process this often, and restart it (0 = never; see docs/reliability.md)
           --azurite-restart true   SIGKILL Azurite once mid-run and restart it on the same ports and data
+          --azurite-outage 180s    later, SIGKILL Azurite again and start it only after this long (same ports and data) while the
+                                   self-hosts keep running (no self-host kills meanwhile); 0 = no outage
           --azurite-kill clean     clean: just after Azurite saved its data to disk (an outage); blind: whenever (also loses up to
                                    5 s of acknowledged writes: Azurite saves every 5 s, Azure Storage never loses them)
           --day 20s                real time per workflow day (the development clock's speed is 86400 s / this)
@@ -31,6 +33,9 @@ public sealed record SoakOptions
     public bool RestartAzurite { get; init; } = true;
 
     public bool BlindAzuriteKill { get; init; }
+
+    /// <summary>How long Azurite stays down in the outage (0: none): killed, and started again on the same data only after this long.</summary>
+    public TimeSpan AzuriteOutage { get; init; } = TimeSpan.FromSeconds(180);
 
     public TimeSpan Day { get; init; } = TimeSpan.FromSeconds(20);
 
@@ -78,6 +83,7 @@ public sealed record SoakOptions
                     "--processes" => o with { Processes = Positive(int.Parse(value, CultureInfo.InvariantCulture)) },
                     "--kill-every" => o with { KillEvery = Duration(value) },
                     "--azurite-restart" => o with { RestartAzurite = bool.Parse(value) },
+                    "--azurite-outage" => o with { AzuriteOutage = Duration(value) },
                     "--azurite-kill" => o with { BlindAzuriteKill = value switch { "blind" => true, "clean" => false, _ => throw new FormatException("clean or blind") } },
                     "--day" => o with { Day = Duration(value) },
                     "--register-over" => o with { RegisterOver = Duration(value) },

@@ -111,6 +111,13 @@ public static class SoakRun
         var azuriteAt = (o.RegisterOver + (o.Day * 19)) / 2;
         TimeSpan? sinceSave = null;
         var azuriteTask = o.RestartAzurite ? RestartAzuriteAsync() : Task.CompletedTask;
+
+        // Then the outage: after every registration was sent (a registration held up for days would pass its release date and be
+        // refused, rightly) and after the quick restart, Azurite is killed and kept down while the self-hosts keep running.
+        var outageAt = Max(o.RegisterOver + TimeSpan.FromSeconds(20), o.RestartAzurite ? azuriteAt + TimeSpan.FromSeconds(40) : TimeSpan.Zero);
+        TimeSpan? outageSinceSave = null;
+        TimeSpan? outageDown = null;
+        var outageTask = o.AzuriteOutage > TimeSpan.Zero ? OutageAsync() : Task.CompletedTask;
         using (var progress = new PeriodicTimer(TimeSpan.FromSeconds(30)))
         {
             var all = Task.WhenAll(tasks);
@@ -126,18 +133,43 @@ public static class SoakRun
         }
 
         await azuriteTask;
+        await outageTask;
         var settles = scripts.Max(s => s.SettlesAt!.Value);
         Log($"every script done; the last case settles at workflow {settles.ToOffset(TimeSpan.FromHours(8)):MM-dd HH:mm}");
         await clock.DelayUntilAsync(settles, o.Grace + TimeSpan.FromSeconds(5), abort);
         await stopChaos.CancelAsync();
         await chaos;
-        return new DriveResult(Elapsed.Elapsed - started, sinceSave);
+        return new DriveResult(Elapsed.Elapsed - started, sinceSave, outageDown, outageSinceSave);
 
         async Task RunScriptAsync(CaseScript script, TimeSpan after)
         {
             await Task.Delay(after, abort);
             var ladder = directory.SupervisorLadder(directory.Find(script.Parties.Office)!.Region, OrganisationKind.CommunityOffice).Count;
             await script.RunAsync(api, clock, o.Grace, ladder, abort);
+        }
+
+        async Task OutageAsync()
+        {
+            // After the quick restart (if any) is over: the two never overlap.
+            await azuriteTask;
+            await Task.Delay(outageAt - (Elapsed.Elapsed - started) is { } wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero, abort);
+            cluster.ChaosPaused = true;
+            Log($"SIGKILL Azurite for an outage of {o.AzuriteOutage.TotalSeconds:0} s ({(o.BlindAzuriteKill ? "blind" : "just after it saved its data")}); "
+                + "the self-hosts keep running, no self-host kills meanwhile");
+            cluster.MarkKill();
+            try
+            {
+                (outageSinceSave, var down) = await azurite.OutageAsync(o.BlindAzuriteKill, o.AzuriteOutage, abort);
+                outageDown = down;
+            }
+            finally
+            {
+                cluster.ChaosPaused = false;
+            }
+
+            cluster.MarkKill();
+            Log($"Azurite back after an outage of {outageDown?.TotalSeconds:0.0} s (pid {azurite.ProcessId}); killed " +
+                (outageSinceSave is { } t ? $"{t.TotalMilliseconds:0} ms after it saved its data" : "blind"));
         }
 
         async Task RestartAzuriteAsync()
@@ -165,7 +197,9 @@ public static class SoakRun
         {
             try
             {
-                counts = verifier.Check(scripts, await StorageSnapshot.ReadAsync(tables, hub, abort));
+                var snapshot = await StorageSnapshot.ReadAsync(tables, hub, abort);
+                snapshot.HealthBlocked = await HealthBlockedAsync(cluster, abort);
+                counts = verifier.Check(scripts, snapshot);
             }
             catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or JsonException)
             {
@@ -186,6 +220,33 @@ public static class SoakRun
             Log($"{sinceKill.TotalSeconds:0} s after the last kill: {counts?.Summary}");
             await Task.Delay(TimeSpan.FromSeconds(5), abort);
         }
+    }
+
+    /// <summary>
+    /// What <c>/healthz</c> (operator key) lists as blocked — <c>blocked.count</c> and <c>blocked.cases</c> — asked of each running process
+    /// until one answers; null when none does.
+    /// </summary>
+    private static async Task<(int Count, IReadOnlyList<string> Cases)?> HealthBlockedAsync(Cluster cluster, CancellationToken abort)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", "dev-operator");
+        foreach (var p in cluster.Processes.Where(p => p.IsRunning && p.IsReady))
+        {
+            try
+            {
+                var health = JsonDocument.Parse(await http.GetStringAsync(new Uri(p.BaseAddress, "/healthz"), abort)).RootElement;
+                if (health.TryGetProperty("blocked", out var blocked))
+                {
+                    return (blocked.GetProperty("count").GetInt32(), [.. blocked.GetProperty("cases").EnumerateArray().Select(c => c.GetString() ?? "?")]);
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException && !abort.IsCancellationRequested)
+            {
+                // Unhealthy (503 while storage is unreachable), restarting, or not answering: ask the next one.
+            }
+        }
+
+        return null;
     }
 
     private static async Task<SoakClock> WaitHealthyAsync(Cluster cluster, CancellationToken abort)
@@ -266,6 +327,8 @@ public static class SoakRun
         return build.ExitCode == 0;
     }
 
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
     private static List<int> FreePorts(int count)
     {
         var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
@@ -276,5 +339,5 @@ public static class SoakRun
     }
 }
 
-/// <summary>How long the driving took, and how long after Azurite's last save it was killed.</summary>
-public sealed record DriveResult(TimeSpan Duration, TimeSpan? AzuriteKilledAfterSave);
+/// <summary>How long the driving took, how long after Azurite's last save it was killed, and the outage: how long Azurite was down.</summary>
+public sealed record DriveResult(TimeSpan Duration, TimeSpan? AzuriteKilledAfterSave, TimeSpan? OutageDown = null, TimeSpan? OutageKilledAfterSave = null);

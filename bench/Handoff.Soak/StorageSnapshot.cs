@@ -8,8 +8,9 @@ using Handoff.Storage.Infrastructure;
 namespace Handoff.Soak;
 
 /// <summary>
-/// Everything the checks compare, read straight from the tables at one moment: our Cases (case rows, histories, command records),
-/// Inbox, CaseIndex and Persons, and the engine's Instances table of the task hub.
+/// Everything the checks compare, read straight from the tables at one moment: our Cases (case rows, histories, command rows),
+/// Inbox, CaseIndex (its blocked partition too) and Persons, and the engine's Instances table of the task hub; and what <c>/healthz</c>
+/// lists as blocked, when it was read.
 /// </summary>
 public sealed class StorageSnapshot
 {
@@ -20,6 +21,9 @@ public sealed class StorageSnapshot
     public required IReadOnlyList<TableEntity> Index { get; init; }
 
     public required IReadOnlyList<TableEntity> Persons { get; init; }
+
+    /// <summary>The case ids <c>/healthz</c> listed under <c>blocked.cases</c> (operator key), and its <c>blocked.count</c>; null if not read.</summary>
+    public (int Count, IReadOnlyList<string> Cases)? HealthBlocked { get; set; }
 
     /// <summary>Instance id → the engine's runtime status (Running, Completed, …).</summary>
     public required IReadOnlyDictionary<string, string> Instances { get; init; }
@@ -33,14 +37,19 @@ public sealed class StorageSnapshot
             var caseRow = partition.FirstOrDefault(r => r.RowKey == CaseStore.CaseRowKey);
             var history = partition.Where(r => r.RowKey.StartsWith('h')).OrderBy(r => r.RowKey, StringComparer.Ordinal)
                 .Select(r => JsonSerializer.Deserialize<CaseEvent>(Text(r, "Event"), CoreJson.Options)!).ToList();
+            // Command rows (c{commandId}, ticks too): Status Accepted until the case's activity decides them (Applied or Refused); Open
+            // while accepted or decided and not yet published (the API writes both columns; Published for rows that lack Open).
             var commands = partition.Where(r => r.RowKey.StartsWith('c') && r.RowKey != CaseStore.CaseRowKey).ToList();
+            static string Describe(TableEntity r) => $"{r.GetString("Command")} {r.RowKey} ({r.GetString("Status")}, received {r.GetDateTimeOffset("ReceivedAt"):O})";
+            static bool Accepted(TableEntity r) => r.GetString("Status") == nameof(CommandStatus.Accepted);
             cases[partition.Key] = new CaseData(
                 partition.Key,
                 caseRow is null ? null : Text(caseRow, "State"),
                 caseRow is null ? null : JsonSerializer.Deserialize<Case>(Text(caseRow, "State"), CoreJson.Options),
                 history,
                 commands.Count,
-                commands.Where(r => r.GetBoolean("Published") != true).Select(r => $"{r.GetString("Command")} {r.RowKey}").ToList());
+                [.. commands.Where(Accepted).Select(Describe)],
+                [.. commands.Where(r => !Accepted(r) && (r.GetBoolean("Open") ?? r.GetBoolean("Published") != true)).Select(Describe)]);
         }
 
         var instances = await AllAsync(tables.GetTableClient(taskHub + "Instances"), cancellationToken).ConfigureAwait(false);
@@ -80,5 +89,9 @@ public sealed class StorageSnapshot
     }
 }
 
-/// <summary>One case partition: the case row (as stored and parsed), its history, and its command records not yet published.</summary>
-public sealed record CaseData(string CaseId, string? StateJson, Case? State, IReadOnlyList<CaseEvent> History, int Commands, IReadOnlyList<string> Unpublished);
+/// <summary>
+/// One case partition: the case row (as stored and parsed), its history, how many command rows it holds, those still accepted (never
+/// decided: lost if they stay so), and those decided but still open (not yet published).
+/// </summary>
+public sealed record CaseData(
+    string CaseId, string? StateJson, Case? State, IReadOnlyList<CaseEvent> History, int Commands, IReadOnlyList<string> Accepted, IReadOnlyList<string> DecidedOpen);

@@ -26,6 +26,9 @@ public sealed class Verifier(OrganisationDirectory directory, SoakClock clock, T
 
     private static readonly string[] LiveStatuses = ["Running", "Pending", "Suspended"];
 
+    /// <summary>The CaseIndex partition of blocked cases (counted apart).</summary>
+    private const string BlockedPartition = "blocked";
+
     public Counts Check(IReadOnlyList<CaseScript> scripts, StorageSnapshot snapshot)
     {
         var counts = new Counts();
@@ -44,9 +47,29 @@ public sealed class Verifier(OrganisationDirectory directory, SoakClock clock, T
 
             CheckEscalationTimes(data, byCase.GetValueOrDefault(data.CaseId), counts);
             CheckOrchestration(data, snapshot, counts);
-            foreach (var unpublished in data.Unpublished)
+            foreach (var accepted in data.Accepted)
             {
-                counts.Add(counts.Unpublished, $"{data.CaseId}: command record {unpublished} never marked published");
+                counts.Add(counts.LostCommands, $"{data.CaseId}: command row {accepted} never decided");
+            }
+
+            foreach (var open in data.DecidedOpen)
+            {
+                counts.Add(counts.OpenCommands, $"{data.CaseId}: command row {open} decided but never published");
+            }
+        }
+
+        foreach (var blocked in snapshot.Index.Where(r => r.PartitionKey == BlockedPartition))
+        {
+            counts.Add(counts.Blocked, $"{blocked.RowKey}: blocked since {blocked.GetDateTimeOffset("Since"):O}, {blocked.GetInt32("Failures")} rounds failed, "
+                + $"next try {blocked.GetDateTimeOffset("NextTryAt"):O}: {blocked.GetString("Error")}");
+        }
+
+        counts.HealthRead = snapshot.HealthBlocked is not null;
+        if (snapshot.HealthBlocked is { } health)
+        {
+            for (var i = 0; i < health.Count; i++)
+            {
+                counts.Add(counts.BlockedHealth, i < health.Cases.Count ? $"/healthz lists {health.Cases[i]} as blocked" : $"/healthz counts {health.Count} blocked");
             }
         }
 
@@ -245,7 +268,11 @@ public sealed class Verifier(OrganisationDirectory directory, SoakClock clock, T
 
     private void CheckIndex(StorageSnapshot snapshot, Counts counts)
     {
-        var rowsByCase = snapshot.Index.GroupBy(r => r.RowKey[(r.RowKey.LastIndexOf('_') + 1)..], StringComparer.Ordinal)
+        // A closed case keeps one closing note (!closed_{caseId}) in its home province's closed partition until the reconciler clears its
+        // command rows; an open case with something due has one due row (!due_{ticks}_{caseId}) in its home province's open partition; a
+        // blocked case's row is counted apart (Check).
+        var rowsByCase = snapshot.Index.Where(r => r.PartitionKey != BlockedPartition)
+            .GroupBy(r => r.RowKey[(r.RowKey.LastIndexOf('_') + 1)..], StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         foreach (var (caseId, rows) in rowsByCase)
         {
@@ -266,13 +293,21 @@ public sealed class Verifier(OrganisationDirectory directory, SoakClock clock, T
             var expected = CaseAccess.Regions(c, directory)
                 .Select(r => (Partition: CaseIndexStore.Partition(c.IsClosed, r.Province), Row: $"{r.Value}_{c.CaseId}"))
                 .ToHashSet();
+            var home = CaseAccess.Regions(c, directory).Select(r => r.Province).Order(StringComparer.Ordinal).First();
             if (!c.IsClosed && CaseWorkflow.NextDueAt(c) is { } due)
             {
-                expected.Add(("due", CaseIndexStore.DueRowKey(due, c.CaseId)));
+                expected.Add((CaseIndexStore.Partition(false, home), CaseIndexStore.DueRowKey(due, c.CaseId)));
             }
 
-            var actual = rowsByCase.GetValueOrDefault(c.CaseId) ?? [];
+            var all = rowsByCase.GetValueOrDefault(c.CaseId) ?? [];
+            var retention = all.Where(r => r.RowKey.StartsWith("!closed_", StringComparison.Ordinal)).ToList();
+            var actual = all.Where(r => !r.RowKey.StartsWith("!closed_", StringComparison.Ordinal)).ToList();
             var problems = new List<string>();
+            if (c.IsClosed ? retention.Count != 1 || retention[0].PartitionKey != CaseIndexStore.Partition(true, home) : retention.Count != 0)
+            {
+                problems.Add($"{retention.Count} closing notes for a case that is {(c.IsClosed ? "closed (expected 1, in its home province's closed partition)" : "open (expected none)")}");
+            }
+
             foreach (var missing in expected.Where(k => actual.All(r => (r.PartitionKey, r.RowKey) != k)))
             {
                 problems.Add($"missing {missing.Partition}/{missing.Row}");
@@ -284,7 +319,7 @@ public sealed class Verifier(OrganisationDirectory directory, SoakClock clock, T
                 {
                     problems.Add($"stale {row.PartitionKey}/{row.RowKey}");
                 }
-                else if (row.PartitionKey != "due" && !JsonNode.DeepEquals(JsonNode.Parse(StorageSnapshot.Text(row, "Summary")), summary))
+                else if (!row.RowKey.StartsWith('!') && !JsonNode.DeepEquals(JsonNode.Parse(StorageSnapshot.Text(row, "Summary")), summary))
                 {
                     problems.Add($"{row.PartitionKey}/{row.RowKey} shows {row.GetString("State")}, the case is {c.State} (v{c.EventCount} events)");
                 }

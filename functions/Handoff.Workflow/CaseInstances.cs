@@ -10,11 +10,11 @@ namespace Handoff.Workflow;
 /// <c>overridableExistingInstanceStates: NonRunningStates</c> in host.json), and a start over a failed, terminated or completed one
 /// replaces it without purging its history first.
 /// </summary>
-public sealed class CaseInstances(WorkflowTime time, OrchestrationOptions options)
+public sealed class CaseInstances(WorkflowTime time, ApplyRetry retry)
 {
     /// <summary>The input of a new generation of the case's orchestration: it starts by applying what waits in the case's inbox.</summary>
     public CaseOrchestrationInput Input(string caseId, CaseProgress? progress = null, int generation = 0) =>
-        new(CaseOrchestration.SchemaVersion, caseId, time.Clock, time.Grace, null, progress, generation, null, options.Retry, Restored: progress is not null);
+        new(CaseOrchestration.SchemaVersion, caseId, time.Clock, time.Grace, null, progress, generation, null, retry, Restored: progress is not null);
 
     /// <summary>
     /// Starts the case's orchestration (a registration's, with <paramref name="progress"/> null; a restore's, from our own record). False

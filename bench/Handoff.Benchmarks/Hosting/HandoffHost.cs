@@ -76,6 +76,7 @@ public sealed class HandoffHost : IAsyncDisposable
         }
 
         builder.Services.AddSelfHostWorkers(builder.Configuration);
+
         Handoff.Pages.Infrastructure.PageSession.AddHandoffPages(builder.Services, builder.Configuration, builder.Environment);
 
         // Many hosts share this process: none may take Ctrl+C or SIGTERM for itself (the benchmark's handler kills its Azurites).
@@ -102,10 +103,19 @@ public sealed class HandoffHost : IAsyncDisposable
             ["Handoff:SampleData"] = "false",
             ["Handoff:Secrets:IdNumberKey"] = Convert.ToBase64String(new byte[32]),
             ["Handoff:Durable:PartitionCount"] = profile.PartitionCount.ToString(CultureInfo.InvariantCulture),
-            ["Handoff:Durable:MaxQueuePollingInterval"] = profile.MaxQueuePollingInterval.ToString("c", CultureInfo.InvariantCulture),
-            ["Handoff:Orchestration:Grace"] = profile.Grace.ToString("c", CultureInfo.InvariantCulture),
             ["Handoff:Api:CommandWait"] = profile.CommandWait.ToString("c", CultureInfo.InvariantCulture),
         };
+
+        // Left out, the host's defaults apply (the demo profile: those of a fast development clock).
+        if (profile.MaxQueuePollingInterval is { } polling)
+        {
+            settings["Handoff:Durable:MaxQueuePollingInterval"] = polling.ToString("c", CultureInfo.InvariantCulture);
+        }
+
+        if (profile.Grace is { } grace)
+        {
+            settings["Handoff:Orchestration:Grace"] = grace.ToString("c", CultureInfo.InvariantCulture);
+        }
         if (profile.ClockStart is { } start)
         {
             settings["Handoff:Clock:Start"] = start.ToString("O", CultureInfo.InvariantCulture);

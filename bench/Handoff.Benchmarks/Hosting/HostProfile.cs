@@ -1,3 +1,5 @@
+using Handoff.Api.Hosting;
+
 namespace Handoff.Benchmarks.Hosting;
 
 /// <summary>The settings a self-host under test runs with. The defaults are the production ones (README, <c>DurableSettings</c>).</summary>
@@ -5,10 +7,14 @@ public sealed record HostProfile
 {
     public int PartitionCount { get; init; } = 1;
 
-    public TimeSpan MaxQueuePollingInterval { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// <c>Handoff:Durable:MaxQueuePollingInterval</c>; null leaves it to the host's default (10 s, or 1 s under a development clock
+    /// faster than real time: <see cref="DurableSettings.From"/>).
+    /// </summary>
+    public TimeSpan? MaxQueuePollingInterval { get; init; } = new DurableSettings().MaxQueuePollingInterval;
 
-    /// <summary>The orchestration's grace past a deadline (production default 15 s).</summary>
-    public TimeSpan Grace { get; init; } = TimeSpan.FromSeconds(15);
+    /// <summary>The orchestration's grace past a deadline (<c>Handoff:Orchestration:Grace</c>); null leaves it to the host's default.</summary>
+    public TimeSpan? Grace { get; init; } = HandoffServices.DefaultGrace;
 
     /// <summary>How long a command waits for its orchestration before answering 202 (default 2 s).</summary>
     public TimeSpan CommandWait { get; init; } = TimeSpan.FromSeconds(2);
@@ -26,5 +32,19 @@ public sealed record HostProfile
 
     public TimeSpan? MaximumTimerInterval { get; init; }
 
+    /// <summary>The grace the host runs with: the profile's, or the product's default.</summary>
+    public TimeSpan EffectiveGrace => Grace ?? HandoffServices.DefaultGrace;
+
+    /// <summary>The polling the host runs with: the profile's, or the product's default for the clock (<see cref="DurableSettings.From"/>).</summary>
+    public TimeSpan EffectivePolling => MaxQueuePollingInterval
+        ?? (ClockStart is not null && ClockSpeed > 1 ? DurableSettings.DemoPollingInterval : new DurableSettings().MaxQueuePollingInterval);
+
     public static HostProfile Production { get; } = new();
+
+    /// <summary>
+    /// The README's demo: only a development clock (a start instant and <paramref name="speed"/>); the polling interval and the grace
+    /// are left to the host's defaults for a fast clock.
+    /// </summary>
+    public static HostProfile Demo(DateTimeOffset start, double speed = 3600) =>
+        Production with { ClockStart = start, ClockSpeed = speed, MaxQueuePollingInterval = null, Grace = null };
 }

@@ -40,7 +40,7 @@ public static class CrossProcessLatency
 
         // The second instance's first use of the engine's client checks the task hub exists (creates are no-ops): not a command's cost.
         await HandoffApi.AcknowledgeAsync(other, (await HandoffApi.RegisterAsync(owner, releaseDate)).CaseId);
-        await Task.Delay(Wait.IdleGap(production.MaxQueuePollingInterval));
+        await Task.Delay(Wait.IdleGap(production.EffectivePolling));
         var (idle, idleLength) = await Wait.WindowAsync(meter, options.IdleWindow / 2);
         var seconds = new List<double>();
         var accepted = 0;
@@ -49,15 +49,15 @@ public static class CrossProcessLatency
         var started = Stopwatch.GetTimestamp();
         foreach (var caseId in cases)
         {
-            await Task.Delay(Wait.IdleGap(production.MaxQueuePollingInterval));
+            await Task.Delay(Wait.IdleGap(production.EffectivePolling));
             var answer = await HandoffApi.AcknowledgeAsync(other, caseId);
             seconds.Add(answer.Elapsed.TotalSeconds);
             accepted += answer.WasAccepted ? 1 : 0;
         }
 
-        await Task.Delay(Wait.IdleGap(production.MaxQueuePollingInterval));
+        await Task.Delay(Wait.IdleGap(production.EffectivePolling));
         var cost = new Isolated(cases.Count, meter.Snapshot().Minus(before), Stopwatch.GetElapsedTime(started), idle.Total() / idleLength.TotalMinutes);
         Machine.Say($"commands from another instance: {Stats.Spread(seconds)} s; {cost.PerCommand:0.0} requests each beyond idle");
-        return new Result(seconds, accepted, production.MaxQueuePollingInterval, load, cost);
+        return new Result(seconds, accepted, production.EffectivePolling, load, cost);
     }
 }

@@ -7,8 +7,8 @@ using Handoff.Core.Workflow;
 namespace Handoff.Benchmarks.Measurements;
 
 /// <summary>
-/// Figure 3, demo profile: the README's demo settings (polling 1 s, grace 0.5 s) with the development clock at one hour a second
-/// (<c>Handoff:Clock:Speed=3600</c>, from Monday 2 March 2026 00:00). Cases registered that morning for a release on the 4th (a
+/// Figure 3, demo profile: the README's demo — only the development clock, at one hour a second (<c>Handoff:Clock:Speed=3600</c>, from
+/// Monday 2 March 2026 00:00), the polling interval and the grace left to the host's defaults for a fast clock (1 s and 1 s). Cases registered that morning for a release on the 4th (a
 /// late notice) and then left alone miss the acknowledgement (24:00 on the 3rd) and the release (24:00 on the 4th); both
 /// escalations climb daily up their ladders, and the late notice climbs a day and two days after registration — six timers a case
 /// over five legal days (two minutes). Every opening and climb is read from our read model and compared with the instant it was due:
@@ -20,7 +20,8 @@ public static class DemoTimers
 
     /// <param name="CaughtUpAfter">Real time past the last due instant (plus grace and margin) until every tick was applied.</param>
     /// <param name="Unapplied">Cases that still had a step due by the end unapplied when the benchmark gave up.</param>
-    public sealed record Result(IReadOnlyList<Escalations.Observed> Observed, int Cases, int Timers, TimeSpan CaughtUpAfter, int Unapplied, string Load)
+    public sealed record Result(
+        IReadOnlyList<Escalations.Observed> Observed, int Cases, int Timers, TimeSpan CaughtUpAfter, int Unapplied, string Load, TimeSpan Polling, TimeSpan Grace)
     {
         /// <summary>Per due instant (a workflow midnight, or a late notice's climb), the lateness of the first case served: the polling.</summary>
         public IReadOnlyList<double> FirstPerInstantHours =>
@@ -32,13 +33,7 @@ public static class DemoTimers
 
     public static async Task<Result> RunAsync(string connectionString, BenchOptions options)
     {
-        var profile = HostProfile.Production with
-        {
-            ClockStart = Start,
-            ClockSpeed = 3600,
-            MaxQueuePollingInterval = TimeSpan.FromSeconds(1),
-            Grace = TimeSpan.FromSeconds(0.5),
-        };
+        var profile = HostProfile.Demo(Start);
         await using var host = await HandoffHost.StartAsync(HubNames.Next("demo"), connectionString, profile);
         var releaseDate = DateOnly.FromDateTime(Start.DateTime).AddDays(2);
         var cases = new System.Collections.Concurrent.ConcurrentBag<string>();
@@ -60,7 +55,7 @@ public static class DemoTimers
         // days after the release date. Wait for that instant in real time, the grace, and a margin to work through it.
         var registeredBy = ChinaTime.LocalDate(host.Time.GetUtcNow());
         var last = new[] { registeredBy.AddDays(4), releaseDate.AddDays(2) }.Max();
-        var end = host.Time.Clock.ToReal(ChinaTime.EndOfDay(last)) + profile.Grace + TimeSpan.FromSeconds(15);
+        var end = host.Time.Clock.ToReal(ChinaTime.EndOfDay(last)) + profile.EffectiveGrace + TimeSpan.FromSeconds(15);
         var pause = end - TimeProvider.System.GetUtcNow();
         if (pause > TimeSpan.Zero)
         {
@@ -100,6 +95,6 @@ public static class DemoTimers
         var timers = observed.Select(o => (o.CaseId, o.Due)).Distinct().Count();
         Machine.Say($"demo: {observed.Count} escalations and climbs ({timers} timers), {observed.Count(o => o.Early)} early, "
             + $"lateness {Stats.Spread(observed.Select(o => o.Lateness.TotalHours).ToList(), "0.00")} legal hours");
-        return new Result(observed, cases.Count, timers, caughtUpAfter, unapplied, load);
+        return new Result(observed, cases.Count, timers, caughtUpAfter, unapplied, load, profile.EffectivePolling, profile.EffectiveGrace);
     }
 }

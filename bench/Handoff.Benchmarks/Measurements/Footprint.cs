@@ -49,13 +49,17 @@ public static class Footprint
         return parts;
     }
 
+    /// <summary>
+    /// Every table of ours (<see cref="StorageNames.Tables"/>), each broken down by the kinds of row it holds (<see cref="RowKind"/>),
+    /// and the notice feeds.
+    /// </summary>
     public static async Task<List<Part>> OursAsync(string connectionString)
     {
         var tables = new TableServiceClient(connectionString);
         var parts = new List<Part>();
-        foreach (var table in new[] { StorageNames.CasesTable, StorageNames.CaseIndexTable, StorageNames.PersonsTable, StorageNames.InboxTable })
+        foreach (var table in StorageNames.Tables)
         {
-            parts.Add(await TableAsync(tables, table, table));
+            parts.AddRange(await TableByKindAsync(tables, table));
         }
 
         // The integrators' feeds are one queue per recipient organisation (handoff-notices-{organisationId}): sum them all.
@@ -86,6 +90,59 @@ public static class Footprint
 
         return new Part(name, rows, bytes);
     }
+
+    /// <summary>A table's rows by <see cref="RowKind"/>, each kind a part named "Table: kind" (a table with no rows: one empty part).</summary>
+    public static async Task<List<Part>> TableByKindAsync(TableServiceClient tables, string table)
+    {
+        var kinds = new SortedDictionary<string, (long Rows, long Bytes)>(StringComparer.Ordinal);
+        try
+        {
+            await foreach (var entity in tables.GetTableClient(table).QueryAsync<TableEntity>())
+            {
+                var kind = RowKind(table, entity);
+                var (rows, bytes) = kinds.GetValueOrDefault(kind);
+                kinds[kind] = (rows + 1, bytes + EntityBytes(entity));
+            }
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+        {
+            // Not created (yet): nothing stored.
+        }
+
+        return kinds.Count == 0
+            ? [new Part(table, 0, 0)]
+            : [.. kinds.Select(k => new Part(k.Key.Length == 0 ? table : $"{table}: {k.Key}", k.Value.Rows, k.Value.Bytes))];
+    }
+
+    /// <summary>
+    /// What a row of ours is, by its keys (docs/architecture.md; the stores' summaries): Cases — the case row, history rows
+    /// (<c>h…</c>), command rows (<c>c…</c>: open while accepted or not yet published, and smaller once published), the reconciler's
+    /// restore record; CaseIndex — region rows (<c>o</c>/<c>c</c> + province), due, blocked and closed rows; RegionStats — facts rows,
+    /// dirty markers (<c>f…</c>/<c>!dirty_…</c>) and sums rows (<c>s…</c>); the other tables one kind each.
+    /// </summary>
+    public static string RowKind(string table, TableEntity row) => table switch
+    {
+        StorageNames.CasesTable => row.RowKey switch
+        {
+            Handoff.Storage.Cases.CaseStore.CaseRowKey => "case row",
+            Handoff.Storage.Cases.CaseStore.RestoreRowKey => "restore record",
+            var k when k.StartsWith('h') => "history rows",
+            var k when k.StartsWith('c') => row.GetBoolean("Open") == true ? "command rows, open" : "command rows, published",
+            _ => "other rows",
+        },
+        StorageNames.CaseIndexTable => row.PartitionKey switch
+        {
+            "due" => "due rows",
+            "blocked" => "blocked rows",
+            "closed" => "closed rows (command retention)",
+            var p when p.Length == 3 && p[0] is 'o' or 'c' => p[0] == 'o' ? "region rows, open cases" : "region rows, closed cases",
+            _ => "other rows",
+        },
+        StorageNames.RegionStatsTable => row.PartitionKey.StartsWith('f')
+            ? row.RowKey.StartsWith('!') ? "dirty markers" : "facts rows"
+            : row.PartitionKey.StartsWith('s') ? "sums rows" : "other rows",
+        _ => "",
+    };
 
     public static long EntityBytes(TableEntity entity)
     {

@@ -4,6 +4,7 @@ using Handoff.Benchmarks.Metering;
 using Handoff.Benchmarks.Reporting;
 using Handoff.Core.Time;
 using Handoff.Storage.Infrastructure;
+using Handoff.Storage.Statistics;
 using Handoff.Workflow;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
@@ -42,7 +43,9 @@ public static class ParkedCases
         await using (var host = await HandoffHost.StartAsync(HubNames.Next("parked"), connectionString, HostProfile.Production))
         {
             parked = await ParkAsync(host, options.ParkedCases, options.Concurrency);
-            await Task.Delay(TimeSpan.FromSeconds(5));
+
+            // The last steps' publishing, and the figures' catch-up (it coalesces, then recomputes the county and removes its marker).
+            await Task.Delay(RegionStatsCatchUp.Coalesce * 2 + TimeSpan.FromSeconds(5));
             var (count, bytes) = host.Meter.DelayedMessages;
             engine = await Footprint.EngineAsync(connectionString, host.Hub, 1, count == 0 ? 0 : bytes / (double)count);
             ours = await Footprint.OursAsync(connectionString);

@@ -94,7 +94,7 @@ public static class TimerLateness
             var firstInWave = new List<double>();
             foreach (var (host, midnight, cases) in hosts)
             {
-                var wave = await ReadAsync(host, cases, midnight + HostProfile.Production.Grace + TimeSpan.FromMinutes(3));
+                var wave = await ReadAsync(host, cases, midnight + HostProfile.Production.EffectiveGrace + TimeSpan.FromMinutes(3));
                 observed.AddRange(wave);
                 if (wave.Count > 0)
                 {

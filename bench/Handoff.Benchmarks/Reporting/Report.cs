@@ -27,10 +27,12 @@ public static class Report
         }
 
         Summary(s, r);
+        Issue18(s, r);
         Curve(s, r);
         Idle(s, r);
         Latency(s, r);
         Timers(s, r);
+        County(s, r);
         Handoffs(s, r);
         Parked(s, r);
         Dashboard(s, r);
@@ -114,6 +116,117 @@ public static class Report
             Row(s, "5", $"storage per parked case, bytes ({p.Cases} cases)", F(bytes, "0"), F(floorBytes, "0"), "≤ 10 KB", bytes <= 10 * 1024);
             var (week, floorWeek) = (PerWeek(p), FloorPerWeek(p));
             Row(s, "5", "requests per parked case per week", F(week, "0.0"), F(floorWeek, "0.0"), "≤ 10", week <= 10);
+        }
+
+        s.AppendLine();
+    }
+
+    /// <summary>
+    /// Issue 18's goals ("Nothing lost on the command path") are multiples of the engine's floor measured in the same run: each row shows
+    /// ours, the floor, and the ratio against its goal. A goal whose sections did not run is listed as not measured.
+    /// </summary>
+    private static void Issue18(StringBuilder s, Results r)
+    {
+        s.AppendLine("Issue 18's goals, as multiples of the floor measured in the same run:");
+        s.AppendLine();
+        s.AppendLine("| goal | Handoff | engine floor, same run | ratio | goal | met |");
+        s.AppendLine("|---|---|---|---|---|---|");
+        if (r.Handoffs is { } h && r.FloorOne is { } one)
+        {
+            var steps = HandoffRequests.Commands.Skip(1).SelectMany(c => h.Milliseconds[c]).ToList();
+            var (ours, floor) = (Stats.Percentile(steps, 99), Stats.Percentile([.. one.EventMilliseconds], 99));
+            Ratio(s, $"command applied in the owning process, p99 ms (n={steps.Count}; floor n={one.EventMilliseconds.Count}: one event → one write)",
+                F(ours, "0"), F(floor, "0"), ours / floor, "≤ 2×", ours / floor <= 2);
+        }
+        else
+        {
+            NotMeasured(s, "command applied in the owning process, p99 ÷ floor p99", "≤ 2×", "handoff");
+        }
+
+        if (r.Handoffs is { } hh && r.FloorHandoff is { } fh)
+        {
+            var (work, floorWork) = (hh.Window.Work() / (double)hh.Count, fh.Window.Work() / (double)fh.Count);
+            Ratio(s, "storage requests per full handoff, the engine's empty polls left out (floor: the same shape)", F(work, "0.0"), F(floorWork, "0.0"),
+                work / floorWork, "≤ 1.5×", work / floorWork <= 1.5);
+        }
+        else
+        {
+            NotMeasured(s, "storage requests per full handoff without empty polls ÷ floor", "≤ 1.5×", "handoff");
+        }
+
+        if (r.County is { Largest: { } big, LargestFloor: { } bigFloor } c)
+        {
+            Ratio(s, $"midnight burst of {big.Cases} cases of one county: ticks applied per second (floor: {bigFloor.Timers} bare timers a second)",
+                F(big.PerSecond, "0.00"), F(bigFloor.PerSecond, "0.00"), c.RateRatio, "≥ 0.3×", c.RateRatio >= 0.3);
+        }
+        else
+        {
+            NotMeasured(s, "midnight burst: ticks applied per second ÷ floor timers per second", "≥ 0.3×", "county");
+        }
+
+        if (r.County is { Ours.Count: >= 2 } cc)
+        {
+            var (small, large) = (cc.Ours.MinBy(w => w.Wanted)!, cc.Ours.MaxBy(w => w.Wanted)!);
+            s.AppendLine(Inv, $"| per-case drain, {large.Cases} cases of one county against {small.Cases}, s a case | {large.PerCaseSeconds:0.000} | "
+                + $"{small.Cases} cases: {small.PerCaseSeconds:0.000} (ours, not the floor) | {cc.PerCaseRatio:0.00}× | ≤ 1.5× | {(cc.PerCaseRatio <= 1.5 ? "yes" : "**no**")} |");
+        }
+        else
+        {
+            NotMeasured(s, "per-case drain, 300 cases of one county ÷ 100", "≤ 1.5×", "county (two sizes)");
+        }
+
+        if (r.Parked is { } p)
+        {
+            var bytes = (p.Engine.Sum(x => x.Bytes) + p.Ours.Sum(x => x.Bytes)) / (double)p.Cases;
+            var floorBytes = p.FloorParts.Sum(x => x.Bytes) / (double)p.FloorCases;
+            Ratio(s, $"bytes per parked case ({p.Cases}; floor {p.FloorCases})", F(bytes, "0"), F(floorBytes, "0"), bytes / floorBytes, "≤ 2×", bytes / floorBytes <= 2);
+        }
+        else
+        {
+            NotMeasured(s, "bytes per parked case ÷ floor", "≤ 2×", "parked");
+        }
+
+        s.AppendLine();
+    }
+
+    private static void Ratio(StringBuilder s, string measure, string ours, string floor, double ratio, string goal, bool met) =>
+        s.AppendLine(Inv, $"| {measure} | {ours} | {floor} | {ratio:0.00}× | {goal} | {(met ? "yes" : "**no**")} |");
+
+    private static void NotMeasured(StringBuilder s, string measure, string goal, string section) =>
+        s.AppendLine(Inv, $"| {measure} | — | — | — | {goal} | not measured (section `{section}`) |");
+
+    private static void County(StringBuilder s, Results r)
+    {
+        if (r.County is not { } c)
+        {
+            return;
+        }
+
+        s.AppendLine(Inv, $"### 3. One county's midnight (issue 18): every case of 441426 due at the same 24:00, production settings (polling {c.Polling.TotalSeconds:0} s, grace {c.Grace.TotalSeconds:0.#} s), real-rate clock");
+        s.AppendLine();
+        s.AppendLine("Drain: from the midnight's real instant until the last case's tick was seen applied in our Cases table (read every 250 ms). Ticks a second: cases ÷ drain; "
+            + "steady: after the first was applied (the poller's wait left out). Requests: every storage request from the midnight to the end of the drain. "
+            + "Recomputed: the county's figures (`RegionStatsStore.Recomputed`) during the drain, and in all once the catch-up had coalesced.");
+        s.AppendLine();
+        s.AppendLine("| cases | drain s | per case s | first applied s | ticks/s | steady ticks/s | requests per tick | escalated | recomputed during / in all | quiet before s | load |");
+        s.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var w in c.Ours)
+        {
+            s.AppendLine(Inv, $"| {w.Cases}{(w.Failed > 0 ? $" ({w.Failed} failed to register)" : "")}{(w.Complete ? "" : $" (**{w.Cases - w.AppliedSeconds.Count} never applied**)")} | {w.DrainSeconds:0.0} | {w.PerCaseSeconds:0.000} | {w.FirstSeconds:0.0} | "
+                + $"{w.PerSecond:0.00} | {w.SteadyPerSecond:0.00} | {w.RequestsPerTick:0.0} | {w.Escalated} | {w.RecomputedDuring} / {w.RecomputedAfter} | {w.QuietBefore.TotalSeconds:0} | {w.Load} |");
+        }
+
+        foreach (var f in c.Floor)
+        {
+            s.AppendLine(Inv, $"| floor: {f.Timers} bare timers | {f.DrainSeconds:0.0} | {f.DrainSeconds / f.Timers:0.000} | {f.FirstSeconds:0.0} | {f.PerSecond:0.00} | {f.SteadyPerSecond:0.00} | {f.RequestsPerTimer:0.0} | — | — | — | {f.Load} |");
+        }
+
+        s.AppendLine();
+        s.AppendLine(Inv, $"- per-case drain, largest ÷ smallest: {c.PerCaseRatio:0.00} (goal ≤ 1.5); ticks/s ÷ the floor's timers/s at the largest size: {c.RateRatio:0.00} (goal ≥ 0.3)");
+        foreach (var w in c.Ours)
+        {
+            s.AppendLine(Inv, $"- {w.Cases} cases: escalation opened − deadline (workflow time), s: p50 / p99 / max {Stats.Spread(w.Observed.Select(o => o.Lateness.TotalSeconds).ToList())}, early {w.Observed.Count(o => o.Early)}; "
+                + $"requests per tick by kind: {Kinds(w.Window.ByKind(), Math.Max(1, w.AppliedSeconds.Count), "")}");
         }
 
         s.AppendLine();
@@ -226,7 +339,7 @@ public static class Report
 
         if (r.Demo is { } d)
         {
-            s.AppendLine(Inv, $"### 3. Timers, demo profile ({d.Cases} cases, clock 3600×, polling 1 s, grace 0.5 s; load {d.Load})");
+            s.AppendLine(Inv, $"### 3. Timers, demo profile ({d.Cases} cases, clock 3600×, polling {d.Polling.TotalSeconds:0.#} s and grace {d.Grace.TotalSeconds:0.#} s (the host's defaults for a fast clock); load {d.Load})");
             s.AppendLine();
             s.AppendLine(Inv, $"- up to {d.LargestBurst} cases due at one instant; every tick applied {d.CaughtUpAfter.TotalSeconds:0} s (real) after the last due instant + grace + 15 s{(d.Unapplied > 0 ? $"; gave up with {d.Unapplied} cases still behind" : "")}");
             s.AppendLine(Inv, $"- the first case served at each due instant (the polling, without the backlog): p50 / p99 / max {Stats.Spread(d.FirstPerInstantHours, "0.00")} legal h");

@@ -31,6 +31,8 @@ public sealed class Results
 
     public DemoTimers.Result? Demo { get; set; }
 
+    public CountyBurst.Result? County { get; set; }
+
     public ParkedCases.Result? Parked { get; set; }
 
     public DashboardCost.Result? Dashboard { get; set; }

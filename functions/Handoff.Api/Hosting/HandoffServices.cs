@@ -50,13 +50,13 @@ public static class HandoffServices
         services.AddSingleton(new WorkflowEnvironment(calendar, directory, policy));
         services.AddSingleton(Bind<ReconcilerOptions>(configuration, "Handoff:Sweep"));
         services.AddSingleton(Bind<CommandOptions>(configuration, "Handoff:Api"));
-        var orchestration = Bind<OrchestrationOptions>(configuration, "Handoff:Orchestration");
-        if (orchestration.Validate() is { Count: > 0 } orchestrationErrors)
+        var retry = Bind<ApplyRetry>(configuration, "Handoff:Orchestration:Retry");
+        if (retry.Validate() is { Count: > 0 } retryErrors)
         {
-            throw new InvalidOperationException("Invalid Handoff:Orchestration: " + string.Join("; ", orchestrationErrors.Select(e => $"{e.Setting} {e.Rule}")));
+            throw new InvalidOperationException("Invalid Handoff:Orchestration:Retry: " + string.Join("; ", retryErrors.Select(e => $"{e.Setting} {e.Rule}")));
         }
 
-        services.AddSingleton(orchestration);
+        services.AddSingleton(retry);
         var noticeOptions = Bind<Storage.Notices.NoticeOptions>(configuration, "Handoff:Notices");
         if (noticeOptions.QueueTimeToLive < TimeSpan.FromHours(1) || noticeOptions.QueueTimeToLive > TimeSpan.FromDays(30))
         {

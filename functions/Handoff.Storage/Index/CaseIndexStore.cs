@@ -23,8 +23,8 @@ namespace Handoff.Storage.Index;
 /// more than its grace, one range per province; and since it sits beside the case's list rows, a step that moves the due instant
 /// writes it in the same transaction as them;</item>
 /// <item>one row per closed case whose command rows are still kept, in the closed partition of its home province, RowKey =
-/// <c>!closed_{ticks of the closing step}_{caseId}</c>, written with the closed list rows: the reconciler's full pass clears the
-/// command rows past their retention, one range per province;</item>
+/// <c>!closed_{caseId}</c> with the instant it closed, written with the closed list rows (a step written again rewrites the same row):
+/// the reconciler's full pass clears the command rows past their retention, one range per province;</item>
 /// <item>one row per blocked case (its activity failed past its retries and its orchestration waits to try again), PartitionKey =
 /// <c>blocked</c>, RowKey = case id: what <c>/healthz</c> lists for the operator, removed when the case applies again.</item>
 /// </list>
@@ -43,7 +43,7 @@ public sealed class CaseIndexStore(StorageClients clients, OrganisationDirectory
 
     public static string DueRowKey(DateTimeOffset dueAt, string caseId) => $"{DuePrefix}{dueAt.UtcTicks:D19}_{caseId}";
 
-    public static string ClosedRowKey(DateTimeOffset closedAt, string caseId) => $"{ClosedPrefix}{closedAt.UtcTicks:D19}_{caseId}";
+    public static string ClosedRowKey(string caseId) => ClosedPrefix + caseId;
 
     /// <summary>The province whose partitions hold the case's due row and closing note: the lowest of its organisations' provinces.</summary>
     public string HomeProvince(Case c) => CaseAccess.Regions(c, directory).Select(r => r.Province).Order(StringComparer.Ordinal).First();
@@ -91,7 +91,8 @@ public sealed class CaseIndexStore(StorageClients clients, OrganisationDirectory
 
                 if (c.IsClosed && closedAt is not null)
                 {
-                    writes.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(Partition(true, home), ClosedRowKey(closedAt.Value, c.CaseId)) { ["CaseId"] = c.CaseId }));
+                    writes.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace,
+                        new TableEntity(Partition(true, home), ClosedRowKey(c.CaseId)) { ["CaseId"] = c.CaseId, ["ClosedAt"] = closedAt.Value }));
                 }
 
                 if (dueBefore is not null && due != dueBefore)
@@ -313,8 +314,9 @@ public sealed class CaseIndexStore(StorageClients clients, OrganisationDirectory
         var list = new List<(string, string, string)>();
         foreach (var province in Provinces())
         {
+            // The notes of one province are the cases closed within the retention (they go once cleared): a short range, filtered by instant.
             var filter = TableClient.CreateQueryFilter(
-                $"PartitionKey eq {Partition(true, province)} and RowKey ge {ClosedPrefix} and RowKey lt {ClosedRowKey(before, "")}");
+                $"PartitionKey eq {Partition(true, province)} and RowKey ge {ClosedPrefix} and RowKey lt {"!closed`"} and ClosedAt lt {before}");
             await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(take, 1000), select: ["PartitionKey", "RowKey", "CaseId"], cancellationToken: cancellationToken)
                                .ConfigureAwait(false))
             {

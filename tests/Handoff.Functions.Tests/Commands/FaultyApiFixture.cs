@@ -13,10 +13,10 @@ public sealed class FaultyApiFixture : ApiFixture
 
     protected override IReadOnlyDictionary<string, string?> MoreSettings => new Dictionary<string, string?>
     {
-        ["Handoff__Orchestration__RetryAttempts"] = "2",
-        ["Handoff__Orchestration__RetryInterval"] = "00:00:00.200",
-        ["Handoff__Orchestration__BlockedWait"] = "00:00:01",
-        ["Handoff__Orchestration__BlockedWaitMax"] = "00:00:02",
+        ["Handoff__Orchestration__Retry__Attempts"] = "2",
+        ["Handoff__Orchestration__Retry__Interval"] = "00:00:00.200",
+        ["Handoff__Orchestration__Retry__BlockedWait"] = "00:00:01",
+        ["Handoff__Orchestration__Retry__BlockedWaitMax"] = "00:00:02",
         ["Handoff__Sweep__ReservationTimeout"] = "00:00:01",
         ["Handoff__Sweep__Grace"] = "00:00:01",
     };

@@ -19,9 +19,9 @@ public sealed class BlockedCaseTests(AzuriteFixture azurite) : IAsyncLifetime
     private volatile bool _failing;
     private int _attempts;
 
-    private static readonly OrchestrationOptions QuickRetries = new()
+    private static readonly ApplyRetry QuickRetries = new()
     {
-        RetryAttempts = 2, RetryInterval = TimeSpan.FromMilliseconds(100), BlockedWait = TimeSpan.FromMilliseconds(500), BlockedWaitMax = TimeSpan.FromSeconds(1),
+        Attempts = 2, Interval = TimeSpan.FromMilliseconds(100), BlockedWait = TimeSpan.FromMilliseconds(500), BlockedWaitMax = TimeSpan.FromSeconds(1),
     };
 
     public async Task InitializeAsync() => _engine = await InProcessEngine.StartAsync(_stores, request =>

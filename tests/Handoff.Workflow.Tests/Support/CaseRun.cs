@@ -22,12 +22,12 @@ public sealed class CaseRun
     private readonly CaseInstances _instances;
     private int _commands;
 
-    public CaseRun(Stores stores, DurableTaskClient client, double speed, TimeSpan grace, OrchestrationOptions? options = null)
+    public CaseRun(Stores stores, DurableTaskClient client, double speed, TimeSpan grace, ApplyRetry? retry = null)
     {
         _stores = stores;
         _client = client;
         Time = new WorkflowTime(new WorkflowClock(TimeProvider.System.GetUtcNow(), Start, speed), grace);
-        _instances = new CaseInstances(Time, options ?? new OrchestrationOptions());
+        _instances = new CaseInstances(Time, retry ?? new ApplyRetry());
     }
 
     public WorkflowTime Time { get; }
