@@ -161,9 +161,11 @@ public sealed class CaseReconciler(
         string? failure = null;
         if (failed)
         {
-            // Kept before the new execution replaces it (the engine's failure details come with the inputs under Functions).
-            var details = (await client.GetInstanceAsync(caseId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false))?.FailureDetails;
-            failure = details is null ? "unknown" : $"{details.ErrorType}: {details.ErrorMessage}\n{details.StackTrace}";
+            // Kept before the new execution replaces it (the engine's failure details come with the inputs and outputs under Functions;
+            // DurableTask.AzureStorage self-hosted keeps them in the output).
+            var lastRun = await client.GetInstanceAsync(caseId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
+            failure = lastRun?.FailureDetails is { } details ? $"{details.ErrorType}: {details.ErrorMessage}\n{details.StackTrace}"
+                : lastRun?.SerializedOutput ?? "unknown";
         }
 
         var before = await store.RestoresAsync(caseId, cancellationToken).ConfigureAwait(false);

@@ -36,6 +36,28 @@ public class ReconcilerRestoreTests(ApiFixture api) : ApiTestBase(api)
     }
 
     [Fact]
+    public async Task FailedOrchestration_IsRestored_ItsErrorKeptForTheOperator_AndTheCaseGoesOn()
+    {
+        // A restore no longer purges the failed instance first (its history went, and with it what the operator needed): the new
+        // execution replaces it, and the failure's error is kept in the case's restore row.
+        var caseId = (await RegisterAsync(daysAhead: 30)).GetProperty("caseId").GetString()!;
+        await Api.Engine.TerminateInstanceAsync(caseId);
+        await ApiFixture.EventuallyAsync(() => Api.Engine.GetInstanceAsync(caseId), i => i?.RuntimeStatus == OrchestrationRuntimeStatus.Terminated, Patience, "terminated");
+        var fromANewerBuild = Api.Services.GetRequiredService<CaseInstances>().Input(caseId) with { SchemaVersion = CaseOrchestration.SchemaVersion + 1 };
+        await Api.Engine.ScheduleNewOrchestrationInstanceAsync(CaseOrchestration.Name, fromANewerBuild, new Microsoft.DurableTask.StartOrchestrationOptions(caseId));
+        await ApiFixture.EventuallyAsync(() => Api.Engine.GetInstanceAsync(caseId), i => i?.RuntimeStatus == OrchestrationRuntimeStatus.Failed, Patience, "failed");
+
+        var result = await Reconciler(new ReconcilerOptions { Grace = TimeSpan.FromSeconds(1) }).SweepAsync(Api.Engine, fullPass: true);
+
+        Assert.True(result.Restored >= 1);
+        var restores = await Api.Services.GetRequiredService<Handoff.Storage.Cases.CaseStore>().RestoresAsync(caseId);
+        Assert.Equal(("Failed", 1), (restores!.LastStatus, restores.FailedInARow));
+        Assert.Contains("newer build", restores.LastFailure, StringComparison.Ordinal);
+        await ApiFixture.EventuallyAsync(() => Api.Engine.GetInstanceAsync(caseId), i => i?.RuntimeStatus == OrchestrationRuntimeStatus.Running, Patience, "running again");
+        Assert.Equal("acknowledged", (await PostAsync("pingyuan-dazhe-office", $"/api/cases/{caseId}/acknowledgement")).Body.GetProperty("state").GetString());
+    }
+
+    [Fact]
     public async Task FullPass_ClearsTheCommandRowsOfACaseClosedLongerThanTheRetention_AndKeepsItsFile()
     {
         var caseId = (await RegisterAsync(daysAhead: 30)).GetProperty("caseId").GetString()!;
