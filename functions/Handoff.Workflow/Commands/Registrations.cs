@@ -28,7 +28,7 @@ public sealed partial class Registrations(
     /// </summary>
     public async Task<Rejection?> ProceedAsync(DurableTaskClient client, string caseId, CommandRecord row, RegisterRelease register, CancellationToken cancellationToken = default)
     {
-        if (!await persons.ReserveAsync(register.Person.IdNumberLookup, caseId, time.Real.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        if (!await ReserveAsync(register.Person.IdNumberLookup, caseId, cancellationToken).ConfigureAwait(false))
         {
             // Conditional on the row as read: if the case's activity decided it meanwhile, its decision stands.
             if (await store.RecordAsync(caseId, row with { Status = CommandStatus.Refused, Rejection = OpenCaseExists, Published = true, Payload = null }, cancellationToken: cancellationToken)
@@ -47,6 +47,28 @@ public sealed partial class Registrations(
 
         await instances.StartAsync(client, caseId, cancellationToken: cancellationToken).ConfigureAwait(false);
         return null;
+    }
+
+    /// <summary>
+    /// Reserves the person for the case. A hold by a case that is closed is stale — its release was lost (a write the storage
+    /// acknowledged and then lost, or a publication that never finished) — and gives way: a closed case never needs its person.
+    /// </summary>
+    private async Task<bool> ReserveAsync(string lookup, string caseId, CancellationToken cancellationToken)
+    {
+        if (await persons.ReserveAsync(lookup, caseId, time.Real.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        if (await persons.HolderAsync(lookup, cancellationToken).ConfigureAwait(false) is not { } holder || holder == caseId
+            || (await store.LoadAsync(holder, cancellationToken: cancellationToken).ConfigureAwait(false)).Record is not { State.IsClosed: true })
+        {
+            return false; // held by an open case, or by a registration not yet made (its pending note decides it)
+        }
+
+        await persons.ReleaseAsync(lookup, holder, cancellationToken).ConfigureAwait(false);
+        StaleHoldReleased(logger, holder, caseId);
+        return await persons.ReserveAsync(lookup, caseId, time.Real.GetUtcNow(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -70,6 +92,9 @@ public sealed partial class Registrations(
             DuplicateNotSent(logger, ex, command.CaseId);
         }
     }
+
+    [LoggerMessage(2106, LogLevel.Warning, "Case {Holder} is closed but still held its person; the hold was released for registration {CaseId}")]
+    private static partial void StaleHoldReleased(ILogger logger, string holder, string caseId);
 
     [LoggerMessage(2103, LogLevel.Warning, "Registration {CaseId} was refused as a duplicate; the notice to the supervisors could not be sent")]
     private static partial void DuplicateNotSent(ILogger logger, Exception exception, string caseId);

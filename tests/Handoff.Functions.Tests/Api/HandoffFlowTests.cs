@@ -62,6 +62,31 @@ public class HandoffFlowTests(ApiFixture api) : ApiTestBase(api)
     }
 
     [Fact]
+    public async Task RegisterRelease_PersonStillHeldByAClosedCase_IsRegistered()
+    {
+        // Found by the soak: a case closed, but the removal of its hold on the person was lost with the storage it was written to (Azurite
+        // killed): every later registration of the person was refused open-case-exists, for a case that was over.
+        var id = TestData.UniqueIdNumber();
+        var closed = (await RegisterAsync(id)).GetProperty("caseId").GetString()!;
+        var persons = new Azure.Data.Tables.TableClient(Api.ConnectionString, "Persons");
+        Azure.Data.Tables.TableEntity? hold = null;
+        await foreach (var row in persons.QueryAsync<Azure.Data.Tables.TableEntity>(Azure.Data.Tables.TableClient.CreateQueryFilter($"RowKey eq {"open"} and CaseId eq {closed}")))
+        {
+            hold = row;
+        }
+
+        Assert.NotNull(hold);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync("meizhou-centre", $"/api/cases/{closed}/cancellation", new { reason = "决定撤销" })).Status);
+        await persons.UpsertEntityAsync(new Azure.Data.Tables.TableEntity(hold.PartitionKey, hold.RowKey) { ["CaseId"] = closed, ["ReservedAt"] = hold["ReservedAt"] });
+
+        var again = await PostAsync("meizhou-centre", "/api/releases", ReleaseBody(id, daysAhead: 20));
+
+        Assert.Equal(HttpStatusCode.Created, again.Status);
+        var holder = await persons.GetEntityAsync<Azure.Data.Tables.TableEntity>(hold.PartitionKey, "open");
+        Assert.Equal(again.Body.GetProperty("caseId").GetString(), holder.Value.GetString("CaseId"));
+    }
+
+    [Fact]
     public async Task RegisterRelease_ByAnotherCentre_ForAPersonWithAnOpenCase_IsToldOnlyToTheProvinceThatMaySeeBoth()
     {
         var id = TestData.UniqueIdNumber();
