@@ -62,7 +62,7 @@ public sealed partial class CommandService(
 
         var commandId = CommandIdOf(request);
         var hash = Hash(request.Command, request.Fingerprint);
-        var (record, seen) = await store.LoadAsync(request.CaseId, commandId, cancellationToken).ConfigureAwait(false);
+        var (record, open, seen) = await store.LoadInboxAsync(request.CaseId, commandId, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (record is null || !CaseAccess.CanRead(request.Caller, record.State, Directory))
         {
             return new CommandOutcome.NotFound("case");
@@ -73,15 +73,21 @@ public sealed partial class CommandService(
             return seen.RequestHash != hash ? KeyReused() : await FollowAsync(request.Client, request.CaseId, seen, record, cancellationToken).ConfigureAwait(false);
         }
 
-        var (refusal, inEffect) = Precheck(record.State, request);
-        if (refusal is not null)
+        // Steps received earlier and still waiting in the inbox change what this one meets: decided here against the case without them,
+        // an agreement whose report waits would be refused not-reported. Then the case's activity decides it, after them, in the order
+        // received — and the answer is its decision (or 202 while it waits).
+        if (!open.Any(r => r.Status == CommandStatus.Accepted))
         {
-            return new CommandOutcome.Refused(refusal);
-        }
+            var (refusal, inEffect) = Precheck(record.State, request);
+            if (refusal is not null)
+            {
+                return new CommandOutcome.Refused(refusal);
+            }
 
-        if (inEffect)
-        {
-            return new CommandOutcome.Applied(record, Created: false);
+            if (inEffect)
+            {
+                return new CommandOutcome.Applied(record, Created: false);
+            }
         }
 
         if (record.State.IsClosed)
@@ -170,8 +176,8 @@ public sealed partial class CommandService(
     }
 
     /// <summary>
-    /// The core's answer at receipt: a refusal, or already in effect; neither when the command goes into the inbox. A decision that
-    /// throws here is not answered here: the case's activity decides it again and refuses it as <c>internal-error</c>, on the record.
+    /// The core's answer at receipt, when nothing received earlier waits in the inbox: a refusal, or already in effect; neither when the
+    /// command goes into the inbox. A decision that throws here is not answered here: the case's activity decides it again and refuses it as <c>internal-error</c>, on the record.
     /// </summary>
     private (Rejection? Refusal, bool InEffect) Precheck(Case? current, CommandRequest request)
     {

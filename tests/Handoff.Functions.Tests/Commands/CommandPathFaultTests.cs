@@ -181,6 +181,35 @@ public sealed class CommandPathFaultTests(FaultyApiFixture api) : ApiTestBase(ap
         Assert.Equal(OrchestrationRuntimeStatus.Running, (await Api.Engine.GetInstanceAsync(caseId))!.RuntimeStatus);
     }
 
+    [Fact]
+    public async Task Agreement_SentWhileItsReportWaitsInTheInbox_IsAcceptedAndAppliedAfterIt_NotRefusedNotReported()
+    {
+        // Found by the soak: a report answered 202 (its orchestration held up by an outage), then the agreement signed the next day was
+        // refused 409 not-reported — decided at receipt against the case without the report that waited in the inbox — and the
+        // agreement deadline later escalated although the office had signed in time.
+        var caseId = (await RegisterAsync()).GetProperty("caseId").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync("pingyuan-dazhe-office", $"/api/cases/{caseId}/acknowledgement")).Status);
+        var released = await PostAsync("meizhou-centre", $"/api/cases/{caseId}/release",
+            new { collectedBy = new { kind = "family", name = "张父" }, releasedAt = Api.Time.GetUtcNow().ToOffset(TimeSpan.FromHours(8)) });
+        Assert.Equal(HttpStatusCode.OK, released.Status);
+        await SuspendAsync(caseId);
+
+        var report = await PostAsync("pingyuan-dazhe-office", $"/api/cases/{caseId}/report", new { }, "report-waiting");
+        Assert.Equal(HttpStatusCode.Accepted, report.Status);
+        var signedAt = Api.Time.GetUtcNow();
+        var agreement = await PostAsync("pingyuan-dazhe-office", $"/api/cases/{caseId}/agreement", new { signedAt }, "agreement-after");
+
+        Assert.Equal(HttpStatusCode.Accepted, agreement.Status);
+        await Api.Engine.ResumeInstanceAsync(caseId);
+        var commandUrl = $"/api/cases/{caseId}/commands/{CommandIds.For("pingyuan-dazhe-office", "agreement-after")}";
+        var applied = await ApiFixture.EventuallyAsync(() => GetAsync("pingyuan-dazhe-office", commandUrl), r => r.Status != HttpStatusCode.Accepted, Patience,
+            "the agreement decided");
+        Assert.Equal(HttpStatusCode.OK, applied.Status);
+        Assert.Equal("agreementSigned", applied.Body.GetProperty("state").GetString());
+        var agreementDeadline = applied.Body.GetProperty("deadlines").EnumerateArray().Single(d => d.GetProperty("step").GetString() == "agreement");
+        Assert.Equal("met", agreementDeadline.GetProperty("status").GetString());
+    }
+
     private CaseReconciler Reconciler => Api.Services.GetRequiredService<CaseReconciler>();
 
     private async Task<(HttpStatusCode Status, string Location, string CaseId)> RegisterWithKeyAsync(string key)
