@@ -17,8 +17,13 @@ namespace Handoff.Workflow;
 /// <c>restore</c> row). Only a failure again at the same case version after a restore counts towards
 /// <see cref="ReconcilerOptions.MaxRestores"/>: a lost or terminated orchestration, or a failure after the case moved on, says nothing
 /// about the case and never abandons it;</item>
-/// <item>its orchestration running but the due step not acted on (a lost timer message) → nudged with a tick whose command id derives
-/// from the due instant, so repeated nudges apply once — and raised at most once per <see cref="ReconcilerOptions.Grace"/>.</item>
+/// <item>its orchestration running but the due step not acted on (a lost timer message), or a command in its inbox for longer than the
+/// grace → nudged with a tick whose command id derives from that instant, so repeated nudges apply once — and raised at most once per
+/// <see cref="ReconcilerOptions.Grace"/>;</item>
+/// <item>its orchestration running and still deaf after <see cref="ReconcilerOptions.StallAfter"/> of that (it waits on an activity whose
+/// work the engine lost, and every signal buffers behind it) → terminated, and restored from our record by the next sweep. The cases
+/// with a command waiting (answered 202) or nudged are noted in the index's <c>waiting</c> partition, which every sweep reads, so that
+/// a command accepted long before its case's next deadline is looked at too.</item>
 /// </list>
 /// It also finishes registrations whose process died between writing them and starting their case (the <c>pending</c> notes), and on
 /// the full pass clears the command rows of cases closed longer than <see cref="ReconcilerOptions.CommandRetention"/> and purges the
@@ -58,7 +63,8 @@ public sealed class CaseReconciler(
         {
             var cutoff = time.Clock.ToWorkflow(time.Real.GetUtcNow() - options.Grace - time.Grace);
             var due = await index.DueBeforeAsync(cutoff, 500, cancellationToken).ConfigureAwait(false);
-            var ids = due.Select(d => d.CaseId).Distinct(StringComparer.Ordinal).ToList();
+            var waiting = await index.WaitingAsync(500, cancellationToken).ConfigureAwait(false);
+            var ids = due.Select(d => d.CaseId).Concat(waiting.Keys).Distinct(StringComparer.Ordinal).ToList();
             if (fullPass)
             {
                 // The running orchestrations in bulk (a page of up to 1,000 per request), so that an open case whose orchestration runs
@@ -80,7 +86,9 @@ public sealed class CaseReconciler(
             {
                 try
                 {
-                    await CheckAsync(client, caseId, cutoff, result, cancellationToken).ConfigureAwait(false);
+                    var dueRows = due.Where(d => d.CaseId == caseId).Select(d => d.DueAt).ToList();
+                    await CheckAsync(client, caseId, cutoff, waiting.TryGetValue(caseId, out var since) ? since : null, false, result, cancellationToken, dueRows)
+                        .ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -106,7 +114,7 @@ public sealed class CaseReconciler(
         finally
         {
             health.Swept(startedAt, fullPass && completed, error);
-            Log.Swept(logger, fullPass ? "full" : "due", result.Checked, result.Restored, result.Nudged, result.Purged, result.Cleared);
+            Log.Swept(logger, fullPass ? "full" : "due", result.Checked, result.Restored, result.Nudged, result.Stalled, result.Purged, result.Cleared);
         }
 
         return result;
@@ -129,28 +137,90 @@ public sealed class CaseReconciler(
         return live;
     }
 
-    /// <summary>Looks at one case now (the command path, for a command waiting on an orchestration that may not run): restores it if needed.</summary>
+    /// <summary>
+    /// Looks at one case now (the command path, for a command it answered 202): restores its orchestration if it is not running, and
+    /// notes the case as waiting so that the sweeps watch it until its inbox is taken up.
+    /// </summary>
     public async Task CheckNowAsync(DurableTaskClient client, string caseId, CancellationToken cancellationToken = default)
     {
         var result = new ReconcileResult();
-        await CheckAsync(client, caseId, time.Clock.ToWorkflow(time.Real.GetUtcNow() - options.Grace - time.Grace), result, cancellationToken).ConfigureAwait(false);
+        await CheckAsync(client, caseId, time.Clock.ToWorkflow(time.Real.GetUtcNow() - options.Grace - time.Grace), null, true, result, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task CheckAsync(DurableTaskClient client, string caseId, DateTimeOffset cutoff, ReconcileResult result, CancellationToken cancellationToken)
+    /// <param name="waitingSince">When the case was first noted as waiting (real time), if it is.</param>
+    /// <param name="commandWaits">The command path asks: a command of the case was just answered 202.</param>
+    /// <param name="dueRows">The instants of the case's due rows this sweep read: any but its current due instant is stale and goes.</param>
+    private async Task CheckAsync(
+        DurableTaskClient client, string caseId, DateTimeOffset cutoff, DateTimeOffset? waitingSince, bool commandWaits, ReconcileResult result,
+        CancellationToken cancellationToken, IReadOnlyList<DateTimeOffset>? dueRows = null)
     {
         result.Checked++;
         var (record, open, _) = await store.LoadInboxAsync(caseId, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (record is null || (record.State.IsClosed && open.All(r => r.Status != CommandStatus.Accepted)))
+        var accepted = open.Where(r => r.Status == CommandStatus.Accepted).ToList();
+        if (record is not null && dueRows is { Count: > 0 })
         {
-            return; // A closed case with nothing waiting in its inbox needs no orchestration.
+            // Read before the case: a row at another instant than the case's due one was left by a publication the next one could not
+            // know of, and would be read as overdue on every sweep.
+            var current = record.State.IsClosed ? null : Core.Workflow.CaseWorkflow.NextDueAt(record.State);
+            if (dueRows.Where(d => d != current).ToList() is { Count: > 0 } stale)
+            {
+                await index.ForgetDueAsync(record.State, stale, cancellationToken).ConfigureAwait(false);
+                result.StaleDue += stale.Count;
+            }
         }
 
+        if (record is null || (record.State.IsClosed && accepted.Count == 0))
+        {
+            // No case yet (a registration on its way: its pending note is finished below), or a closed case with nothing waiting in its
+            // inbox: no orchestration needed.
+            if (waitingSince is not null)
+            {
+                await index.ClearWaitingAsync(caseId, cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        var now = time.Real.GetUtcNow();
         var instance = await client.GetInstanceAsync(caseId, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false);
         if (CaseInstances.IsLive(instance))
         {
-            if (!record.State.IsClosed && Core.Workflow.CaseWorkflow.NextDueAt(record.State) is { } dueAt && dueAt < cutoff)
+            // What a healthy orchestration would have taken up by now: the due instant, a command received more than the grace ago.
+            DateTimeOffset? overdue = !record.State.IsClosed && Core.Workflow.CaseWorkflow.NextDueAt(record.State) is { } dueAt && dueAt < cutoff ? dueAt : null;
+            DateTimeOffset? late = accepted.Where(r => r.ReceivedAt < cutoff).Select(r => (DateTimeOffset?)r.ReceivedAt).Min();
+            if ((overdue ?? late) is null)
             {
-                await NudgeAsync(client, caseId, dueAt, result, cancellationToken).ConfigureAwait(false);
+                if (commandWaits && accepted.Count > 0)
+                {
+                    await index.NoteWaitingAsync(caseId, now, cancellationToken: cancellationToken).ConfigureAwait(false);
+                }
+                else if (waitingSince is not null && accepted.Count == 0)
+                {
+                    await index.ClearWaitingAsync(caseId, cancellationToken).ConfigureAwait(false);
+                }
+
+                return;
+            }
+
+            var stuckFrom = overdue is { } o && late is { } l ? (o < l ? o : l) : (overdue ?? late)!.Value;
+            if (!commandWaits && waitingSince is { } since && now - since >= options.StallAfter
+                && instance!.RuntimeStatus == OrchestrationRuntimeStatus.Running && !await index.IsBlockedAsync(caseId, cancellationToken).ConfigureAwait(false))
+            {
+                // Nudged for the whole stall limit and deaf: it waits on work the engine lost. Terminated here, restarted from our record by
+                // the next sweep (a terminated orchestration never counts towards the restore limit); the limit counts again from now.
+                await client.TerminateInstanceAsync(caseId, $"Handoff reconciler: inbox not taken up since {since:O}; restarted from the case record", cancellationToken)
+                    .ConfigureAwait(false);
+                await index.NoteWaitingAsync(caseId, now, restart: true, cancellationToken).ConfigureAwait(false);
+                health.CountStalled();
+                result.Stalled++;
+                Log.Stalled(logger, caseId, since, stuckFrom);
+                return;
+            }
+
+            await NudgeAsync(client, caseId, stuckFrom, result, cancellationToken).ConfigureAwait(false);
+            if (waitingSince is null)
+            {
+                await index.NoteWaitingAsync(caseId, now, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
 
             return;
@@ -178,13 +248,18 @@ public sealed class CaseReconciler(
         }
 
         var restores = (before?.Restores ?? 0) + 1;
-        var next = new RestoreRecord(restores, inARow, record.Version, status, failure ?? before?.LastFailure, time.Real.GetUtcNow()) { ETag = before?.ETag ?? default };
+        var next = new RestoreRecord(restores, inARow, record.Version, status, failure ?? before?.LastFailure, now) { ETag = before?.ETag ?? default };
         if (!await store.SaveRestoresAsync(caseId, next, cancellationToken).ConfigureAwait(false))
         {
             return; // Another reconciler restored it just now.
         }
 
         await instances.StartAsync(client, caseId, ApplyPendingActivity.Progress(record), restores, cancellationToken).ConfigureAwait(false);
+        if (waitingSince is not null || (commandWaits && accepted.Count > 0))
+        {
+            await index.NoteWaitingAsync(caseId, now, restart: true, cancellationToken).ConfigureAwait(false); // its stall limit counts from the restart
+        }
+
         health.CountRestored();
         telemetry?.Restored(status);
         result.Restored++;
@@ -192,8 +267,9 @@ public sealed class CaseReconciler(
     }
 
     /// <summary>
-    /// Raises a tick for a due instant the running orchestration has not acted on (its timer message was lost), at most once per grace per
-    /// due instant in this process; its command id derives from the instant, so nudges from several processes apply once.
+    /// Raises a tick for an instant the running orchestration has not acted on (a due instant whose timer message was lost, or a command
+    /// waiting in its inbox), at most once per grace per instant in this process; its command id derives from the instant, so nudges from
+    /// several processes apply once.
     /// </summary>
     private async Task NudgeAsync(DurableTaskClient client, string caseId, DateTimeOffset dueAt, ReconcileResult result, CancellationToken cancellationToken)
     {
@@ -305,6 +381,12 @@ public sealed class ReconcileResult
     public int Restored { get; set; }
 
     public int Nudged { get; set; }
+
+    /// <summary>Running orchestrations terminated for leaving their inbox untaken past the stall limit (restored by the next sweep).</summary>
+    public int Stalled { get; set; }
+
+    /// <summary>Due rows removed because they were not the case's due instant (left by publications out of order).</summary>
+    public int StaleDue { get; set; }
 
     /// <summary>Finished instances whose engine history the full pass purged.</summary>
     public int Purged { get; set; }

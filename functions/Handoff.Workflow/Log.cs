@@ -35,14 +35,17 @@ internal static partial class Log
     [LoggerMessage(1031, LogLevel.Critical, "Case {CaseId}: its orchestration is {Status} again, after {Restores} restores at the same case version; not restarting again. An operator must look at it (the case's restore row holds the error).")]
     public static partial void RestoreLimit(ILogger logger, string caseId, string status, int restores);
 
-    [LoggerMessage(1032, LogLevel.Warning, "Case {CaseId}: due at {DueAt:O} and still not acted on; nudged its orchestration")]
+    [LoggerMessage(1032, LogLevel.Warning, "Case {CaseId}: {DueAt:O} (its due instant, or a command's arrival in its inbox) passed more than the grace ago and its orchestration has not acted on it; nudged it")]
     public static partial void Nudged(ILogger logger, string caseId, DateTimeOffset dueAt);
+
+    [LoggerMessage(1041, LogLevel.Warning, "Case {CaseId}: its orchestration runs but has not taken up what waits in its inbox since {Since:O} (oldest waiting {WaitingFrom:O}); terminated so that the next sweep restarts it from our own record")]
+    public static partial void Stalled(ILogger logger, string caseId, DateTimeOffset since, DateTimeOffset waitingFrom);
 
     [LoggerMessage(1033, LogLevel.Information, "Released the reservation of case {CaseId}, whose registration never started")]
     public static partial void ReservationReleased(ILogger logger, string caseId);
 
-    [LoggerMessage(1034, LogLevel.Information, "Reconciler pass ({Kind}): {Checked} cases checked, {Restored} restored, {Nudged} nudged, {Purged} finished instances purged, {Cleared} command rows of closed cases cleared")]
-    public static partial void Swept(ILogger logger, string kind, int @checked, int restored, int nudged, int purged, int cleared);
+    [LoggerMessage(1034, LogLevel.Information, "Reconciler pass ({Kind}): {Checked} cases checked, {Restored} restored, {Nudged} nudged, {Stalled} stalled orchestrations terminated, {Purged} finished instances purged, {Cleared} command rows of closed cases cleared")]
+    public static partial void Swept(ILogger logger, string kind, int @checked, int restored, int nudged, int stalled, int purged, int cleared);
 
     [LoggerMessage(1035, LogLevel.Error, "Reconciler: case {CaseId} could not be checked")]
     public static partial void CheckFailed(ILogger logger, Exception exception, string caseId);

@@ -6,10 +6,14 @@ public sealed class ReconcilerHealth
     private long _restored;
     private long _nudged;
     private long _abandoned;
+    private long _stalled;
 
     public long Restored => Interlocked.Read(ref _restored);
 
     public long Nudged => Interlocked.Read(ref _nudged);
+
+    /// <summary>Running orchestrations terminated (to be restarted) because they left their inbox untaken past the stall limit.</summary>
+    public long Stalled => Interlocked.Read(ref _stalled);
 
     /// <summary>Cases past <see cref="ReconcilerOptions.MaxRestores"/>: an operator must look at each.</summary>
     public long Abandoned => Interlocked.Read(ref _abandoned);
@@ -23,6 +27,8 @@ public sealed class ReconcilerHealth
     internal void CountRestored() => Interlocked.Increment(ref _restored);
 
     internal void CountNudged() => Interlocked.Increment(ref _nudged);
+
+    internal void CountStalled() => Interlocked.Increment(ref _stalled);
 
     internal void CountAbandoned() => Interlocked.Increment(ref _abandoned);
 

@@ -10,7 +10,9 @@ namespace Handoff.Testing;
 /// <item>a crash right after the Nth storage call (<see cref="CrashAfter"/>): the call reaches storage and takes effect, then the caller
 /// sees an exception, as if the process died before it could act on the answer;</item>
 /// <item>an outage (<see cref="StartOutage"/>): every call that matches fails with a 503 before it is sent, until
-/// <see cref="EndOutage"/>, as when the storage account is unreachable.</item>
+/// <see cref="EndOutage"/>, as when the storage account is unreachable;</item>
+/// <item>a stall (<see cref="StallOnce"/>): the next call that matches never returns until <see cref="EndStall"/> (its caller's
+/// cancellation ignored, as a connection that hangs below the SDK's timeouts), as when the work an orchestration waits on is lost.</item>
 /// </list>
 /// </summary>
 public sealed class FaultInjector
@@ -18,6 +20,9 @@ public sealed class FaultInjector
     private int _countdown;
     private volatile Func<HttpMessage, bool>? _outage;
     private int _refused;
+    private Func<HttpMessage, bool>? _stall;
+    private TaskCompletionSource _stallEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _stalled;
 
     /// <summary>Storage calls made since the last <see cref="CrashAfter"/>.</summary>
     public int Calls { get; private set; }
@@ -40,6 +45,35 @@ public sealed class FaultInjector
     public void StartOutage(Func<HttpMessage, bool>? which = null) => _outage = which ?? (_ => true);
 
     public void EndOutage() => _outage = null;
+
+    /// <summary>The next call that <paramref name="which"/> matches hangs until <see cref="EndStall"/>; later ones pass.</summary>
+    public void StallOnce(Func<HttpMessage, bool> which)
+    {
+        _stallEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _stalled, 0);
+        Volatile.Write(ref _stall, which);
+    }
+
+    /// <summary>Whether a call has hung since <see cref="StallOnce"/>.</summary>
+    public bool Stalled => Volatile.Read(ref _stalled) > 0;
+
+    /// <summary>Lets the hung call go on (and disarms a stall that has not caught one).</summary>
+    public void EndStall()
+    {
+        Volatile.Write(ref _stall, null);
+        _stallEnded.TrySetResult();
+    }
+
+    private Task StallIfMatches(HttpMessage message)
+    {
+        if (Volatile.Read(ref _stall) is { } stall && stall(message) && Interlocked.CompareExchange(ref _stall, null, stall) == stall)
+        {
+            Interlocked.Increment(ref _stalled);
+            return _stallEnded.Task;
+        }
+
+        return Task.CompletedTask;
+    }
 
     /// <summary>An entity-group transaction (a <c>$batch</c> request): what a step's commit is, and what the API's own writes never are.</summary>
     public static bool IsTransaction(HttpMessage message) =>
@@ -71,6 +105,7 @@ public sealed class FaultInjector
         public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
             injector.Before(message);
+            injector.StallIfMatches(message).GetAwaiter().GetResult();
             ProcessNext(message, pipeline);
             injector.After();
         }
@@ -78,6 +113,7 @@ public sealed class FaultInjector
         public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
             injector.Before(message);
+            await injector.StallIfMatches(message);
             await ProcessNextAsync(message, pipeline);
             injector.After();
         }

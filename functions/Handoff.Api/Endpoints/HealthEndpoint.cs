@@ -62,6 +62,7 @@ public static class HealthEndpoint
             {
                 restored = reconciler.Restored,
                 nudged = reconciler.Nudged,
+                stalled = reconciler.Stalled,
                 abandoned = reconciler.Abandoned,
                 lastSweepAt = reconciler.LastSweepAt,
                 lastFullPassAt = reconciler.LastFullPassAt,

@@ -26,7 +26,11 @@ namespace Handoff.Storage.Index;
 /// <c>!closed_{caseId}</c> with the instant it closed, written with the closed list rows (a step written again rewrites the same row):
 /// the reconciler's full pass clears the command rows past their retention, one range per province;</item>
 /// <item>one row per blocked case (its activity failed past its retries and its orchestration waits to try again), PartitionKey =
-/// <c>blocked</c>, RowKey = case id: what <c>/healthz</c> lists for the operator, removed when the case applies again.</item>
+/// <c>blocked</c>, RowKey = case id: what <c>/healthz</c> lists for the operator, removed when the case applies again;</item>
+/// <item>one row per case whose running orchestration has left a command waiting (a command answered 202, or an overdue case the
+/// reconciler nudged), PartitionKey = <c>waiting</c>, RowKey = case id, with the real instant it was first seen waiting: the reconciler
+/// looks at these on every sweep, restarts an orchestration that stays deaf past its stall limit, and removes the row once the case has
+/// nothing waiting.</item>
 /// </list>
 /// (<c>!</c> sorts before the digits of a region, so a region's range never meets these rows.) Written by the case's activity after
 /// each step: one transaction per province of the case, two when it closes. Idempotent (upserts and deletes of keys derived from the
@@ -35,6 +39,7 @@ namespace Handoff.Storage.Index;
 public sealed class CaseIndexStore(StorageClients clients, OrganisationDirectory directory)
 {
     private const string BlockedPartition = "blocked";
+    private const string WaitingPartition = "waiting";
     private const string DuePrefix = "!due_";
     private const string ClosedPrefix = "!closed_";
     private readonly TableClient _table = clients.Table(StorageNames.CaseIndexTable);
@@ -52,16 +57,19 @@ public sealed class CaseIndexStore(StorageClients clients, OrganisationDirectory
     /// Writes the case's rows as it now stands, removing those of <paramref name="before"/> that no longer apply: per province one
     /// transaction (list rows, and in the home province the due row moved), and when the case closed one more for the open rows it leaves.
     /// </summary>
-    /// <param name="dueBefore">Without <paramref name="before"/> (a step written again after a crash): the due instant the case had
-    /// before the step, whose due row must go.</param>
+    /// <param name="duesBefore">Without <paramref name="before"/> (steps written again after a crash): every due instant the case may
+    /// have been published with since — the one before the steps and the one after each but the last (an earlier attempt published the
+    /// case as it stood then) — whose due rows must go; a row already gone costs one delete of its own.</param>
     /// <param name="closedAt">When the case closed (the closing step's instant): its note for the command rows' retention.</param>
-    public async Task UpsertAsync(Case c, Case? before, DateTimeOffset? dueBefore = null, DateTimeOffset? closedAt = null, CancellationToken cancellationToken = default)
+    public async Task UpsertAsync(
+        Case c, Case? before, IReadOnlyCollection<DateTimeOffset>? duesBefore = null, DateTimeOffset? closedAt = null, CancellationToken cancellationToken = default)
     {
         var summary = CaseSummary.From(c);
         var json = JsonSerializer.Serialize(summary, CoreJson.Options);
         var home = HomeProvince(c);
         var due = c.IsClosed ? null : CaseWorkflow.NextDueAt(c);
-        dueBefore = before is null ? dueBefore : before.IsClosed ? null : CaseWorkflow.NextDueAt(before);
+        var dueWas = before is null || before.IsClosed ? null : CaseWorkflow.NextDueAt(before);
+        var gone = (before is null ? duesBefore ?? [] : dueWas is { } was ? [was] : []).Where(d => d != due).Distinct().ToList();
 
         // A case that closed moves partitions. Without its previous state (a step written again after a crash) a closed case deletes
         // its open rows anyway: they may be gone already.
@@ -84,7 +92,8 @@ public sealed class CaseIndexStore(StorageClients clients, OrganisationDirectory
             var openDeletes = new List<TableEntity>();
             if (province.Key == home)
             {
-                if (!c.IsClosed && due != dueBefore && due is not null)
+                // Written again when steps are (an earlier attempt may have moved it away and back).
+                if (due is not null && (before is null || due != dueWas))
                 {
                     writes.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(Partition(false, home), DueRowKey(due.Value, c.CaseId)) { ["CaseId"] = c.CaseId }));
                 }
@@ -95,10 +104,7 @@ public sealed class CaseIndexStore(StorageClients clients, OrganisationDirectory
                         new TableEntity(Partition(true, home), ClosedRowKey(c.CaseId)) { ["CaseId"] = c.CaseId, ["ClosedAt"] = closedAt.Value }));
                 }
 
-                if (dueBefore is not null && due != dueBefore)
-                {
-                    openDeletes.Add(new TableEntity(Partition(false, home), DueRowKey(dueBefore.Value, c.CaseId)));
-                }
+                openDeletes.AddRange(gone.Select(d => new TableEntity(Partition(false, home), DueRowKey(d, c.CaseId))));
             }
 
             if (left)
@@ -304,6 +310,64 @@ public sealed class CaseIndexStore(StorageClients clients, OrganisationDirectory
 
         return list;
     }
+
+    /// <summary>
+    /// Removes the case's due rows at <paramref name="dueAts"/> (not its current one): rows an activity published and a later
+    /// publication could not know of (two attempts of a step publishing out of order). Idempotent.
+    /// </summary>
+    public Task ForgetDueAsync(Case c, IEnumerable<DateTimeOffset> dueAts, CancellationToken cancellationToken = default)
+    {
+        var home = HomeProvince(c);
+        return DeleteAllAsync(dueAts.Select(d => (Partition(false, home), DueRowKey(d, c.CaseId))), cancellationToken);
+    }
+
+    /// <summary>Whether the case is listed as blocked (one point read).</summary>
+    public async Task<bool> IsBlockedAsync(string caseId, CancellationToken cancellationToken = default) =>
+        (await _table.GetEntityIfExistsAsync<TableEntity>(BlockedPartition, caseId, ["RowKey"], cancellationToken).ConfigureAwait(false)).HasValue;
+
+    /// <summary>
+    /// Notes that the case has a command waiting on its running orchestration since <paramref name="since"/> (real time). Keeps an
+    /// earlier note unless <paramref name="restart"/> (the orchestration was just restarted: its stall limit counts from now).
+    /// </summary>
+    public async Task NoteWaitingAsync(string caseId, DateTimeOffset since, bool restart = false, CancellationToken cancellationToken = default)
+    {
+        var row = new TableEntity(WaitingPartition, caseId) { ["Since"] = since };
+        if (restart)
+        {
+            await _table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await _table.AddEntityAsync(row, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            // Noted already: the earlier instant stands.
+        }
+    }
+
+    /// <summary>The cases noted as waiting, with the instant each was first seen so, at most <paramref name="take"/> (one request).</summary>
+    public async Task<IReadOnlyDictionary<string, DateTimeOffset>> WaitingAsync(int take, CancellationToken cancellationToken = default)
+    {
+        var waiting = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        await foreach (var row in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {WaitingPartition}"), maxPerPage: Math.Min(take, 1000),
+                           select: ["RowKey", "Since"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            waiting[row.RowKey] = row.GetDateTimeOffset("Since") ?? default;
+            if (waiting.Count >= take)
+            {
+                break;
+            }
+        }
+
+        return waiting;
+    }
+
+    /// <summary>The case has nothing waiting any more. Idempotent.</summary>
+    public Task ClearWaitingAsync(string caseId, CancellationToken cancellationToken = default) =>
+        DeleteAllAsync([(WaitingPartition, caseId)], cancellationToken);
 
     /// <summary>
     /// Cases closed before <paramref name="before"/> whose command rows are still kept, at most <paramref name="take"/>: one range in the

@@ -73,7 +73,6 @@ public sealed class ApplyPendingActivity(
         // The order received; a tick among them at its instant. Ties (the same instant) in command-id order, the same on every run.
         waiting.Sort((a, b) => a.ReceivedAt != b.ReceivedAt ? a.ReceivedAt.CompareTo(b.ReceivedAt) : string.CompareOrdinal(a.CommandId, b.CommandId));
         var before = record;
-        var dueBefore = earlier.Count > 0 ? earlier[0].DueBefore : record is { State.IsClosed: false } ? CaseWorkflow.NextDueAt(record.State) : null;
         var decided = new List<CommandRecord>(earlier);
         foreach (var step in waiting)
         {
@@ -87,7 +86,10 @@ public sealed class ApplyPendingActivity(
 
         if (decided.Count > 0)
         {
-            await PublishAsync(caseId, record, earlier.Count == 0 ? before?.State : null, dueBefore, decided, history, markPublished: request.Run is null, cancellationToken)
+            // Steps of this run decided by an earlier attempt: that attempt may have published the case as it stood after any of them, so
+            // every due instant along the way may have a row to remove (each step's row keeps the due instant from before it).
+            var duesBefore = earlier.Count == 0 ? null : decided.Select(d => d.DueBefore).OfType<DateTimeOffset>().ToList();
+            await PublishAsync(caseId, record, earlier.Count == 0 ? before?.State : null, duesBefore, decided, history, markPublished: request.Run is null, cancellationToken)
                 .ConfigureAwait(false);
         }
 
@@ -217,12 +219,12 @@ public sealed class ApplyPendingActivity(
     /// published and the API, if it waits in this process, is told.
     /// </summary>
     private async Task PublishAsync(
-        string caseId, CaseRecord? record, Case? before, DateTimeOffset? dueBefore, IReadOnlyList<CommandRecord> decided, IReadOnlyList<HistoryEntry>? history,
+        string caseId, CaseRecord? record, Case? before, IReadOnlyCollection<DateTimeOffset>? duesBefore, IReadOnlyList<CommandRecord> decided, IReadOnlyList<HistoryEntry>? history,
         bool markPublished, CancellationToken cancellationToken)
     {
         await Task.WhenAll(
             notices.DispatchAsync([.. decided.SelectMany(d => d.Notices)], cancellationToken),
-            record is null ? Task.CompletedTask : index.UpsertAsync(record.State, before, dueBefore, record.State.IsClosed ? decided.Max(d => d.ReceivedAt) : null, cancellationToken),
+            record is null ? Task.CompletedTask : index.UpsertAsync(record.State, before, duesBefore, record.State.IsClosed ? decided.Max(d => d.ReceivedAt) : null, cancellationToken),
             record is null ? Task.CompletedTask : RecordFiguresAsync(record, cancellationToken)).ConfigureAwait(false);
         if (record is { State.IsClosed: true })
         {

@@ -30,6 +30,7 @@ public sealed class CommandPathFaultTests(FaultyApiFixture api) : ApiTestBase(ap
     public Task DisposeAsync()
     {
         Faults.EndOutage();
+        Faults.EndStall();
         Faults.CrashAfter(0);
         return Task.CompletedTask;
     }
@@ -208,6 +209,47 @@ public sealed class CommandPathFaultTests(FaultyApiFixture api) : ApiTestBase(ap
         Assert.Equal("agreementSigned", applied.Body.GetProperty("state").GetString());
         var agreementDeadline = applied.Body.GetProperty("deadlines").EnumerateArray().Single(d => d.GetProperty("step").GetString() == "agreement");
         Assert.Equal("met", agreementDeadline.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Step_WhoseActivityNeverReturns_IsAppliedByARestartedOrchestration()
+    {
+        // Found by the soak: after Azurite was killed, a case's orchestration waited for ever on an activity whose work had been lost
+        // with the storage it was written to — still running, so never restored; the signals and the reconciler's nudges buffered
+        // behind the activity; an accepted report applied by nobody. Here the activity's read of the inbox hangs instead: the same
+        // orchestration, waiting on an activity that never returns.
+        var caseId = (await RegisterAsync()).GetProperty("caseId").GetString()!;
+        Faults.StallOnce(m => IsInboxRead(m, caseId));
+        var sent = await PostAsync("pingyuan-dazhe-office", $"/api/cases/{caseId}/acknowledgement", idempotencyKey: "ack-stalled");
+        Assert.Equal(HttpStatusCode.Accepted, sent.Status);
+        Assert.True(Faults.Stalled, "the activity's read of the inbox did not hang");
+
+        var commandUrl = $"/api/cases/{caseId}/commands/{CommandIds.For("pingyuan-dazhe-office", "ack-stalled")}";
+        var applied = await ApiFixture.EventuallyAsync(async () =>
+            {
+                await Reconciler.SweepAsync(Api.Engine, fullPass: false);
+                return await GetAsync("pingyuan-dazhe-office", commandUrl);
+            },
+            r => r.Status == HttpStatusCode.OK, Patience, "the acknowledgement applied, its hung activity still hanging");
+        Assert.True(Faults.Stalled);
+        Assert.Equal("acknowledged", applied.Body.GetProperty("state").GetString());
+        var restores = await Api.Services.GetRequiredService<CaseStore>().RestoresAsync(caseId);
+        Assert.Equal("Terminated", restores!.LastStatus);
+        Assert.Equal(OrchestrationRuntimeStatus.Running, (await Api.Engine.GetInstanceAsync(caseId))!.RuntimeStatus);
+        Assert.True((await HealthAsync()).GetProperty("reconciler").GetProperty("stalled").GetInt32() >= 1);
+
+        // Nothing waits any more: a sweep forgets the case.
+        var index = Api.Services.GetRequiredService<Handoff.Storage.Index.CaseIndexStore>();
+        await Reconciler.SweepAsync(Api.Engine, fullPass: false);
+        Assert.DoesNotContain(caseId, (await index.WaitingAsync(1000)).Keys);
+    }
+
+    /// <summary>The query of a case's inbox (its record and open command rows): what its activity reads first.</summary>
+    private static bool IsInboxRead(Azure.Core.HttpMessage message, string caseId)
+    {
+        var query = Uri.UnescapeDataString(message.Request.Uri.Query);
+        return message.Request.Method == Azure.Core.RequestMethod.Get && query.Contains(caseId, StringComparison.Ordinal)
+            && query.Contains("Open eq true", StringComparison.Ordinal);
     }
 
     private CaseReconciler Reconciler => Api.Services.GetRequiredService<CaseReconciler>();

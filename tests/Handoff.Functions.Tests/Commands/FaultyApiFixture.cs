@@ -3,7 +3,7 @@ namespace Handoff.Functions.Tests.Commands;
 /// <summary>
 /// The self-host with faults injectable into our own storage (the engine's own clients are untouched: the orchestration keeps
 /// running, as in Azure when only our tables fail), an activity that gives up after two quick attempts, and a blocked orchestration
-/// that tries again after a second — so that what takes minutes in production takes seconds here.
+/// that tries again after a second, an orchestration stuck behind an activity restarted after 3 seconds — so that what takes minutes in production takes seconds here.
 /// </summary>
 public sealed class FaultyApiFixture : ApiFixture
 {
@@ -19,5 +19,6 @@ public sealed class FaultyApiFixture : ApiFixture
         ["Handoff__Orchestration__Retry__BlockedWaitMax"] = "00:00:02",
         ["Handoff__Sweep__ReservationTimeout"] = "00:00:01",
         ["Handoff__Sweep__Grace"] = "00:00:01",
+        ["Handoff__Sweep__StallAfter"] = "00:00:03",
     };
 }

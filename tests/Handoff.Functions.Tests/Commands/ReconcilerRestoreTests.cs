@@ -75,6 +75,28 @@ public class ReconcilerRestoreTests(ApiFixture api) : ApiTestBase(api)
         Assert.True(file.GetProperty("history").GetArrayLength() >= 3);
     }
 
+    [Fact]
+    public async Task Sweep_RemovesADueRowThatIsNotTheCasesDueInstant()
+    {
+        // Two attempts of a step publishing out of order leave the earlier one's due row behind: the soak found 44 such rows, each read
+        // as overdue by every sweep for ever. The sweep that reads one removes it, and leaves the case's own.
+        var caseId = (await RegisterAsync(daysAhead: 30)).GetProperty("caseId").GetString()!;
+        var index = Api.Services.GetRequiredService<Handoff.Storage.Index.CaseIndexStore>();
+        var c = (await Api.Services.GetRequiredService<Handoff.Storage.Cases.CaseStore>().LoadAsync(caseId)).Record!.State;
+        var stale = Api.Time.GetUtcNow().AddDays(-3);
+        await new TableClient(Api.ConnectionString, "CaseIndex").UpsertEntityAsync(
+            new TableEntity(Handoff.Storage.Index.CaseIndexStore.Partition(false, index.HomeProvince(c)), Handoff.Storage.Index.CaseIndexStore.DueRowKey(stale, caseId)) { ["CaseId"] = caseId });
+        Assert.Contains(await DueRowsAsync(index, caseId), d => d == stale);
+
+        var result = await Reconciler(new ReconcilerOptions { Grace = TimeSpan.FromSeconds(1) }).SweepAsync(Api.Engine, fullPass: false);
+
+        Assert.True(result.StaleDue >= 1);
+        Assert.Equal([Handoff.Core.Workflow.CaseWorkflow.NextDueAt(c)!.Value], await DueRowsAsync(index, caseId));
+    }
+
+    private static async Task<List<DateTimeOffset>> DueRowsAsync(Handoff.Storage.Index.CaseIndexStore index, string caseId) =>
+        [.. (await index.DueBeforeAsync(DateTimeOffset.MaxValue.AddDays(-1), 5000)).Where(d => d.CaseId == caseId).Select(d => d.DueAt)];
+
     private CaseReconciler Reconciler(ReconcilerOptions options) =>
         ActivatorUtilities.CreateInstance<CaseReconciler>(Api.Services, options, new ReconcilerHealth());
 

@@ -296,6 +296,27 @@ public class ApplyPendingActivityTests(AzuriteFixture azurite)
         Assert.Equal(Registered.AddHours(1), Assert.Single(await rt.Store.HistoryAsync(caseId), h => h.Event is NoticeAcknowledged).Event.At);
     }
 
+    [Fact]
+    public async Task RunAsync_RetriedRunThatFindsANewStep_LeavesOnlyTheCaseDueRow()
+    {
+        // Found by the soak: a run's first attempt applied the acknowledgement and published the case as it then stood (its due row at
+        // the release deadline); the orchestration never heard back (its process was killed) and called the activity again with the same
+        // run, which found the release too. The second attempt removed only the due row from before the run: the release deadline's stayed
+        // for ever, a case the reconciler read as overdue on every sweep.
+        var rt = new Stores(azurite.ConnectionString);
+        var caseId = await RegisteredAsync(rt, new DateOnly(2026, 3, 2));
+        await rt.AcceptAsync(caseId, new AcknowledgeNotice(As(Office)), Registered.AddHours(1), "ack");
+        await rt.Pending.RunAsync(new ApplyPendingRequest(caseId, null, Run: "run-1"));
+        var releasedAt = Beijing(2026, 3, 2, 9);
+        await rt.AcceptAsync(caseId, new RecordRelease(As(Centre), releasedAt, new CollectedBy(CollectorKind.Family, "张父")), releasedAt, "release");
+
+        await rt.Pending.RunAsync(new ApplyPendingRequest(caseId, null, Run: "run-1"));
+
+        var c = (await rt.Store.LoadAsync(caseId)).Record!.State;
+        var dueRows = (await rt.Index.DueBeforeAsync(DateTimeOffset.MaxValue.AddDays(-1), 5000)).Where(d => d.CaseId == caseId).Select(d => d.DueAt);
+        Assert.Equal([Handoff.Core.Workflow.CaseWorkflow.NextDueAt(c)!.Value], dueRows);
+    }
+
     private static async Task<string> RegisteredAsync(Stores rt, DateOnly? releaseDate = null)
     {
         var register = rt.Register(UniqueIdNumber(), releaseDate ?? new DateOnly(2026, 3, 2));
