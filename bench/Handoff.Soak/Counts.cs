@@ -21,9 +21,11 @@ public sealed class Counts
 
     public Finding LostCommands { get; } = new("commands still accepted, never decided (lost): command rows with Status 'Accepted'");
 
-    public Finding OpenCommands { get; } = new("commands decided but still open (never published): command rows with Open true");
+    public Finding OpenCommands { get; } = new("commands decided by an earlier activity call of their case but still open (never published): command rows with Open true");
 
     public Finding Blocked { get; } = new("cases blocked at the end (CaseIndex partition 'blocked')");
+
+    public Finding Waiting { get; } = new("cases still noted as waiting on their orchestration at the end (CaseIndex partition 'waiting')");
 
     public Finding BlockedHealth { get; } = new("cases blocked at the end as /healthz lists them (blocked.count, operator key)");
 
@@ -38,7 +40,7 @@ public sealed class Counts
     public IReadOnlyList<Finding> All =>
     [
         NotInExpectedState, NoticesMissing, NoticesDoubled, NoticesUnexpected, WithoutOrchestration, IndexDrift, EarlyEscalations,
-        FalseEscalations, LostCommands, OpenCommands, Blocked, BlockedHealth, Reservations,
+        FalseEscalations, LostCommands, OpenCommands, Blocked, Waiting, BlockedHealth, Reservations,
     ];
 
     public int Total => All.Sum(f => f.Count);

@@ -300,6 +300,9 @@ public static class SoakRun
             ["Handoff:Sweep:Grace"] = "00:01:00",
             ["Handoff:Sweep:FullPassInterval"] = "00:05:00",
 
+            // An orchestration deaf to its inbox for 2 minutes of nudges is restarted (default 10): what Azurite's lost queue writes leave.
+            ["Handoff:Sweep:StallAfter"] = "00:02:00",
+
             // Five legal days to acknowledge and to sign (defaults 1 and 3): at a day every 20 s, an on-time step then has minutes of
             // slack, more than the longest outage the kills cause, so "on time" stays on time.
             ["Handoff:Policy:AcknowledgementDays"] = "5",

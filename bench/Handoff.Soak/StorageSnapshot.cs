@@ -38,8 +38,12 @@ public sealed class StorageSnapshot
             var history = partition.Where(r => r.RowKey.StartsWith('h')).OrderBy(r => r.RowKey, StringComparer.Ordinal)
                 .Select(r => JsonSerializer.Deserialize<CaseEvent>(Text(r, "Event"), CoreJson.Options)!).ToList();
             // Command rows (c{commandId}, ticks too): Status Accepted until the case's activity decides them (Applied or Refused); Open
-            // while accepted or decided and not yet published (the API writes both columns; Published for rows that lack Open).
+            // while accepted or decided and not yet marked published (the API writes both columns; Published for rows that lack Open).
+            // The rows an activity call (its Run) decided are published by that call and marked by the case's next call, in its first
+            // commit: the latest call's rows stay open until then (their effects are what the notice and index checks look at), so only
+            // an open row decided by an earlier call is one never published.
             var commands = partition.Where(r => r.RowKey.StartsWith('c') && r.RowKey != CaseStore.CaseRowKey).ToList();
+            var latestRun = commands.Where(r => !Accepted(r)).MaxBy(r => r.GetInt32("Version") ?? 0)?.GetString("Run");
             static string Describe(TableEntity r) => $"{r.GetString("Command")} {r.RowKey} ({r.GetString("Status")}, received {r.GetDateTimeOffset("ReceivedAt"):O})";
             static bool Accepted(TableEntity r) => r.GetString("Status") == nameof(CommandStatus.Accepted);
             cases[partition.Key] = new CaseData(
@@ -49,7 +53,8 @@ public sealed class StorageSnapshot
                 history,
                 commands.Count,
                 [.. commands.Where(Accepted).Select(Describe)],
-                [.. commands.Where(r => !Accepted(r) && (r.GetBoolean("Open") ?? r.GetBoolean("Published") != true)).Select(Describe)]);
+                [.. commands.Where(r => !Accepted(r) && (r.GetBoolean("Open") ?? r.GetBoolean("Published") != true)
+                    && (latestRun is null || r.GetString("Run") != latestRun)).Select(Describe)]);
         }
 
         var instances = await AllAsync(tables.GetTableClient(taskHub + "Instances"), cancellationToken).ConfigureAwait(false);
@@ -91,7 +96,7 @@ public sealed class StorageSnapshot
 
 /// <summary>
 /// One case partition: the case row (as stored and parsed), its history, how many command rows it holds, those still accepted (never
-/// decided: lost if they stay so), and those decided but still open (not yet published).
+/// decided: lost if they stay so), and those decided by an earlier activity call but still open (never published).
 /// </summary>
 public sealed record CaseData(
     string CaseId, string? StateJson, Case? State, IReadOnlyList<CaseEvent> History, int Commands, IReadOnlyList<string> Accepted, IReadOnlyList<string> DecidedOpen);

@@ -29,6 +29,9 @@ public sealed class Verifier(OrganisationDirectory directory, SoakClock clock, T
     /// <summary>The CaseIndex partition of blocked cases (counted apart).</summary>
     private const string BlockedPartition = "blocked";
 
+    /// <summary>The CaseIndex partition of cases with a command waiting on their orchestration (counted apart).</summary>
+    private const string WaitingPartition = "waiting";
+
     public Counts Check(IReadOnlyList<CaseScript> scripts, StorageSnapshot snapshot)
     {
         var counts = new Counts();
@@ -62,6 +65,11 @@ public sealed class Verifier(OrganisationDirectory directory, SoakClock clock, T
         {
             counts.Add(counts.Blocked, $"{blocked.RowKey}: blocked since {blocked.GetDateTimeOffset("Since"):O}, {blocked.GetInt32("Failures")} rounds failed, "
                 + $"next try {blocked.GetDateTimeOffset("NextTryAt"):O}: {blocked.GetString("Error")}");
+        }
+
+        foreach (var waiting in snapshot.Index.Where(r => r.PartitionKey == WaitingPartition))
+        {
+            counts.Add(counts.Waiting, $"{waiting.RowKey}: noted waiting since {waiting.GetDateTimeOffset("Since"):O}");
         }
 
         counts.HealthRead = snapshot.HealthBlocked is not null;
@@ -270,8 +278,8 @@ public sealed class Verifier(OrganisationDirectory directory, SoakClock clock, T
     {
         // A closed case keeps one closing note (!closed_{caseId}) in its home province's closed partition until the reconciler clears its
         // command rows; an open case with something due has one due row (!due_{ticks}_{caseId}) in its home province's open partition; a
-        // blocked case's row is counted apart (Check).
-        var rowsByCase = snapshot.Index.Where(r => r.PartitionKey != BlockedPartition)
+        // blocked or waiting case's row is counted apart (Check).
+        var rowsByCase = snapshot.Index.Where(r => r.PartitionKey is not BlockedPartition and not WaitingPartition)
             .GroupBy(r => r.RowKey[(r.RowKey.LastIndexOf('_') + 1)..], StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         foreach (var (caseId, rows) in rowsByCase)
