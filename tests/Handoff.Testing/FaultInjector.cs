@@ -64,15 +64,20 @@ public sealed class FaultInjector
         _stallEnded.TrySetResult();
     }
 
-    private Task StallIfMatches(HttpMessage message)
+    /// <summary>How long a stalled call hangs at most before it fails as a dropped connection: a test that stalls the wrong call fails, it never hangs the run.</summary>
+    public static readonly TimeSpan MaxStall = TimeSpan.FromMinutes(2);
+
+    private async Task StallIfMatches(HttpMessage message)
     {
         if (Volatile.Read(ref _stall) is { } stall && stall(message) && Interlocked.CompareExchange(ref _stall, null, stall) == stall)
         {
             Interlocked.Increment(ref _stalled);
-            return _stallEnded.Task;
+            var ended = _stallEnded.Task;
+            if (await Task.WhenAny(ended, Task.Delay(MaxStall)) != ended)
+            {
+                throw new RequestFailedException(0, $"Injected stall of {message.Request.Method} {message.Request.Uri.Path}: connection dropped after {MaxStall}");
+            }
         }
-
-        return Task.CompletedTask;
     }
 
     /// <summary>An entity-group transaction (a <c>$batch</c> request): what a step's commit is, and what the API's own writes never are.</summary>
