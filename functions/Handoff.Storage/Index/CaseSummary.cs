@@ -4,6 +4,8 @@ using Handoff.Core.Workflow;
 namespace Handoff.Storage.Index;
 
 /// <summary>What a list of cases shows: enough to triage without opening each case. No identity number in clear.</summary>
+/// <param name="ReleaseDate">The planned release date (the notice's).</param>
+/// <param name="ReleasedAt">When the person actually left the centre, once recorded (rows written before it was listed have none).</param>
 public sealed record CaseSummary(
     string CaseId,
     string State,
@@ -14,6 +16,7 @@ public sealed record CaseSummary(
     string PoliceStationId,
     string DecisionAuthorityId,
     DateOnly ReleaseDate,
+    DateTimeOffset? ReleasedAt,
     DateTimeOffset? NextDueAt,
     bool Overdue,
     IReadOnlyList<Deadline> Deadlines,
@@ -29,6 +32,7 @@ public sealed record CaseSummary(
         c.PoliceStationId,
         c.DecisionAuthorityId,
         c.ReleaseDate,
+        c.ReleasedAt,
         CaseWorkflow.NextDueAt(c),
         IsOverdue(c),
         c.Deadlines,
