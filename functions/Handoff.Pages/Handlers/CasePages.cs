@@ -9,7 +9,7 @@ using Handoff.Workflow;
 
 namespace Handoff.Pages.Handlers;
 
-/// <summary>The person's file (一人一册) and the forms that act on a case, each running the API's handler for that step.</summary>
+/// <summary>The person's file (一人一档) and the forms that act on a case, each running the API's handler for that step.</summary>
 public static class CasePages
 {
     /// <summary>
@@ -22,12 +22,23 @@ public static class CasePages
             ["acknowledgement"] = ((p, _) => (CommandRequests.Acknowledgement(p.By.Actor), new { }, null), "acknowledged"),
             ["release"] = ((p, f) =>
             {
-                var body = new RecordReleaseRequest(null, new CollectedByRequest(Text(f, "collectedBy.kind"), Text(f, "collectedBy.name")));
+                var (at, bad) = PageWhen.Read(f, "releasedAt");
+                var body = new RecordReleaseRequest(at, new CollectedByRequest(Text(f, "collectedBy.kind"), Text(f, "collectedBy.name")));
                 var (command, problem) = CommandRequests.Release(body, p.By.Actor, p.ReceivedAt);
-                return (command, body, problem);
+                return (command, body, bad ?? problem);
             }, "released"),
-            ["report"] = ((p, _) => (CommandRequests.Report(null, p.By.Actor, p.ReceivedAt), new RecordReportRequest(null), null), "reported"),
-            ["agreement"] = ((p, _) => (CommandRequests.Agreement(null, p.By.Actor, p.ReceivedAt), new RecordAgreementRequest(null), null), "agreement"),
+            ["report"] = ((p, f) =>
+            {
+                var (at, bad) = PageWhen.Read(f, "reportedAt");
+                var body = new RecordReportRequest(at);
+                return (CommandRequests.Report(body, p.By.Actor, p.ReceivedAt), body, bad);
+            }, "reported"),
+            ["agreement"] = ((p, f) =>
+            {
+                var (at, bad) = PageWhen.Read(f, "signedAt");
+                var body = new RecordAgreementRequest(at);
+                return (CommandRequests.Agreement(body, p.By.Actor, p.ReceivedAt), body, bad);
+            }, "agreement"),
             ["postponement"] = ((p, f) =>
             {
                 var body = new PostponeRequest(Text(f, "newReleaseDate"), Text(f, "reason"));
@@ -36,12 +47,20 @@ public static class CasePages
             }, "postponed"),
             ["cancellation"] = ((p, f) =>
             {
+                // Withdrawing a notice cannot be undone: the form asks for a ticked confirmation (the browser requires it; checked here too).
                 var body = new CancelRequest(Text(f, "reason"));
-                return (CommandRequests.Cancellation(body, p.By.Actor), body, null);
+                var unconfirmed = f["confirm"] == "yes" ? null : Rejection.Invalid("confirm", "confirm-required", "tick the confirmation to withdraw the notice");
+                return (CommandRequests.Cancellation(body, p.By.Actor), body, unconfirmed);
             }, "cancelled"),
             ["found"] = ((p, f) =>
             {
-                var body = new PersonFoundRequest(null, Text(f, "note"));
+                var (at, bad) = PageWhen.Read(f, "foundAt");
+                var body = new PersonFoundRequest(at, Text(f, "note"));
+                if (bad is not null)
+                {
+                    return (null, body, bad);
+                }
+
                 return (CommandRequests.Found(body, p.By.Actor, p.ReceivedAt), body, null);
             }, "found"),
         };
@@ -59,7 +78,7 @@ public static class CasePages
         var view = await commands.ViewAsync(record.State, p.Aborted);
         return await PageHttp.RenderAsync<CaseFilePage>(p.Http, new Dictionary<string, object?>
         {
-            [nameof(CaseFilePage.Frame)] = PageHttp.Frame(p.Http, $"一人一册：{view.Person.Name}"),
+            [nameof(CaseFilePage.Frame)] = PageHttp.Frame(p.Http, $"一人一档：{view.Person.Name}"),
             [nameof(CaseFilePage.Case)] = view,
             [nameof(CaseFilePage.Directory)] = p.Get<OrganisationDirectory>(),
             [nameof(CaseFilePage.Regions)] = p.Get<RegionCatalog>(),
@@ -81,7 +100,7 @@ public static class CasePages
         var outcome = problem is not null ? PageCommands.Outcome.Refused(problem) : await PageCommands.SendAsync(p, p.Route("id"), command!, request, form["idempotencyKey"]);
         return new SeeOther(outcome.Pending ? PageCommands.WithOutcome(back, "msg", "pending")
             : outcome.Succeeded ? PageCommands.WithOutcome(back, "msg", action.Done)
-            : PageCommands.WithOutcome(back, "err", outcome.Code ?? "error"));
+            : PageCommands.WithError(back, outcome.Code ?? "error", p.Route("id"), p.Route("action"), outcome.Field));
     }
 
     private static string? Text(IFormCollection form, string name) => form[name].ToString().Trim() is { Length: > 0 } v ? v : null;

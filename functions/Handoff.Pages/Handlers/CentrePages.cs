@@ -26,10 +26,12 @@ public static class CentrePages
         }
 
         var page = await p.Get<CaseIndexStore>().QueryAsync(p.By.Organisation, null, null, null, 200, p.Aborted);
+        var cases = page.Cases.Where(c => c.CentreId == p.By.Organisation.Id).ToList();
         return await PageHttp.RenderAsync<CentrePage>(p.Http, new Dictionary<string, object?>
         {
-            [nameof(CentrePage.Frame)] = PageHttp.Frame(p.Http, "本所案件"),
-            [nameof(CentrePage.Cases)] = page.Cases.Where(c => c.CentreId == p.By.Organisation.Id).ToList(),
+            [nameof(CentrePage.Frame)] = PageHttp.Frame(p.Http, "本所案件").Beside(
+                cases.Where(c => c.State is "scheduled" or "acknowledged").SelectMany(c => new[] { (c.CaseId, "release"), (c.CaseId, "postponement"), (c.CaseId, "cancellation") })),
+            [nameof(CentrePage.Cases)] = cases,
             [nameof(CentrePage.Now)] = p.Get<WorkflowTime>().GetUtcNow(),
         });
     }

@@ -22,14 +22,23 @@ public static class OfficePages
         var page = await p.Get<CaseIndexStore>().QueryAsync(me, null, null, null, 200, p.Aborted);
         var open = page.Cases.Where(c => c.State is not ("cancelled" or "agreementSigned" or "completed")).ToList();
         var mine = open.Where(c => c.OfficeId == me.Id).ToList();
+        var toAcknowledge = mine.Where(c => c.State == "scheduled").OrderBy(c => c.ReleaseDate).ToList();
+        var overdue = open.Where(c => c.State == "lostContact"
+            || c.Escalations.Any(e => e.Status == EscalationStatus.Open && e.Kind == EscalationKind.NotCollected)).ToList();
+        // A person nobody collected is looked for (找到此人), not also waited for: one list, counted once.
+        var toReport = mine.Where(c => c.State == "released" && !overdue.Contains(c)).OrderBy(c => c.NextDueAt).ToList();
+        var toSign = mine.Where(c => c.State == "reported").OrderBy(c => c.NextDueAt).ToList();
+        var forms = toAcknowledge.Select(c => (c.CaseId, "acknowledgement"))
+            .Concat(overdue.SelectMany(c => new[] { (c.CaseId, "report"), (c.CaseId, "found") }))
+            .Concat(toReport.Select(c => (c.CaseId, "report")))
+            .Concat(toSign.Select(c => (c.CaseId, "agreement")));
         return await PageHttp.RenderAsync<OfficePage>(p.Http, new Dictionary<string, object?>
         {
-            [nameof(OfficePage.Frame)] = PageHttp.Frame(p.Http, "待办"),
-            [nameof(OfficePage.ToAcknowledge)] = mine.Where(c => c.State == "scheduled").OrderBy(c => c.ReleaseDate).ToList(),
-            [nameof(OfficePage.ToReport)] = mine.Where(c => c.State == "released").OrderBy(c => c.NextDueAt).ToList(),
-            [nameof(OfficePage.Overdue)] = open.Where(c => c.State == "lostContact"
-                || c.Escalations.Any(e => e.Status == EscalationStatus.Open && e.Kind == EscalationKind.NotCollected)).ToList(),
-            [nameof(OfficePage.ToSign)] = mine.Where(c => c.State == "reported").OrderBy(c => c.NextDueAt).ToList(),
+            [nameof(OfficePage.Frame)] = PageHttp.Frame(p.Http, "待办").Beside(forms),
+            [nameof(OfficePage.ToAcknowledge)] = toAcknowledge,
+            [nameof(OfficePage.ToReport)] = toReport,
+            [nameof(OfficePage.Overdue)] = overdue,
+            [nameof(OfficePage.ToSign)] = toSign,
             [nameof(OfficePage.Inbox)] = await p.Get<InboxStore>().ListAsync(me.Id, 20, p.Aborted),
             [nameof(OfficePage.Now)] = p.Get<WorkflowTime>().GetUtcNow(),
         });

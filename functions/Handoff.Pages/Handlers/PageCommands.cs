@@ -41,6 +41,17 @@ internal static class PageCommands
         return $"{path}{separator}{key}={Uri.EscapeDataString(code)}";
     }
 
+    /// <summary>
+    /// The return path with a refusal: its code, the case and action whose form it was (so the page shows it beside that form) and the
+    /// field at fault.
+    /// </summary>
+    public static string WithError(string path, string code, string caseId, string action, string? field)
+    {
+        var withCode = WithOutcome(path, "err", code);
+        var withCase = WithOutcome(WithOutcome(withCode, "case", caseId), "action", action);
+        return field is null ? withCase : WithOutcome(withCase, "field", field);
+    }
+
     private static CommandRequest Request(PageRequest p, string caseId, CaseCommand command, string fingerprint, string? idempotencyKey) =>
         new(p.Client, p.By.Organisation, caseId, command, Key(idempotencyKey), fingerprint, p.ReceivedAt);
 

@@ -110,7 +110,7 @@ public static class SupervisorPages
         }
 
         var directory = p.Get<OrganisationDirectory>();
-        var csv = new StringBuilder("\uFEFF姓名,公民身份号码,状态,出所日期,接收工作站,督办事项,督办级别,督办开始,案件编号\r\n");
+        var csv = new StringBuilder("\uFEFF姓名,公民身份号码,状态,计划出所日期,实际出所时间,接收工作站,督办事项,督办级别,督办开始,案件编号\r\n");
         var index = p.Get<CaseIndexStore>();
         string? token = null;
         var rows = 0;
@@ -124,7 +124,7 @@ public static class SupervisorPages
                 {
                     csv.Append(string.Join(',', new[]
                     {
-                        c.PersonName, c.MaskedIdNumber, Zh.State(c.State), Zh.Date(c.ReleaseDate), directory.Find(c.OfficeId)?.Name ?? c.OfficeId,
+                        c.PersonName, c.MaskedIdNumber, Zh.State(c.State), Zh.Date(c.ReleaseDate), c.ReleasedAt is { } released ? Zh.Instant(released) : "", directory.Find(c.OfficeId)?.Name ?? c.OfficeId,
                         e is null ? "期限已过" : Zh.Escalation(e.Kind), e is null ? "" : Zh.Level(e.Level), e is null ? "" : Zh.Instant(e.OpenedAt), c.CaseId,
                     }.Select(Csv))).Append("\r\n");
                     rows++;

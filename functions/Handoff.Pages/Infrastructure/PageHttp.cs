@@ -93,7 +93,12 @@ public static partial class PageHttp
         var tokens = http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http);
         return new PageFrame(title, organisation, http.User.FindFirst(System.Security.Claims.ClaimTypes.Name)?.Value, tokens.RequestToken ?? "",
             http.Request.Query["msg"].ToString() is { Length: > 0 } m ? m : null,
-            http.Request.Query["err"].ToString() is { Length: > 0 } e ? e : null);
+            http.Request.Query["err"].ToString() is { Length: > 0 } e ? e : null)
+        {
+            ErrorCase = http.Request.Query["case"].ToString() is { Length: > 0 } c ? c : null,
+            ErrorAction = http.Request.Query["action"].ToString() is { Length: > 0 } a ? a : null,
+            ErrorField = http.Request.Query["field"].ToString() is { Length: > 0 } f ? f : null,
+        };
     }
 
     private static void SecurityHeaders(HttpResponse response)
@@ -116,4 +121,28 @@ public static partial class PageHttp
 
 /// <param name="Message">A one-line confirmation carried by the redirect after a form (<c>?msg=</c>), shown once.</param>
 /// <param name="Error">A one-line refusal carried the same way (<c>?err=</c>).</param>
-public sealed record PageFrame(string Title, Organisation? Organisation, string? DisplayName, string AntiforgeryToken, string? Message, string? Error);
+public sealed record PageFrame(string Title, Organisation? Organisation, string? DisplayName, string AntiforgeryToken, string? Message, string? Error)
+{
+    /// <summary>The case whose form was refused (<c>?case=</c>): a page that shows that case's form shows the refusal beside it.</summary>
+    public string? ErrorCase { get; init; }
+
+    /// <summary>The refused form's action (<c>?action=</c>: release, report…): a row with several forms shows it beside that one.</summary>
+    public string? ErrorAction { get; init; }
+
+    /// <summary>The field the refusal names (<c>?field=</c>).</summary>
+    public string? ErrorField { get; init; }
+
+    /// <summary>Whether the page shows the refusal beside a row rather than at the top (it lists the refused case's form).</summary>
+    public bool ErrorBesideRow { get; init; }
+
+    /// <summary>The refusal in Chinese for the form <paramref name="action"/> of <paramref name="caseId"/>, if it was that one.</summary>
+    public string? ErrorFor(string caseId, string action) =>
+        Error is { Length: > 0 } e && ErrorBesideRow && ErrorCase == caseId && ErrorAction == action ? Zh.Problem(e, null) : null;
+
+    /// <summary>
+    /// A frame whose refusal is shown beside the refused form when the page draws that form again (<paramref name="forms"/>: each case
+    /// and action the page offers), else at the top — a step refused because it was done meanwhile has no form left to stand beside.
+    /// </summary>
+    public PageFrame Beside(IEnumerable<(string CaseId, string Action)> forms) =>
+        this with { ErrorBesideRow = ErrorCase is { } c && ErrorAction is { } a && forms.Contains((c, a)) };
+}

@@ -22,6 +22,13 @@ public static class Zh
         return Date(DateOnly.FromDateTime(local.DateTime)) + local.ToString(" HH:mm", CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// The release as lists show it: the planned date, and once recorded when the person actually left (计划 and 实际 apart: a release
+    /// may happen days before or after the notice's date, and the 15 days count from the actual one).
+    /// </summary>
+    public static string Release(DateOnly planned, DateTimeOffset? releasedAt) =>
+        releasedAt is { } at ? $"计划{Date(planned)}，实际{Instant(at)}出所" : $"计划{Date(planned)}出所";
+
     /// <summary>A deadline's end: 24:00 of its last day is written as that day's 24时, as the law counts it (民法典 203).</summary>
     public static string DeadlineEnd(Deadline d) => Date(d.LastDay) + "24时";
 
@@ -113,7 +120,7 @@ public static class Zh
         "invalid-text" or "reason" or "note" => "须为一行文字，不能为空，不能含特殊字符，不超过长度限制。",
         "invalid-id-number" => "身份证号码不正确（18位，校验位、出生日期和省份代码须正确）。",
         "invalid-region" => "行政区划代码不正确（6位，须在国家标准 GB/T 2260 名单内）。",
-        "invalid-date" => "日期格式不正确。",
+        "invalid-date" => "日期或时间格式不正确。",
         "invalid-release-type" => "请选择出所类型。",
         "rehabilitation-years-range" => "社区康复期限为0至3年。",
         "release-date-past" => "出所日期不能早于今天。",
@@ -135,6 +142,11 @@ public static class Zh
         "forbidden" => "本单位无权办理这一步。",
         "case-not-found" or "not-found" => "没有这宗案件，或本单位无权查看。",
         "case-unavailable" => "案件正在恢复中，请稍后再试。",
+        "confirm-required" => "请勾选确认后再撤销。",
+        "in-the-future" => "不能晚于现在。",
+        "before-registration" => "出所时间不能早于登记出所通报的日期。",
+        "before-release" => "不能早于出所时间。",
+        "before-report" => "签订时间不能早于报到时间。",
         "idempotency-key-reused" => "这个表单已经提交过其他内容。请刷新页面后重新填写。",
         _ => detail is null ? "未能办理。" : $"未能办理：{detail}",
     };
@@ -148,7 +160,7 @@ public static class Zh
         "reported" => "已登记报到。",
         "agreement" => "已登记签订社区康复协议。",
         "postponed" => "出所日期已变更，各方已收到通知。",
-        "cancelled" => "已撤销出所。",
+        "cancelled" => "已撤销出所通报，各方已收到通知。",
         "found" => "已登记找到此人。",
         "read" => "已阅。",
         "pending" => "已受理，正在处理，稍后刷新即可看到结果。",

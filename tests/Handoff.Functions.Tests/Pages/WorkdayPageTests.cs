@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Handoff.Functions.Tests.Api;
+using Microsoft.Playwright;
+
+namespace Handoff.Functions.Tests.Pages;
+
+/// <summary>
+/// A duty officer's day in the pages: what they record is what happened, not when someone clicked (a step's form asks when it
+/// happened); a refusal stands beside the row it concerns; a person is listed once; a withdrawal is confirmed. In chromium on the
+/// self-host and Azurite, the workflow clock at real time.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public class WorkdayPageTests(BrowserFixture browser) : ApiTestBase(browser)
+{
+    [Fact]
+    public async Task Office_ReportDatedBeforeTheRelease_IsRefusedBesideItsRow_NotAtTheTop()
+    {
+        var caseId = (await RegisterAsync(daysAhead: 10)).GetProperty("caseId").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync("pingyuan-dazhe-office", $"/api/cases/{caseId}/acknowledgement")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync("meizhou-centre", $"/api/cases/{caseId}/release", new { collectedBy = new { kind = "family", name = "张父" } })).Status);
+
+        var page = await browser.SignedInAsync("pingyuan-dazhe-office");
+        var row = page.Locator($"#todo-report ~ ul li:has(a[href='/cases/{caseId}'])");
+        await row.GetByLabel("报到时间").FillAsync(Date(Today) + "T00:00");
+        await row.GetByRole(AriaRole.Button, new() { Name = "已报到" }).ClickAsync();
+
+        row = page.Locator($"#todo-report ~ ul li:has(a[href='/cases/{caseId}'])");
+        Assert.Contains("不能早于出所时间", await row.GetByRole(AriaRole.Alert).TextContentAsync());
+        Assert.Equal("true", await row.GetByLabel("报到时间").GetAttributeAsync("aria-invalid"));
+        Assert.Equal(0, await page.Locator("main > [role=alert]").CountAsync());
+        Assert.Equal("released", (await GetAsync("pingyuan-dazhe-office", $"/api/cases/{caseId}")).Body.GetProperty("state").GetString());
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Office_AReportLeftAtItsDrawnTime_IsRecordedWhenSent_AndADoubleClickIsOneStep()
+    {
+        var caseId = (await RegisterAsync(daysAhead: 10)).GetProperty("caseId").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync("pingyuan-dazhe-office", $"/api/cases/{caseId}/acknowledgement")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync("meizhou-centre", $"/api/cases/{caseId}/release", new { collectedBy = new { kind = "family", name = "张父" } })).Status);
+
+        // The page is drawn, then the officer waits past the release's minute: the drawn minute is before the release, the report not.
+        var page = await browser.SignedInAsync("pingyuan-dazhe-office");
+        var releasedAt = (await GetAsync("pingyuan-dazhe-office", $"/api/cases/{caseId}")).Body.GetProperty("releasedAt").GetDateTimeOffset();
+        var row = page.Locator($"#todo-report ~ ul li:has(a[href='/cases/{caseId}'])");
+        var before = Api.Time.GetUtcNow();
+        await row.GetByRole(AriaRole.Button, new() { Name = "已报到" }).DblClickAsync();
+        await page.WaitForURLAsync("**/office?msg=reported");
+
+        var file = (await GetAsync("pingyuan-dazhe-office", $"/api/cases/{caseId}")).Body;
+        var reportedAt = file.GetProperty("reportedAt").GetDateTimeOffset();
+        Assert.InRange(reportedAt, before, Api.Time.GetUtcNow());
+        Assert.True(reportedAt >= releasedAt);
+        Assert.Single(file.GetProperty("history").EnumerateArray(), h => h.GetProperty("type").GetString() == "ReportRecorded");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Office_APersonNobodyCollected_IsListedOnce_AsNotCollected()
+    {
+        var caseId = (await RegisterAsync(daysAhead: 10)).GetProperty("caseId").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync("pingyuan-dazhe-office", $"/api/cases/{caseId}/acknowledgement")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync("meizhou-centre", $"/api/cases/{caseId}/release", new { collectedBy = new { kind = "none" } })).Status);
+
+        var page = await browser.SignedInAsync("pingyuan-dazhe-office");
+        // The work list's sections, not the notices about the case in the inbox below them.
+        var items = page.Locator($"section:not([aria-labelledby=inbox]) li:has(a[href='/cases/{caseId}'])");
+        Assert.Equal(1, await items.CountAsync());
+        Assert.Contains("出所无人接回", await items.InnerTextAsync());
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Centre_WithdrawsANotice_OnlyOnceTheConfirmationIsTicked()
+    {
+        var caseId = (await RegisterAsync(daysAhead: 10)).GetProperty("caseId").GetString()!;
+        var page = await browser.SignedInAsync("meizhou-centre");
+        var row = page.Locator($"tr:has(a[href='/cases/{caseId}'])");
+        await row.GetByText("撤销出所通报（登记有误时）").ClickAsync();
+        await row.GetByLabel("撤销理由").FillAsync("登记有误");
+        await row.GetByRole(AriaRole.Button, new() { Name = "撤销出所通报" }).ClickAsync();
+        Assert.EndsWith("/centre", page.Url, StringComparison.Ordinal); // the browser holds the form back: nothing sent
+        Assert.Equal("scheduled", (await GetAsync("meizhou-centre", $"/api/cases/{caseId}")).Body.GetProperty("state").GetString());
+
+        await row.GetByLabel("确认撤销", new() { Exact = false }).CheckAsync();
+        await row.GetByRole(AriaRole.Button, new() { Name = "撤销出所通报" }).ClickAsync();
+        await page.WaitForURLAsync("**/centre?msg=cancelled");
+        Assert.Equal("cancelled", (await GetAsync("meizhou-centre", $"/api/cases/{caseId}")).Body.GetProperty("state").GetString());
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task CaseFile_ShowsThePlannedDateAndTheActualReleaseApart()
+    {
+        var caseId = (await RegisterAsync(daysAhead: 10)).GetProperty("caseId").GetString()!;
+        var page = await browser.SignedInAsync("meizhou-centre");
+        await page.GotoAsync($"/cases/{caseId}");
+        var facts = await page.Locator("dl.facts").InnerTextAsync();
+        Assert.Contains("计划出所日期", facts);
+        Assert.Contains("尚未出所", facts);
+        await page.Context.CloseAsync();
+    }
+}
+
+/// <summary>The same on the fast clock: a release recorded days after it happened.</summary>
+[Collection(BrowserCollection.Name)]
+public class WorkdayFastClockPageTests(FastBrowserFixture browser) : ApiTestBase(browser)
+{
+    [Fact]
+    public async Task Centre_RecordsAReleaseDaysAfterItHappened_TheReportDeadlineCountsFromTheRelease_NotTheClick()
+    {
+        var registered = await RegisterAsync(daysAhead: 4);
+        var caseId = registered.GetProperty("caseId").GetString()!;
+        var planned = DateOnly.ParseExact(registered.GetProperty("releaseDate").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        await ApiFixture.EventuallyAsync(() => Task.FromResult(Today), today => today >= planned.AddDays(10), TimeSpan.FromSeconds(30), "ten days past the planned release");
+
+        var page = await browser.SignedInAsync("meizhou-centre");
+        var row = page.Locator($"tr:has(a[href='/cases/{caseId}'])");
+        await row.GetByLabel("接回方式").SelectOptionAsync("family");
+        await row.GetByLabel("接回人姓名").FillAsync("张父");
+        await row.GetByLabel("出所时间").FillAsync(Date(planned) + "T09:00");
+        var clickDay = Today;
+        await row.GetByRole(AriaRole.Button, new() { Name = "登记出所" }).ClickAsync();
+        Assert.Contains("已登记出所", await page.Locator("[role=status]").TextContentAsync());
+
+        var file = (await GetAsync("meizhou-centre", $"/api/cases/{caseId}")).Body;
+        Assert.Equal(new DateTimeOffset(planned.ToDateTime(new TimeOnly(9, 0)), TimeSpan.FromHours(8)), file.GetProperty("releasedAt").GetDateTimeOffset());
+        var report = file.GetProperty("deadlines").EnumerateArray().Single(d => d.GetProperty("step").GetString() == "report");
+        var lastDay = DateOnly.ParseExact(report.GetProperty("lastDay").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        Assert.True(lastDay >= planned.AddDays(15), $"report deadline {lastDay} is less than 15 days after the release on {planned}");
+        Assert.True(lastDay < clickDay.AddDays(15), $"report deadline {lastDay} counts from the click on {clickDay}, not the release on {planned}");
+
+        await page.GotoAsync($"/cases/{caseId}");
+        var facts = await page.Locator("dl.facts").InnerTextAsync();
+        Assert.Contains($"实际出所时间\n{planned.Year}年{planned.Month}月{planned.Day}日 09:00", facts.Replace("\t", "\n", StringComparison.Ordinal));
+        await page.Context.CloseAsync();
+    }
+}
