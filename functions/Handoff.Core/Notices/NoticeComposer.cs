@@ -93,7 +93,7 @@ public static class NoticeComposer
         var title = $"【{KindTitle(escalation.Kind)}·第{level}级督办】{c.Person.Name}";
         var text = Describe(escalation.Kind, c, directory)
             + Lateness(escalation.Kind, c, at)
-            + $"\n督办级别：第{level}级（{(level == 1 ? "责任单位" : "上级禁毒部门督办")}）；首次发出：{Instant(escalation.OpenedAt)}。"
+            + $"\n督办级别：{LevelName(level, recipients, directory)}；首次发出：{Instant(escalation.OpenedAt)}。"
             + "\n请立即核查落实，并在系统中登记处理结果。";
         return recipients
             .Select(r => new Notice(
@@ -123,7 +123,17 @@ public static class NoticeComposer
             .ToList();
     }
 
-    /// <summary>The Chinese name of an escalation kind.</summary>
+    /// <summary>
+    /// A level as pages, notices and exports name it: its number and the organisations it went to (第3级，送梅州市禁毒委员会办公室) —
+    /// never an administrative tier, which a ladder does not follow (a centre's step climbs to its city, then its province).
+    /// </summary>
+    public static string LevelName(int level, IEnumerable<string> recipients, OrganisationDirectory directory)
+    {
+        var names = string.Join("、", recipients.Distinct(StringComparer.Ordinal).Select(r => Name(directory, r)));
+        return names.Length == 0 ? $"第{level}级" : level == 1 ? $"第1级（责任单位：{names}）" : $"第{level}级（送{names}）";
+    }
+
+    /// <summary>The Chinese name of an escalation kind: the one name pages, notices and exports use.</summary>
     public static string KindTitle(EscalationKind kind) => kind switch
     {
         EscalationKind.LateNotice => "出所衔接通报逾期",

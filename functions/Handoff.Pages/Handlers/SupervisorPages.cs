@@ -57,6 +57,7 @@ public static class SupervisorPages
         {
             [nameof(SupervisorPage.Frame)] = PageHttp.Frame(p.Http, "督导看板"),
             [nameof(SupervisorPage.Model)] = model,
+            [nameof(SupervisorPage.Directory)] = p.Get<OrganisationDirectory>(),
         });
     }
 
@@ -125,7 +126,7 @@ public static class SupervisorPages
                     csv.Append(string.Join(',', new[]
                     {
                         c.PersonName, c.MaskedIdNumber, Zh.State(c.State), Zh.Date(c.ReleaseDate), c.ReleasedAt is { } released ? Zh.Instant(released) : "", directory.Find(c.OfficeId)?.Name ?? c.OfficeId,
-                        e is null ? "期限已过" : Zh.Escalation(e.Kind), e is null ? "" : Zh.Level(e.Level), e is null ? "" : Zh.Instant(e.OpenedAt), c.CaseId,
+                        e is null ? "期限已过" : Zh.Escalation(e.Kind), e is null ? "" : Zh.LevelOf(e, directory), e is null ? "" : Zh.Instant(e.OpenedAt), c.CaseId,
                     }.Select(Csv))).Append("\r\n");
                     rows++;
                 }

@@ -64,25 +64,17 @@ public static class Zh
         _ => "不再需要",
     };
 
-    public static string Escalation(EscalationKind kind) => kind switch
-    {
-        EscalationKind.LateNotice => "出所通知不足3日",
-        EscalationKind.NotAcknowledged => "通知未签收",
-        EscalationKind.ReleaseNotRecorded => "未登记出所",
-        EscalationKind.NotCollected => "出所无人接回",
-        EscalationKind.NotReported => "未按期报到（脱失）",
-        _ => "未按时签订协议",
-    };
+    /// <summary>An escalation kind's one Chinese name: the notices' (<see cref="Handoff.Core.Notices.NoticeComposer.KindTitle"/>), on every page and in the CSV.</summary>
+    public static string Escalation(EscalationKind kind) => Handoff.Core.Notices.NoticeComposer.KindTitle(kind);
 
     public static string Escalation(string name) => EscalationKinds.TryParse(name, out var kind) ? Escalation(kind) : name;
 
-    public static string Level(int level) => level switch
-    {
-        1 => "责任单位",
-        2 => "县级督办",
-        3 => "市级督办",
-        _ => "省级督办",
-    };
+    /// <summary>A level by its number alone (a column over many cases, whose recipients differ): 第1级（责任单位）, 第2级….</summary>
+    public static string Level(int level) => level == 1 ? "第1级（责任单位）" : $"第{level}级";
+
+    /// <summary>An escalation's current level as the notices name it: its number and the organisations it went to.</summary>
+    public static string LevelOf(Escalation e, OrganisationDirectory directory) =>
+        Handoff.Core.Notices.NoticeComposer.LevelName(e.Level, e.Recipients.Where(r => r.Level == e.Level).Select(r => r.OrganisationId), directory);
 
     public static string Measure(Measure measure) => measure switch
     {

@@ -222,6 +222,23 @@ public class HandoffLifecycleTests
     }
 
     [Fact]
+    public void EscalationNotice_NamesItsLevelByTheOrganisationsItWentTo_NotAnAdministrativeTier()
+    {
+        // Found in the pages: a centre's step climbs to its city, then its province, so "第2级" is a city here and a county for an
+        // office's step; the notice said only "上级禁毒部门督办" and the pages guessed a tier (县级督办 sent to the city).
+        var run = Registered();
+        run.Accept(new AcknowledgeNotice(As(Office)), Beijing(2026, 2, 24, 15));
+        run.Accept(new Tick(), Beijing(2026, 3, 3, 0));
+        run.Accept(new Tick(), Beijing(2026, 3, 4, 0));
+
+        var escalation = run.Escalation(EscalationKind.ReleaseNotRecorded);
+        var first = run.Notices.Single(n => n.Id == $"{escalation.Id}-L1-{Centre}");
+        var climbed = run.Notices.Single(n => n.Id == $"{escalation.Id}-L2-{CitySupervisor}");
+        Assert.Contains($"督办级别：第1级（责任单位：{Orgs.Find(Centre)!.Name}）", first.Body);
+        Assert.Contains($"督办级别：第2级（送{Orgs.Find(CitySupervisor)!.Name}）", climbed.Body);
+    }
+
+    [Fact]
     public void ProvisionalReportDeadline_NeverFiresBeforeReleaseIsRecorded()
     {
         var run = Registered();

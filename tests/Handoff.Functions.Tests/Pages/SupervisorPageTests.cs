@@ -29,7 +29,7 @@ public class SupervisorPageTests(FastBrowserFixture browser) : ApiTestBase(brows
         var lost = int.Parse(await county.Locator(".figure:has(.label:text-is('当前脱失（人）')) .value").TextContentAsync() ?? "0", System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(lost >= 1, $"lost now: {lost}");
         var row = county.Locator($"section:has(#open-escalations) tr:has(a[href='/cases/{caseId}'])").First;
-        Assert.Contains("未按期报到", await row.InnerTextAsync());
+        Assert.Contains("逾期未报到", await row.InnerTextAsync()); // the notices' name for the escalation, on every page
         await row.GetByRole(AriaRole.Button, new() { Name = "已阅" }).ClickAsync();
         Assert.Contains("已阅", await county.Locator("[role=status]").TextContentAsync());
 
@@ -50,7 +50,7 @@ public class SupervisorPageTests(FastBrowserFixture browser) : ApiTestBase(brows
         Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
         var text = System.Text.Encoding.UTF8.GetString(bytes);
         Assert.Contains(caseId, text);
-        Assert.Contains("未按期报到（脱失）", text);
+        Assert.Contains("逾期未报到", text);
 
         foreach (var page in new[] { county, office, province })
         {

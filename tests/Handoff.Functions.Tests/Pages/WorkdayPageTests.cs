@@ -137,4 +137,27 @@ public class WorkdayFastClockPageTests(FastBrowserFixture browser) : ApiTestBase
         Assert.Contains($"实际出所时间\n{planned.Year}年{planned.Month}月{planned.Day}日 09:00", facts.Replace("\t", "\n", StringComparison.Ordinal));
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task CaseFile_NamesAnEscalationAsTheNoticesDo_AndItsLevelByTheOrganisationItWentTo()
+    {
+        // Found in the pages: "通知未签收 · 县级督办" where the notice said "衔接通报未签收·第2级督办", and a centre's step called 县级
+        // when it went to the city.
+        var caseId = (await RegisterAsync(daysAhead: 5)).GetProperty("caseId").GetString()!;
+        var climbed = await ApiFixture.EventuallyAsync(() => GetAsync("meizhou-centre", $"/api/cases/{caseId}"),
+            r => r.Body.GetProperty("escalations").EnumerateArray().Any(e => e.GetProperty("level").GetInt32() >= 2), TimeSpan.FromSeconds(30),
+            "the unacknowledged notice climbed a level");
+        var escalation = climbed.Body.GetProperty("escalations").EnumerateArray().First(e => e.GetProperty("level").GetInt32() >= 2);
+        var level = escalation.GetProperty("level").GetInt32();
+        var to = escalation.GetProperty("recipients").EnumerateArray().First(r => r.GetProperty("level").GetInt32() == level).GetProperty("organisationId").GetString()!;
+        var name = (await GetAsync("meizhou-centre", "/api/organisations")).Body.EnumerateArray()
+            .Single(o => o.GetProperty("id").GetString() == to).GetProperty("name").GetString()!;
+
+        var page = await browser.SignedInAsync("meizhou-centre");
+        await page.GotoAsync($"/cases/{caseId}");
+        var heading = await page.Locator("#escalations ~ h3").First.InnerTextAsync();
+        Assert.StartsWith(Handoff.Core.Notices.NoticeComposer.KindTitle(Handoff.Core.Cases.EscalationKind.NotAcknowledged), heading, StringComparison.Ordinal);
+        Assert.Contains($"第{level}级（送{name}", heading, StringComparison.Ordinal);
+        await page.Context.CloseAsync();
+    }
 }
