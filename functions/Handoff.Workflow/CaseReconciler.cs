@@ -204,10 +204,13 @@ public sealed class CaseReconciler(
 
             var stuckFrom = overdue is { } o && late is { } l ? (o < l ? o : l) : (overdue ?? late)!.Value;
             if (!commandWaits && waitingSince is { } since && now - since >= options.StallAfter
-                && instance!.RuntimeStatus == OrchestrationRuntimeStatus.Running && !await index.IsBlockedAsync(caseId, cancellationToken).ConfigureAwait(false))
+                && instance!.RuntimeStatus is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending
+                && !await index.IsBlockedAsync(caseId, cancellationToken).ConfigureAwait(false))
             {
-                // Nudged for the whole stall limit and deaf: it waits on work the engine lost. Terminated here, restarted from our record by
-                // the next sweep (a terminated orchestration never counts towards the restore limit); the limit counts again from now.
+                // Nudged for the whole stall limit and deaf: it waits on work the engine lost, or it never started (the engine dropped a
+                // restart's start message as a duplicate and the instance stayed Pending; a suspended one is left to its operator).
+                // Terminated here, restarted from our record by the next sweep (a terminated orchestration never counts towards the
+                // restore limit); the limit counts again from now.
                 await client.TerminateInstanceAsync(caseId, $"Handoff reconciler: inbox not taken up since {since:O}; restarted from the case record", cancellationToken)
                     .ConfigureAwait(false);
                 await index.NoteWaitingAsync(caseId, now, restart: true, cancellationToken).ConfigureAwait(false);

@@ -16,8 +16,8 @@ public sealed record ReconcilerOptions
     /// How long a running orchestration may leave its inbox untaken — a command waiting past <see cref="Grace"/>, or a due instant
     /// passed, through the reconciler's nudges — before the reconciler terminates it so that its next sweep restarts it from our own
     /// record. That is an orchestration waiting on work the engine lost (an activity whose message went with the storage it was written
-    /// to): it still runs, so it is never restored, and every signal buffers behind the activity it waits on. A blocked case (its
-    /// activity failing, retried) and a suspended one are left alone. Default 10 minutes.
+    /// to), or one left Pending because the engine dropped its start as a duplicate: it counts as live, so it is never restored, and
+    /// every signal buffers behind it. A blocked case (its activity failing, retried) and a suspended one are left alone. Default 10 minutes.
     /// </summary>
     public TimeSpan StallAfter { get; init; } = TimeSpan.FromMinutes(10);
 

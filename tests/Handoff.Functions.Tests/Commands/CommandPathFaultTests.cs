@@ -245,6 +245,37 @@ public sealed class CommandPathFaultTests(FaultyApiFixture api) : ApiTestBase(ap
         Assert.DoesNotContain(caseId, (await index.WaitingAsync(1000)).Keys);
     }
 
+    [Fact]
+    public async Task Step_OnAnOrchestrationShownPendingWhileItWaitsOnLostWork_IsAppliedByARestartedOrchestration()
+    {
+        // Found by the second soak: a restarted orchestration whose start the engine had committed to its history but whose Instances
+        // row kept saying Pending (the engine logged "Discarding [ExecutionStarted]: Duplicate start event" on the redelivered start, and
+        // it updates the status only on lifecycle events), then waited on an activity whose message Azurite lost. Pending counts as live,
+        // and only a Running orchestration was restarted: nudged for ever, its report never applied. Here the activity hangs and the
+        // row is set back to Pending, as the engine left it.
+        var caseId = (await RegisterAsync()).GetProperty("caseId").GetString()!;
+        var commandId = CommandIds.For("pingyuan-dazhe-office", "ack-pending");
+        Faults.StallOnce(m => IsActivitysInboxRead(m, caseId, commandId));
+        var sent = await PostAsync("pingyuan-dazhe-office", $"/api/cases/{caseId}/acknowledgement", idempotencyKey: "ack-pending");
+        Assert.Equal(HttpStatusCode.Accepted, sent.Status);
+        Assert.True(Faults.Stalled, "the activity's read of the inbox did not hang");
+        var instances = new TableClient(Api.ConnectionString, Api.Services.GetRequiredService<Handoff.Api.Hosting.TaskHubName>().Value + "Instances");
+        var row = (await instances.GetEntityAsync<TableEntity>(caseId, "")).Value;
+        row["RuntimeStatus"] = "Pending";
+        await instances.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Merge);
+        Assert.Equal(OrchestrationRuntimeStatus.Pending, (await Api.Engine.GetInstanceAsync(caseId))!.RuntimeStatus);
+
+        var commandUrl = $"/api/cases/{caseId}/commands/{commandId}";
+        var applied = await ApiFixture.EventuallyAsync(async () =>
+            {
+                await Reconciler.SweepAsync(Api.Engine, fullPass: false);
+                return await GetAsync("pingyuan-dazhe-office", commandUrl);
+            },
+            r => r.Status == HttpStatusCode.OK, Patience, "the acknowledgement applied by a restarted orchestration");
+        Assert.Equal("acknowledged", applied.Body.GetProperty("state").GetString());
+        Assert.Equal("Terminated", (await Api.Services.GetRequiredService<CaseStore>().RestoresAsync(caseId))!.LastStatus);
+    }
+
     /// <summary>
     /// The query of a case's inbox (its record and open command rows) that its activity makes first — not the API's, which also asks for
     /// the command's own row (hanging that would hang the request, not the orchestration).
