@@ -29,7 +29,7 @@ public enum CasePath
     /// <summary>Released with nobody at the gate (not-collected opens at once); the police station finds the person; then on time.</summary>
     NotCollectedFound,
 
-    /// <summary>Registered one day before the release (late-notice opens at once, against the centre); the acknowledgement resolves it.</summary>
+    /// <summary>Registered two days before the release (late-notice opens at once, to the centre and its supervisor, and never climbs); the acknowledgement resolves it.</summary>
     LateNotice,
 
     /// <summary>No community rehabilitation ordered: acknowledged, released, completed.</summary>

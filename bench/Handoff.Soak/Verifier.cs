@@ -187,7 +187,9 @@ public sealed class Verifier(OrganisationDirectory directory, SoakClock clock, T
                     }
 
                     break;
-                case EscalationClimbed climbed when anchors.TryGetValue(climbed.EscalationId, out var anchor):
+                // A late notice is told to the centre's supervisor at once (it cannot be remedied, so it has no ladder to wait on).
+                case EscalationClimbed climbed when anchors.TryGetValue(climbed.EscalationId, out var anchor)
+                                                    && !data.History.OfType<EscalationOpened>().Any(o => o.EscalationId == climbed.EscalationId && o.Kind == EscalationKind.LateNotice):
                     var earliest = anchor + (escalationInterval * (climbed.Level - 1));
                     if (climbed.At < earliest)
                     {

@@ -42,7 +42,9 @@ public static class Escalations
 
             foreach (var climb in e.Recipients.Where(r => r.Level > 1).GroupBy(r => r.Level))
             {
-                yield return new Observed(c.CaseId, $"{e.Kind} level {climb.Key}", anchor + interval * (climb.Key - 1), climb.Min(r => r.NotifiedAt));
+                // A late notice goes to the centre's supervisor at once (level 2 with no wait: it cannot be remedied); the others climb a level an interval.
+                var due = e.Kind == EscalationKind.LateNotice ? anchor : anchor + interval * (climb.Key - 1);
+                yield return new Observed(c.CaseId, $"{e.Kind} level {climb.Key}", due, climb.Min(r => r.NotifiedAt));
             }
         }
     }

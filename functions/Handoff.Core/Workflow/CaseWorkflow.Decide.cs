@@ -140,8 +140,9 @@ public static partial class CaseWorkflow
         b.SetDeadline(by, notice);
         if (notice.Status == DeadlineStatus.Missed && !HasOpen(c, EscalationKind.LateNotice))
         {
-            // 戒毒条例 34: registered less than 3 days ahead — escalate against the centre at once.
-            Open(b, EscalationKind.LateNotice, b.Now);
+            // 戒毒条例 34: registered less than 3 days ahead. It can never be remedied, so it does not climb like a missed step: the
+            // centre and the supervisor above it are told at once, and it ends when the office acknowledges or the person is released.
+            OpenAsNotice(b, EscalationKind.LateNotice);
         }
 
         if (acknowledgementDue)
@@ -235,6 +236,10 @@ public static partial class CaseWorkflow
         }
 
         Resolve(b, x.By, "出所情况已登记", EscalationKind.ReleaseNotRecorded);
+        // The person has left: the notice's acknowledgement can no longer come before the release, so its escalation ends saying why (the
+        // missed deadline stays on the record), as does a late notice's.
+        Resolve(b, x.By, "人员已出所，签收出所通报的环节已过，不再需要办理（签收逾期仍记录在案）", EscalationKind.NotAcknowledged);
+        Resolve(b, x.By, "人员已出所", EscalationKind.LateNotice);
         if (collectedBy.Kind == CollectorKind.None)
         {
             // 出所必接 (戒毒条例 34: 通知……将其领回): nobody at the gate is escalated at once.

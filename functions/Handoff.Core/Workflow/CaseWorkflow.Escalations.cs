@@ -60,6 +60,21 @@ public static partial class CaseWorkflow
         b.Add(new EscalationOpened(b.Now, Actor.System, id, kind, Responsible(c, kind), next));
     }
 
+    /// <summary>
+    /// Opens an escalation that cannot be remedied as a notice: level 1 to the responsible organisation and, at once, level 2 to the
+    /// supervisors above it; it never climbs further.
+    /// </summary>
+    private static void OpenAsNotice(DecisionBuilder b, EscalationKind kind)
+    {
+        var c = b.State;
+        var id = $"{c.CaseId}-E{c.Escalations.Count + 1}";
+        b.Add(new EscalationOpened(b.Now, Actor.System, id, kind, Responsible(c, kind), null));
+        if (Ladder(b.State, kind, b.Context.Directory) is [var first, ..])
+        {
+            b.Add(new EscalationClimbed(b.Now, Actor.System, id, 2, first.Select(o => o.Id).ToList(), null));
+        }
+    }
+
     private static void Resolve(DecisionBuilder b, Actor by, string resolution, params EscalationKind[] kinds)
     {
         foreach (var escalation in b.State.Escalations.Where(e => e.Status == EscalationStatus.Open && kinds.Contains(e.Kind)).ToList())

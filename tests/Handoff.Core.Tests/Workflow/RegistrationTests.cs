@@ -47,12 +47,48 @@ public class RegistrationTests
 
         Assert.Equal(DeadlineStatus.Missed, run.Deadline(DeadlineStep.Notice).Status);
         var escalation = run.Escalation(EscalationKind.LateNotice);
-        Assert.Equal([Centre], escalation.Recipients.Select(r => r.OrganisationId));
-        var notice = Assert.Single(decision.Notices, n => n.Kind == NoticeKind.Escalation);
+        Assert.Equal([Centre, CitySupervisor], escalation.Recipients.Select(r => r.OrganisationId)); // the centre, and its supervisor at once
+        Assert.Single(decision.Notices, n => n.Kind == NoticeKind.Escalation && n.RecipientId == CitySupervisor);
+        var notice = Assert.Single(decision.Notices, n => n.Kind == NoticeKind.Escalation && n.RecipientId == Centre);
         Assert.Equal($"{escalation.Id}-L1-{Centre}", notice.Id);
         Assert.Contains("第三十四条", notice.Body);
         Assert.Contains("4414**********1234", notice.Body);
         Assert.DoesNotContain("441426199003071234", notice.Body);
+    }
+
+    [Fact]
+    public void LateNotice_IsANoticeToTheCentreAndItsSupervisor_ThatNeverClimbs_AndEndsWithTheRelease()
+    {
+        // Found in the pages: a late notice can never be remedied, yet it climbed day by day like a missed step, to the province.
+        // 戒毒条例 34 is broken once; the centre and the supervisor above it are told at once, and the escalation ends with the release.
+        var run = new CaseRun();
+        run.Accept(Register(new DateOnly(2026, 3, 2)), Beijing(2026, 2, 28, 9));
+        run.Accept(new Tick(), Beijing(2026, 3, 1, 0));
+        run.Accept(new Tick(), Beijing(2026, 3, 2, 0));
+
+        var escalation = run.Escalation(EscalationKind.LateNotice);
+        Assert.Equal(2, escalation.Level);
+        Assert.Null(escalation.NextClimbAt);
+        Assert.Equal([(Centre, 1), (CitySupervisor, 2)], escalation.Recipients.Select(r => (r.OrganisationId, r.Level)));
+
+        run.Accept(new RecordRelease(As(Centre), Beijing(2026, 3, 2, 9), new CollectedBy(CollectorKind.Family, "张父")), Beijing(2026, 3, 2, 9, 30));
+        Assert.Equal(EscalationStatus.Resolved, run.Escalation(EscalationKind.LateNotice).Status);
+    }
+
+    [Fact]
+    public void NotAcknowledged_EndsWhenThePersonIsReleased_ItsStepNoLongerPossible()
+    {
+        // Found in the pages: after the release the office's 签收 button is gone, but "通知未签收" stayed open and climbed for ever.
+        var run = new CaseRun();
+        run.Accept(Register(new DateOnly(2026, 3, 9)), Beijing(2026, 2, 24, 10));
+        run.Accept(new Tick(), Beijing(2026, 2, 27, 0));
+        Assert.Equal(EscalationStatus.Open, run.Escalation(EscalationKind.NotAcknowledged).Status);
+
+        var decision = run.Accept(new RecordRelease(As(Centre), Beijing(2026, 3, 9, 9), new CollectedBy(CollectorKind.Family, "张父")), Beijing(2026, 3, 9, 9, 30));
+
+        Assert.Equal(EscalationStatus.Resolved, run.Escalation(EscalationKind.NotAcknowledged).Status);
+        Assert.Equal(DeadlineStatus.Missed, run.Deadline(DeadlineStep.Acknowledgement).Status);
+        Assert.Contains(decision.Notices, n => n.Kind == NoticeKind.EscalationResolved && n.Body.Contains("已出所", StringComparison.Ordinal));
     }
 
     [Fact]
