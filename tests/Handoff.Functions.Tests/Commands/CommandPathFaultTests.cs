@@ -218,12 +218,7 @@ public sealed class CommandPathFaultTests(FaultyApiFixture api) : ApiTestBase(ap
         // with the storage it was written to — still running, so never restored; the signals and the reconciler's nudges buffered
         // behind the activity; an accepted report applied by nobody. Here the activity's read of the inbox hangs instead: the same
         // orchestration, waiting on an activity that never returns.
-        var caseId = (await RegisterAsync()).GetProperty("caseId").GetString()!;
-        var commandId = CommandIds.For("pingyuan-dazhe-office", "ack-stalled");
-        Faults.StallOnce(m => IsActivitysInboxRead(m, caseId, commandId));
-        var sent = await PostAsync("pingyuan-dazhe-office", $"/api/cases/{caseId}/acknowledgement", idempotencyKey: "ack-stalled");
-        Assert.Equal(HttpStatusCode.Accepted, sent.Status);
-        Assert.True(Faults.Stalled, "the activity's read of the inbox did not hang");
+        var (caseId, commandId) = await AcknowledgementBehindAHungActivityAsync("ack-stalled");
 
         var commandUrl = $"/api/cases/{caseId}/commands/{commandId}";
         var applied = await ApiFixture.EventuallyAsync(async () =>
@@ -253,16 +248,11 @@ public sealed class CommandPathFaultTests(FaultyApiFixture api) : ApiTestBase(ap
         // it updates the status only on lifecycle events), then waited on an activity whose message Azurite lost. Pending counts as live,
         // and only a Running orchestration was restarted: nudged for ever, its report never applied. Here the activity hangs and the
         // row is set back to Pending, as the engine left it.
-        var caseId = (await RegisterAsync()).GetProperty("caseId").GetString()!;
-        var commandId = CommandIds.For("pingyuan-dazhe-office", "ack-pending");
-        Faults.StallOnce(m => IsActivitysInboxRead(m, caseId, commandId));
-        var sent = await PostAsync("pingyuan-dazhe-office", $"/api/cases/{caseId}/acknowledgement", idempotencyKey: "ack-pending");
-        Assert.Equal(HttpStatusCode.Accepted, sent.Status);
-        Assert.True(Faults.Stalled, "the activity's read of the inbox did not hang");
+        var (caseId, commandId) = await AcknowledgementBehindAHungActivityAsync("ack-pending");
         var instances = new TableClient(Api.ConnectionString, Api.Services.GetRequiredService<Handoff.Api.Hosting.TaskHubName>().Value + "Instances");
-        var row = (await instances.GetEntityAsync<TableEntity>(caseId, "")).Value;
-        row["RuntimeStatus"] = "Pending";
-        await instances.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Merge);
+        // A blind merge of the status alone: the engine keeps touching the row (its last-updated time), never its status while the
+        // activity hangs.
+        await instances.UpdateEntityAsync(new TableEntity(caseId, "") { ["RuntimeStatus"] = "Pending" }, Azure.ETag.All, TableUpdateMode.Merge);
         Assert.Equal(OrchestrationRuntimeStatus.Pending, (await Api.Engine.GetInstanceAsync(caseId))!.RuntimeStatus);
 
         var commandUrl = $"/api/cases/{caseId}/commands/{commandId}";
@@ -274,6 +264,18 @@ public sealed class CommandPathFaultTests(FaultyApiFixture api) : ApiTestBase(ap
             r => r.Status == HttpStatusCode.OK, Patience, "the acknowledgement applied by a restarted orchestration");
         Assert.Equal("acknowledged", applied.Body.GetProperty("state").GetString());
         Assert.Equal("Terminated", (await Api.Services.GetRequiredService<CaseStore>().RestoresAsync(caseId))!.LastStatus);
+    }
+
+    /// <summary>A new case's acknowledgement answered 202, the activity that would apply it hung on its first read of the inbox.</summary>
+    private async Task<(string CaseId, string CommandId)> AcknowledgementBehindAHungActivityAsync(string idempotencyKey)
+    {
+        var caseId = (await RegisterAsync()).GetProperty("caseId").GetString()!;
+        var commandId = CommandIds.For("pingyuan-dazhe-office", idempotencyKey);
+        Faults.StallOnce(m => IsActivitysInboxRead(m, caseId, commandId));
+        var sent = await PostAsync("pingyuan-dazhe-office", $"/api/cases/{caseId}/acknowledgement", idempotencyKey: idempotencyKey);
+        Assert.Equal(HttpStatusCode.Accepted, sent.Status);
+        Assert.True(Faults.Stalled, "the activity's read of the inbox did not hang");
+        return (caseId, commandId);
     }
 
     /// <summary>
