@@ -87,6 +87,15 @@ public class WorkdayPageTests(BrowserFixture browser) : ApiTestBase(browser)
     }
 
     [Fact]
+    public async Task SignedInLabel_NamesTheOrganisationOnce()
+    {
+        // Found in the pages: "梅州市强制隔离戒毒所（梅州市强制隔离戒毒所值班人员）".
+        var page = await browser.SignedInAsync("meizhou-centre");
+        Assert.Equal("梅州市强制隔离戒毒所（值班人员）", (await page.Locator("header .who span").First.InnerTextAsync()).Trim());
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task CaseFile_ShowsThePlannedDateAndTheActualReleaseApart()
     {
         var caseId = (await RegisterAsync(daysAhead: 10)).GetProperty("caseId").GetString()!;
