@@ -124,7 +124,7 @@ public static class NoticeComposer
     }
 
     /// <summary>
-    /// A level as pages, notices and exports name it: its number and the organisations it went to (第3级，送梅州市禁毒委员会办公室) —
+    /// A level as pages, notices and exports name it: its number and the organisations it went to (第3级（送梅州市禁毒委员会办公室）) —
     /// never an administrative tier, which a ladder does not follow (a centre's step climbs to its city, then its province).
     /// </summary>
     public static string LevelName(int level, IEnumerable<string> recipients, OrganisationDirectory directory)

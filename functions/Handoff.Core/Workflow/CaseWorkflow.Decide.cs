@@ -238,6 +238,13 @@ public static partial class CaseWorkflow
         Resolve(b, x.By, "出所情况已登记", EscalationKind.ReleaseNotRecorded);
         // The person has left: the notice's acknowledgement can no longer come before the release, so its escalation ends saying why (the
         // missed deadline stays on the record), as does a late notice's.
+        if (c.DeadlineFor(DeadlineStep.Acknowledgement) is { Status: DeadlineStatus.Open } acknowledgement)
+        {
+            // Released before the office acknowledged, its deadline not yet passed: the step is no longer needed, and must not open an
+            // escalation after the release that nobody could resolve.
+            b.SetDeadline(x.By, acknowledgement with { Status = DeadlineStatus.Withdrawn });
+        }
+
         Resolve(b, x.By, "人员已出所，签收出所通报的环节已过，不再需要办理（签收逾期仍记录在案）", EscalationKind.NotAcknowledged);
         Resolve(b, x.By, "人员已出所", EscalationKind.LateNotice);
         if (collectedBy.Kind == CollectorKind.None)

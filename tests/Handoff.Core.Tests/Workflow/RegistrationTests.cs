@@ -92,6 +92,19 @@ public class RegistrationTests
     }
 
     [Fact]
+    public void ReleaseBeforeTheNoticeWasAcknowledged_NoAcknowledgementEscalationOpensAfterIt()
+    {
+        // The acknowledgement can no longer come before the release once the person has left: its deadline must not open an
+        // escalation afterwards that nobody can resolve (the office's 签收 button is gone after the release).
+        var run = new CaseRun();
+        run.Accept(Register(new DateOnly(2026, 3, 9)), Beijing(2026, 2, 24, 10));
+        run.Accept(new RecordRelease(As(Centre), Beijing(2026, 2, 24, 11), new CollectedBy(CollectorKind.Family, "张父")), Beijing(2026, 2, 24, 11, 30));
+        run.Accept(new Tick(), Beijing(2026, 2, 27, 0));
+
+        Assert.DoesNotContain(run.Case.Escalations, e => e.Kind == EscalationKind.NotAcknowledged && e.Status == EscalationStatus.Open);
+    }
+
+    [Fact]
     public void Register_ExactlyThreeDaysAheadBeforeMidnight_IsOnTime()
     {
         var run = new CaseRun();
