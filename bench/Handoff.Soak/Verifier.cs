@@ -181,15 +181,14 @@ public sealed class Verifier(OrganisationDirectory directory, SoakClock clock, T
                                 $"{opened.EscalationId} {CaseScript.Kebab(opened.Kind)}: the step was answered at {answered.AnsweredAt:O}, before its deadline {due.DueAt:O}");
                         }
                     }
-                    else
+                    else if (opened.Kind != EscalationKind.LateNotice)
                     {
+                        // A late notice is told to the centre's supervisor at once (it cannot be remedied): no ladder to time.
                         anchors[opened.EscalationId] = opened.At;
                     }
 
                     break;
-                // A late notice is told to the centre's supervisor at once (it cannot be remedied, so it has no ladder to wait on).
-                case EscalationClimbed climbed when anchors.TryGetValue(climbed.EscalationId, out var anchor)
-                                                    && !data.History.OfType<EscalationOpened>().Any(o => o.EscalationId == climbed.EscalationId && o.Kind == EscalationKind.LateNotice):
+                case EscalationClimbed climbed when anchors.TryGetValue(climbed.EscalationId, out var anchor):
                     var earliest = anchor + (escalationInterval * (climbed.Level - 1));
                     if (climbed.At < earliest)
                     {

@@ -64,7 +64,8 @@ public sealed class CaseReconciler(
             var cutoff = time.Clock.ToWorkflow(time.Real.GetUtcNow() - options.Grace - time.Grace);
             var due = await index.DueBeforeAsync(cutoff, 500, cancellationToken).ConfigureAwait(false);
             var waiting = await index.WaitingAsync(500, cancellationToken).ConfigureAwait(false);
-            var ids = due.Select(d => d.CaseId).Concat(waiting.Keys).Distinct(StringComparer.Ordinal).ToList();
+            var dueRows = due.ToLookup(d => d.CaseId, d => d.DueAt, StringComparer.Ordinal);
+            var ids = dueRows.Select(g => g.Key).Concat(waiting.Keys).Distinct(StringComparer.Ordinal).ToList();
             if (fullPass)
             {
                 // The running orchestrations in bulk (a page of up to 1,000 per request), so that an open case whose orchestration runs
@@ -86,8 +87,7 @@ public sealed class CaseReconciler(
             {
                 try
                 {
-                    var dueRows = due.Where(d => d.CaseId == caseId).Select(d => d.DueAt).ToList();
-                    await CheckAsync(client, caseId, cutoff, waiting.TryGetValue(caseId, out var since) ? since : null, false, result, cancellationToken, dueRows)
+                    await CheckAsync(client, caseId, cutoff, waiting.TryGetValue(caseId, out var since) ? since : null, false, result, cancellationToken, [.. dueRows[caseId]])
                         .ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)

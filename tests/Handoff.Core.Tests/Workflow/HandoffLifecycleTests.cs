@@ -18,6 +18,16 @@ public class HandoffLifecycleTests
         return run;
     }
 
+    /// <summary>Acknowledged, its release day passed unrecorded, and a day more: the escalation opened at the centre and climbed once.</summary>
+    private static CaseRun ReleaseNotRecordedForTwoDays()
+    {
+        var run = Registered();
+        run.Accept(new AcknowledgeNotice(As(Office)), Beijing(2026, 2, 24, 15));
+        run.Accept(new Tick(), Beijing(2026, 3, 3, 0));
+        run.Accept(new Tick(), Beijing(2026, 3, 4, 0));
+        return run;
+    }
+
     private static CaseRun Released(CollectorKind collector = CollectorKind.Family)
     {
         var run = Registered();
@@ -210,10 +220,7 @@ public class HandoffLifecycleTests
     [Fact]
     public void ReleaseNotRecorded_ByMidnight_EscalatesToCentreThenClimbsToRehabBureau()
     {
-        var run = Registered();
-        run.Accept(new AcknowledgeNotice(As(Office)), Beijing(2026, 2, 24, 15));
-        run.Accept(new Tick(), Beijing(2026, 3, 3, 0));
-        run.Accept(new Tick(), Beijing(2026, 3, 4, 0));
+        var run = ReleaseNotRecordedForTwoDays();
 
         var escalation = run.Escalation(EscalationKind.ReleaseNotRecorded);
         Assert.Equal([(Centre, 1), (CitySupervisor, 2)], escalation.Recipients.Select(r => (r.OrganisationId, r.Level)));
@@ -226,10 +233,7 @@ public class HandoffLifecycleTests
     {
         // Found in the pages: a centre's step climbs to its city, then its province, so "第2级" is a city here and a county for an
         // office's step; the notice said only "上级禁毒部门督办" and the pages guessed a tier (县级督办 sent to the city).
-        var run = Registered();
-        run.Accept(new AcknowledgeNotice(As(Office)), Beijing(2026, 2, 24, 15));
-        run.Accept(new Tick(), Beijing(2026, 3, 3, 0));
-        run.Accept(new Tick(), Beijing(2026, 3, 4, 0));
+        var run = ReleaseNotRecordedForTwoDays();
 
         var escalation = run.Escalation(EscalationKind.ReleaseNotRecorded);
         var first = run.Notices.Single(n => n.Id == $"{escalation.Id}-L1-{Centre}");
