@@ -88,6 +88,31 @@ public static class PageFunctions
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = PageRoutes.EscalationRead)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
         PageHttp.RunAsync(req.HttpContext, client, PageRoutes.EscalationReadForm);
 
+    [Function(nameof(PageRoutes.PolicePage))]
+    public static Task<IResult> PolicePage(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = PageRoutes.Police)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
+        PageHttp.RunAsync(req.HttpContext, client, PageRoutes.PolicePage);
+
+    [Function(nameof(PageRoutes.InboxPage))]
+    public static Task<IResult> InboxPage(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = PageRoutes.Inbox)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
+        PageHttp.RunAsync(req.HttpContext, client, PageRoutes.InboxPage);
+
+    [Function(nameof(PageRoutes.InboxReadForm))]
+    public static Task<IResult> InboxReadForm(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = PageRoutes.InboxRead)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
+        PageHttp.RunAsync(req.HttpContext, client, PageRoutes.InboxReadForm);
+
+    [Function(nameof(PageRoutes.PeoplePage))]
+    public static Task<IResult> PeoplePage(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = PageRoutes.People)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
+        PageHttp.RunAsync(req.HttpContext, client, PageRoutes.PeoplePage);
+
+    [Function(nameof(PageRoutes.PeopleSearchForm))]
+    public static Task<IResult> PeopleSearchForm(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = PageRoutes.People)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
+        PageHttp.RunAsync(req.HttpContext, client, PageRoutes.PeopleSearchForm);
+
     [Function(nameof(PageRoutes.AssetFile))]
     public static Task<IResult> AssetFile(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = PageRoutes.Asset)] HttpRequest req, [DurableClient] DurableTaskClient client) =>

@@ -81,7 +81,7 @@ public static class NoticeComposer
         var recipients = new[] { c.OfficeId, c.PoliceStationId, c.DecisionAuthorityId }.Distinct(StringComparer.Ordinal);
         return recipients
             .Select(r => new Notice(
-                $"{c.CaseId}-{eventNumber}-{r}", c.CaseId, r, kind, null, null, null, title,
+                $"{c.CaseId}-{eventNumber}-{r}", c.CaseId, r, kind, null, null, null, $"【{title}】{c.Person.Name}",
                 Letter(directory, r, text, c), at))
             .ToList();
     }

@@ -20,6 +20,18 @@ public sealed record HandoffPolicy
     /// <summary>How far in the future a reported instant (releasedAt, reportedAt…) may lie, for clock skew. Default 5 minutes.</summary>
     public TimeSpan ClockSkewAllowance { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Days before the release date that the centre (to record the release) and the receiving office and police station (to arrange the
+    /// pickup, 出所必接) find a reminder in their inbox. Practice, not law. Default 1, the day before; 0 turns it off; 0–15.
+    /// </summary>
+    public int ReminderDaysBeforeRelease { get; init; } = 1;
+
+    /// <summary>
+    /// Days before the last day to report (戒毒条例 38: 15 days) that the receiving office finds a reminder in its inbox. Practice, not
+    /// law. Default 3; 0 turns it off; 0–14.
+    /// </summary>
+    public int ReminderDaysBeforeReport { get; init; } = 3;
+
     /// <summary>The rules broken by this policy, as (setting, rule) pairs; empty when valid.</summary>
     public IReadOnlyList<(string Setting, string Rule)> Validate()
     {
@@ -42,6 +54,16 @@ public sealed record HandoffPolicy
         if (ClockSkewAllowance < TimeSpan.Zero || ClockSkewAllowance > TimeSpan.FromHours(1))
         {
             errors.Add((nameof(ClockSkewAllowance), "must be between 0 and 1 hour"));
+        }
+
+        if (ReminderDaysBeforeRelease is < 0 or > 15)
+        {
+            errors.Add((nameof(ReminderDaysBeforeRelease), "must be 0–15 days"));
+        }
+
+        if (ReminderDaysBeforeReport is < 0 or > 14)
+        {
+            errors.Add((nameof(ReminderDaysBeforeReport), "must be 0–14 days"));
         }
 
         return errors;

@@ -8,23 +8,28 @@ using Handoff.Workflow;
 
 namespace Handoff.Pages.Handlers;
 
-/// <summary>The community office's (and police station's) work list, from the organisation's open cases in the index and its inbox.</summary>
+/// <summary>The community office's work list (待办), from its open cases in the index and its newest unread notices.</summary>
 public static class OfficePages
 {
+    /// <summary>A person to look for: lost (脱失), or nobody collected at the gate and not yet found — one state, listed once.</summary>
+    public static bool IsMissing(CaseSummary c) =>
+        c.State == "lostContact" || c.Escalations.Any(e => e.Status == EscalationStatus.Open && e.Kind == EscalationKind.NotCollected);
+
     public static async Task<IResult> WorkListAsync(PageRequest p)
     {
         var me = p.By.Organisation;
-        if (me.Kind is OrganisationKind.Centre or OrganisationKind.Supervisor)
+        if (me.Kind != OrganisationKind.CommunityOffice)
         {
-            return await PageHttp.ErrorAsync(p.Http, StatusCodes.Status403Forbidden, "无权访问", "这一页只供社区戒毒社区康复工作站和派出所使用。");
+            return await PageHttp.ErrorAsync(p.Http, StatusCodes.Status403Forbidden, "无权访问", "这一页只供社区戒毒社区康复工作站使用。");
         }
 
         var page = await p.Get<CaseIndexStore>().QueryAsync(me, null, null, null, 200, p.Aborted);
         var open = page.Cases.Where(c => c.State is not ("cancelled" or "agreementSigned" or "completed")).ToList();
         var mine = open.Where(c => c.OfficeId == me.Id).ToList();
         var toAcknowledge = mine.Where(c => c.State == "scheduled").OrderBy(c => c.ReleaseDate).ToList();
-        var overdue = open.Where(c => c.State == "lostContact"
-            || c.Escalations.Any(e => e.Status == EscalationStatus.Open && e.Kind == EscalationKind.NotCollected)).ToList();
+        // Acknowledged and not yet released: the pickup at the gate is arranged now (出所必接).
+        var toCollect = mine.Where(c => c.State == "acknowledged").OrderBy(c => c.ReleaseDate).ToList();
+        var overdue = open.Where(IsMissing).ToList();
         // A person nobody collected is looked for (找到此人), not also waited for: one list, counted once.
         var toReport = mine.Where(c => c.State == "released" && !overdue.Contains(c)).OrderBy(c => c.NextDueAt).ToList();
         var toSign = mine.Where(c => c.State == "reported").OrderBy(c => c.NextDueAt).ToList();
@@ -36,10 +41,11 @@ public static class OfficePages
         {
             [nameof(OfficePage.Frame)] = PageHttp.Frame(p.Http, "待办").Beside(forms),
             [nameof(OfficePage.ToAcknowledge)] = toAcknowledge,
+            [nameof(OfficePage.ToCollect)] = toCollect,
             [nameof(OfficePage.ToReport)] = toReport,
             [nameof(OfficePage.Overdue)] = overdue,
             [nameof(OfficePage.ToSign)] = toSign,
-            [nameof(OfficePage.Inbox)] = await p.Get<InboxStore>().ListAsync(me.Id, 20, p.Aborted),
+            [nameof(OfficePage.Inbox)] = (await p.Get<InboxStore>().PageAsync(me.Id, null, 20, p.Aborted)).Items.Where(i => i.ReadAt is null).Take(5).ToList(),
             [nameof(OfficePage.Now)] = p.Get<WorkflowTime>().GetUtcNow(),
         });
     }

@@ -73,6 +73,7 @@ public static class SignInPages
     {
         OrganisationKind.Centre => "/centre",
         OrganisationKind.Supervisor => "/supervisor",
-        _ => "/office",
+        OrganisationKind.CommunityOffice => "/office",
+        _ => "/police",
     }));
 }

@@ -140,18 +140,6 @@ public static class SupervisorPages
         return Results.File(new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(csv.ToString()), "text/csv; charset=utf-8", name);
     }
 
-    public static async Task<IResult> MarkReadAsync(PageRequest p)
-    {
-        _ = p.ReceivedAt; // stamped before the form is read: the step's legal time is when the form arrived
-        var form = await p.Http.Request.ReadFormAsync(p.Aborted);
-        var back = PageCommands.LocalReturn(form["returnTo"], "/supervisor");
-        var escalationId = p.Route("id");
-        var outcome = Handoff.Storage.Cases.CaseIds.CaseOfEscalation(escalationId) is { } caseId
-            ? await PageCommands.SendAsync(p, caseId, CommandRequests.EscalationRead(p.By.Actor, escalationId), new { escalationId }, form["idempotencyKey"])
-            : PageCommands.Outcome.Refused(new Core.Workflow.Rejection(Core.Workflow.RejectionKind.NotFound, "not-found", null, "No such escalation."));
-        return new SeeOther(outcome.Succeeded ? PageCommands.WithOutcome(back, "msg", outcome.Pending ? "pending" : "read") : PageCommands.WithOutcome(back, "err", outcome.Code ?? "error"));
-    }
-
     /// <summary>The region asked for (<c>?region=</c>, default the supervisor's own), if the supervisor may see it.</summary>
     private static RegionCode? Scope(PageRequest p)
     {

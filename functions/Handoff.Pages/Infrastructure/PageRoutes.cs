@@ -19,6 +19,10 @@ public static class PageRoutes
     public const string SupervisorCases = "supervisor/cases";
     public const string OverdueCsv = "supervisor/overdue.csv";
     public const string EscalationRead = "escalations/{id}/read";
+    public const string Police = "police";
+    public const string Inbox = "inbox";
+    public const string InboxRead = "inbox/read";
+    public const string People = "people";
     public const string Asset = "assets/{name}";
 
     public static readonly PageRoute SignInPage = new(nameof(SignInPage), "GET", SignIn, true, SignInPages.SignInAsync);
@@ -35,12 +39,18 @@ public static class PageRoutes
     public static readonly PageRoute SupervisorPage = new(nameof(SupervisorPage), "GET", Supervisor, false, SupervisorPages.DashboardAsync);
     public static readonly PageRoute SupervisorCasesPage = new(nameof(SupervisorCasesPage), "GET", SupervisorCases, false, SupervisorPages.CasesAsync);
     public static readonly PageRoute OverdueCsvPage = new(nameof(OverdueCsvPage), "GET", OverdueCsv, false, SupervisorPages.OverdueCsvAsync);
-    public static readonly PageRoute EscalationReadForm = new(nameof(EscalationReadForm), "POST", EscalationRead, false, SupervisorPages.MarkReadAsync);
+    public static readonly PageRoute EscalationReadForm = new(nameof(EscalationReadForm), "POST", EscalationRead, false, InboxPages.EscalationReadFormAsync);
+    public static readonly PageRoute PolicePage = new(nameof(PolicePage), "GET", Police, false, PolicePages.WorkListAsync);
+    public static readonly PageRoute InboxPage = new(nameof(InboxPage), "GET", Inbox, false, InboxPages.InboxAsync);
+    public static readonly PageRoute InboxReadForm = new(nameof(InboxReadForm), "POST", InboxRead, false, InboxPages.MarkReadAsync);
+    public static readonly PageRoute PeoplePage = new(nameof(PeoplePage), "GET", People, false, PeoplePages.ListAsync);
+    public static readonly PageRoute PeopleSearchForm = new(nameof(PeopleSearchForm), "POST", People, false, PeoplePages.SearchAsync);
     public static readonly PageRoute AssetFile = new(nameof(AssetFile), "GET", Asset, true, PageAssets.GetAsync);
 
     public static IReadOnlyList<PageRoute> All { get; } =
     [
         SignInPage, DevSignInPage, SignOutForm, OidcCallbackForm, HomePage, CentrePage, RegisterPage, RegisterForm, CaseFilePage, CaseActionForm,
-        OfficePage, SupervisorPage, SupervisorCasesPage, OverdueCsvPage, EscalationReadForm, AssetFile,
+        OfficePage, SupervisorPage, SupervisorCasesPage, OverdueCsvPage, EscalationReadForm, PolicePage, InboxPage, InboxReadForm, PeoplePage,
+        PeopleSearchForm, AssetFile,
     ];
 }

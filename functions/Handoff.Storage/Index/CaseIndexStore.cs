@@ -85,6 +85,8 @@ public sealed class CaseIndexStore(StorageClients clients, OrganisationDirectory
                     ["Overdue"] = summary.Overdue,
                     ["OpenEscalations"] = summary.Escalations.Count(e => e.Status == EscalationStatus.Open),
                     ["NextDueAt"] = summary.NextDueAt,
+                    // The keyed hash of the identity number (never the number): a search by number is an equality filter on it.
+                    ["Lookup"] = c.Person.IdNumberLookup,
                 };
                 LargeText.Write(row, "Summary", json);
                 return new TableTransactionAction(TableTransactionActionType.UpsertReplace, row);
@@ -157,8 +159,17 @@ public sealed class CaseIndexStore(StorageClients clients, OrganisationDirectory
     /// other organisation, the cases it is a party to or was told of. Open cases first, then closed ones; <paramref name="continuation"/>
     /// is the token a previous page returned.
     /// </summary>
-    public async Task<CasePage> QueryAsync(
-        Organisation caller, string? state, bool? overdue, string? continuation, int take, CancellationToken cancellationToken = default)
+    public Task<CasePage> QueryAsync(
+        Organisation caller, string? state, bool? overdue, string? continuation, int take, CancellationToken cancellationToken = default) =>
+        SearchAsync(caller, new CaseSearch(state, overdue, null, null), continuation, take, cancellationToken);
+
+    /// <summary>
+    /// One page of the cases the caller may list that match <paramref name="search"/>: the state, overdue flag and identity number's
+    /// keyed hash are filters storage applies; a name is matched here, reading on (at most 20 storage pages) until a page is full, so a
+    /// name search's page is as full as any other.
+    /// </summary>
+    public async Task<CasePage> SearchAsync(
+        Organisation caller, CaseSearch search, string? continuation, int take, CancellationToken cancellationToken = default)
     {
         if (continuation is not null && !IsWellFormedToken(continuation))
         {
@@ -168,10 +179,17 @@ public sealed class CaseIndexStore(StorageClients clients, OrganisationDirectory
         var closed = continuation?.StartsWith("c:", StringComparison.Ordinal) == true;
         var token = continuation is { Length: > 2 } ? Encoding.UTF8.GetString(Base64Url.DecodeFromChars(continuation.AsSpan(2))) : null;
         var results = new List<CaseSummary>();
+        var reads = 0;
         while (true)
         {
-            var (page, next) = await PartitionPageAsync(caller, closed, state, overdue, token, take - results.Count, cancellationToken).ConfigureAwait(false);
-            results.AddRange(page);
+            var (page, next) = await PartitionPageAsync(caller, closed, search, token, take - results.Count, cancellationToken).ConfigureAwait(false);
+            results.AddRange(page.Where(c => results.All(r => r.CaseId != c.CaseId)));
+            if (next is not null && search.Name is not null && results.Count < take && ++reads < 20)
+            {
+                token = next;
+                continue;
+            }
+
             if (next is not null)
             {
                 return new CasePage(results, (closed ? "c:" : "o:") + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(next)));
@@ -245,8 +263,9 @@ public sealed class CaseIndexStore(StorageClients clients, OrganisationDirectory
     }
 
     private async Task<(List<CaseSummary> Page, string? Next)> PartitionPageAsync(
-        Organisation caller, bool closed, string? state, bool? overdue, string? token, int take, CancellationToken cancellationToken)
+        Organisation caller, bool closed, CaseSearch search, string? token, int take, CancellationToken cancellationToken)
     {
+        var (state, overdue) = (search.State, search.Overdue);
         var prefix = caller.Kind == OrganisationKind.Supervisor ? caller.Region.ScopePrefix : caller.Region.Value;
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {Partition(closed, caller.Region.Province)} and RowKey ge {prefix} and RowKey lt {prefix + "~"}");
@@ -260,6 +279,11 @@ public sealed class CaseIndexStore(StorageClients clients, OrganisationDirectory
             filter += " and " + TableClient.CreateQueryFilter($"Overdue eq {overdue.Value}");
         }
 
+        if (search.Lookup is not null)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"Lookup eq {search.Lookup}");
+        }
+
         var results = new List<CaseSummary>();
         await foreach (var page in _table.QueryAsync<TableEntity>(filter, maxPerPage: take, cancellationToken: cancellationToken)
                            .AsPages(token, take).ConfigureAwait(false))
@@ -267,7 +291,8 @@ public sealed class CaseIndexStore(StorageClients clients, OrganisationDirectory
             foreach (var row in page.Values)
             {
                 var summary = JsonSerializer.Deserialize<CaseSummary>(LargeText.Read(row, "Summary"), CoreJson.Options)!;
-                if ((caller.Kind == OrganisationKind.Supervisor || summary.Concerns(caller.Id)) && results.All(r => r.CaseId != summary.CaseId))
+                if ((caller.Kind == OrganisationKind.Supervisor || summary.Concerns(caller.Id)) && results.All(r => r.CaseId != summary.CaseId)
+                    && (search.Name is null || summary.PersonName.Contains(search.Name, StringComparison.Ordinal)))
                 {
                     results.Add(summary);
                 }

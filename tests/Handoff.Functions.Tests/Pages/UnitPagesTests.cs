@@ -1,0 +1,255 @@
+using System.Net;
+using System.Net.Http.Json;
+using Handoff.Functions.Tests.Api;
+using Handoff.Testing;
+using Microsoft.Playwright;
+
+namespace Handoff.Functions.Tests.Pages;
+
+/// <summary>
+/// Every unit works from its own pages: an inbox with 已阅 for every organisation (the centre and the police too), a complete and
+/// searchable list of its people through every stage, the person kept in view between 签收 and the release, and pages of their own for
+/// police stations and deciding organs. In chromium on the self-host and Azurite, the workflow clock at real time.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public class UnitPagesTests(BrowserFixture browser) : ApiTestBase(browser)
+{
+    [Fact]
+    public async Task Centre_SeesItsOwnLateNotice_InItsInbox_AndItsReadingIsInTheFile()
+    {
+        // Found in the pages: the centre's own escalations appeared on none of its pages, and it could not mark them read.
+        var (caseId, name, _) = await RegisterNamedAsync(daysAhead: 1);
+        var page = await browser.SignedInAsync("meizhou-centre");
+        await page.GotoAsync("/inbox");
+        var item = page.Locator($"li.notice:has(a[href='/cases/{caseId}']):has-text('出所衔接通报逾期')");
+        await ApiFixture.EventuallyAsync(async () => { await page.ReloadAsync(); return await item.CountAsync(); }, n => n == 1, TimeSpan.FromSeconds(20), "the late notice in the centre's inbox");
+        Assert.Contains(name, await item.InnerTextAsync());
+        await item.GetByRole(AriaRole.Button, new() { Name = "已阅" }).ClickAsync();
+        await page.WaitForURLAsync("**/inbox?msg=read");
+
+        await page.GotoAsync($"/cases/{caseId}");
+        Assert.Contains("梅州市强制隔离戒毒所（第1级），", await page.Locator("#escalations ~ ul li", new() { HasText = "梅州市强制隔离戒毒所" }).First.InnerTextAsync());
+        Assert.DoesNotContain("未阅", await page.Locator("#escalations ~ ul li", new() { HasText = "梅州市强制隔离戒毒所" }).First.InnerTextAsync());
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Office_MarksAnOrdinaryNoticeRead_AndTheInboxNamesThePerson()
+    {
+        var (caseId, name, _) = await RegisterNamedAsync();
+        var page = await browser.SignedInAsync("pingyuan-dazhe-office");
+        await page.GotoAsync("/inbox");
+        var item = page.Locator($"li.notice:has(a[href='/cases/{caseId}'])");
+        Assert.Contains(name, await item.Locator("a").First.InnerTextAsync());
+        Assert.Contains("未阅", await item.InnerTextAsync());
+        await item.GetByRole(AriaRole.Button, new() { Name = "已阅" }).ClickAsync();
+        await page.WaitForURLAsync("**/inbox?msg=read");
+        item = page.Locator($"li.notice:has(a[href='/cases/{caseId}'])");
+        Assert.Contains("已阅", await item.InnerTextAsync());
+        Assert.Equal(0, await item.GetByRole(AriaRole.Button, new() { Name = "已阅" }).CountAsync());
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Inbox_Pages_NewestFirst()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            await RegisterNamedAsync();
+        }
+
+        var page = await browser.SignedInAsync("pingyuan-dazhe-office");
+        await page.GotoAsync("/inbox?take=2");
+        Assert.Equal(2, await page.Locator("li.notice").CountAsync());
+        var first = await page.Locator("li.notice").First.InnerTextAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "下一页" }).ClickAsync();
+        Assert.Equal(2, await page.Locator("li.notice").CountAsync());
+        Assert.NotEqual(first, await page.Locator("li.notice").First.InnerTextAsync());
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Office_KeepsAnAcknowledgedPersonInView_UntilTheRelease()
+    {
+        // Found in the pages: after 签收 the person vanished from the office's pages until the release, when the pickup is arranged.
+        var (caseId, _, _) = await RegisterNamedAsync();
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync("pingyuan-dazhe-office", $"/api/cases/{caseId}/acknowledgement")).Status);
+        var page = await browser.SignedInAsync("pingyuan-dazhe-office");
+        var item = page.Locator($"#todo-pickup ~ ul li:has(a[href='/cases/{caseId}'])");
+        Assert.Equal(1, await item.CountAsync());
+        Assert.Contains("出所", await item.InnerTextAsync());
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task EveryUnit_FindsAPerson_ByNameOrIdNumber_AfterTheAgreementToo()
+    {
+        var (caseId, name, idNumber) = await RegisterNamedAsync();
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync("pingyuan-dazhe-office", $"/api/cases/{caseId}/acknowledgement")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync("meizhou-centre", $"/api/cases/{caseId}/release", new { collectedBy = new { kind = "family", name = "张父" } })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync("pingyuan-dazhe-office", $"/api/cases/{caseId}/report")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync("pingyuan-dazhe-office", $"/api/cases/{caseId}/agreement")).Status);
+
+        foreach (var unit in new[] { "pingyuan-dazhe-office", "pingyuan-dazhe-police", "meizhou-psb", "meizhou-centre", "pingyuan-nco" })
+        {
+            var page = await browser.SignedInAsync(unit);
+            await page.GotoAsync("/people");
+            await page.GetByLabel("姓名或公民身份号码").FillAsync(name);
+            await page.GetByRole(AriaRole.Button, new() { Name = "查找" }).ClickAsync();
+            Assert.Equal(1, await page.Locator($"tbody tr:has(a[href='/cases/{caseId}'])").CountAsync());
+            Assert.Equal(name, await page.GetByLabel("姓名或公民身份号码").InputValueAsync()); // the search keeps what was typed
+
+            await page.GetByLabel("姓名或公民身份号码").FillAsync(idNumber);
+            await page.GetByRole(AriaRole.Button, new() { Name = "查找" }).ClickAsync();
+            Assert.Equal(1, await page.Locator("tbody tr").CountAsync());
+            Assert.Equal(1, await page.Locator($"tbody tr:has(a[href='/cases/{caseId}'])").CountAsync());
+            Assert.DoesNotContain(idNumber, page.Url, StringComparison.Ordinal); // a clear number is never put in an address or a log
+            await page.Context.CloseAsync();
+        }
+
+        var stranger = await browser.SignedInAsync("shaoguan-centre");
+        await stranger.GotoAsync("/people");
+        await stranger.GetByLabel("姓名或公民身份号码").FillAsync(name);
+        await stranger.GetByRole(AriaRole.Button, new() { Name = "查找" }).ClickAsync();
+        Assert.Equal(0, await stranger.Locator($"tbody tr:has(a[href='/cases/{caseId}'])").CountAsync());
+        await stranger.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task People_FilterByStage_KeepsTheChosenStage()
+    {
+        var (caseId, _, _) = await RegisterNamedAsync();
+        var page = await browser.SignedInAsync("pingyuan-dazhe-office");
+        await page.GotoAsync("/people");
+        await page.GetByLabel("阶段").SelectOptionAsync("scheduled");
+        await page.GetByRole(AriaRole.Button, new() { Name = "查找" }).ClickAsync();
+        Assert.Equal("scheduled", await page.GetByLabel("阶段").InputValueAsync());
+        Assert.Equal(1, await page.Locator($"tbody tr:has(a[href='/cases/{caseId}'])").CountAsync());
+        await page.GetByLabel("阶段").SelectOptionAsync("released");
+        await page.GetByRole(AriaRole.Button, new() { Name = "查找" }).ClickAsync();
+        Assert.Equal(0, await page.Locator($"tbody tr:has(a[href='/cases/{caseId}'])").CountAsync());
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task PoliceStation_HasAPageOfItsOwn_WithThePeopleToLookFor()
+    {
+        // Found in the pages: police stations landed on the office's 待办, with 签收 and 协议 sections that are not theirs.
+        var (caseId, _, _) = await RegisterNamedAsync();
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync("pingyuan-dazhe-office", $"/api/cases/{caseId}/acknowledgement")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync("meizhou-centre", $"/api/cases/{caseId}/release", new { collectedBy = new { kind = "none" } })).Status);
+
+        var page = await browser.SignedInAsync("pingyuan-dazhe-police");
+        await page.GotoAsync("/home");
+        Assert.EndsWith("/police", page.Url, StringComparison.Ordinal);
+        Assert.Equal(0, await page.Locator("#todo-ack, #todo-agreement").CountAsync());
+        var item = page.Locator($"#police-search ~ ul li:has(a[href='/cases/{caseId}'])");
+        Assert.Equal(1, await item.CountAsync());
+        Assert.Equal(1, await item.GetByRole(AriaRole.Button, new() { Name = "已找到此人" }).CountAsync());
+
+        var office = await browser.SignedInAsync("pingyuan-dazhe-police");
+        Assert.Equal(403, (await office.GotoAsync("/office"))!.Status);
+        await office.Context.CloseAsync();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task DecidingOrgan_SeesThePeopleItDecidedOn_WithoutActionsItCannotTake()
+    {
+        var (caseId, _, _) = await RegisterNamedAsync();
+        var page = await browser.SignedInAsync("meizhou-psb");
+        await page.GotoAsync("/home");
+        Assert.EndsWith("/police", page.Url, StringComparison.Ordinal);
+        var item = page.Locator($"#police-coming ~ ul li:has(a[href='/cases/{caseId}'])");
+        Assert.Equal(1, await item.CountAsync());
+        Assert.Equal(0, await page.GetByRole(AriaRole.Button).Filter(new() { HasText = "签收" }).CountAsync());
+        await page.Context.CloseAsync();
+    }
+
+    /// <summary>A release registered through the API for a person with a name and number of their own.</summary>
+    private async Task<(string CaseId, string Name, string IdNumber)> RegisterNamedAsync(int daysAhead = 10)
+    {
+        var idNumber = TestData.UniqueIdNumber();
+        var name = "测" + string.Concat(idNumber[^6..].Select(d => "零一二三四五六七八九十"[d == 'X' ? 10 : d - '0']));
+        var response = await Api.Client("meizhou-centre").PostAsJsonAsync("/api/releases", new
+        {
+            person = new { name, idNumber, registeredRegion = "441426", residenceRegion = "441426" },
+            releaseDate = Date(Today.AddDays(daysAhead)),
+            releaseType = "expiry",
+            rehabilitationYears = 3,
+            receivingOfficeId = "pingyuan-dazhe-office",
+            policeStationId = "pingyuan-dazhe-police",
+            decisionAuthorityId = "meizhou-psb",
+        });
+        var body = await ReadAsync(response);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, body.ToString());
+        return (body.GetProperty("caseId").GetString()!, name, idNumber);
+    }
+}
+
+/// <summary>The registration form: every error at once, 筛选 that keeps what was typed, and a confirmation before a late notice.</summary>
+[Collection(BrowserCollection.Name)]
+public class RegisterFormPageTests(BrowserFixture browser) : ApiTestBase(browser)
+{
+    [Fact]
+    public async Task Register_ShowsEveryErrorAtOnce()
+    {
+        // Found in the pages: one error per submission.
+        var page = await browser.SignedInAsync("meizhou-centre");
+        await page.GotoAsync("/centre/register");
+        await page.GetByLabel("姓名", new() { Exact = true }).FillAsync("  ");
+        await page.GetByLabel("公民身份号码").FillAsync("4414261990030712");
+        await page.GetByLabel("户籍地行政区划代码").FillAsync("999999");
+        await page.GetByRole(AriaRole.Button, new() { Name = "登记并发出出所通知" }).ClickAsync();
+        foreach (var field in new[] { "person-name", "person-idNumber", "person-registeredRegion", "releaseDate", "receivingOfficeId" })
+        {
+            Assert.True(await page.Locator($"#{field}").GetAttributeAsync("aria-invalid") == "true", field);
+            Assert.Equal(1, await page.Locator($"#{field}-error").CountAsync());
+        }
+
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Register_Filter_KeepsWhatWasTyped()
+    {
+        // Found in the pages: 筛选 was a form of its own and threw away the name and number already typed.
+        var page = await browser.SignedInAsync("meizhou-centre");
+        await page.GotoAsync("/centre/register");
+        await page.GetByLabel("姓名", new() { Exact = true }).FillAsync("李四");
+        await page.GetByLabel("公民身份号码").FillAsync("441426199003071234");
+        await page.GetByLabel("先按人员户籍地或居住地筛选接收单位（6位代码）").FillAsync("441426");
+        await page.GetByRole(AriaRole.Button, new() { Name = "筛选" }).ClickAsync();
+        Assert.Equal("李四", await page.GetByLabel("姓名", new() { Exact = true }).InputValueAsync());
+        Assert.Equal("441426199003071234", await page.GetByLabel("公民身份号码").InputValueAsync());
+        Assert.Equal("平远县大柘镇戒毒康复服务中心", (await page.Locator("#receivingOfficeId option").Nth(1).InnerTextAsync()).Trim());
+        Assert.Equal(0, await page.Locator(".field-error").CountAsync()); // filtering is not submitting
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Register_ALateNotice_IsSentOnlyOnceTheCentreConfirms()
+    {
+        // Found in the pages: a release date one day away was accepted without a word about the escalation it opens.
+        var idNumber = TestData.UniqueIdNumber();
+        var page = await browser.SignedInAsync("meizhou-centre");
+        await page.GotoAsync("/centre/register?region=441426");
+        await page.GetByLabel("姓名", new() { Exact = true }).FillAsync("王五");
+        await page.GetByLabel("公民身份号码").FillAsync(idNumber);
+        await page.GetByLabel("出所日期").FillAsync(Date(Today.AddDays(1)));
+        await page.Locator("#receivingOfficeId").SelectOptionAsync("pingyuan-dazhe-office");
+        await page.Locator("#policeStationId").SelectOptionAsync("pingyuan-dazhe-police");
+        await page.Locator("#decisionAuthorityId").SelectOptionAsync("meizhou-psb");
+        await page.GetByRole(AriaRole.Button, new() { Name = "登记并发出出所通知" }).ClickAsync();
+
+        Assert.Contains("第三十四条", await page.Locator("#late-notice").InnerTextAsync());
+        Assert.EndsWith("/centre/register", page.Url, StringComparison.Ordinal);
+        var listed = await ListAllAsync("meizhou-centre", "/api/cases");
+        Assert.DoesNotContain(listed, c => c.GetProperty("maskedIdNumber").GetString() == Core.People.ResidentIdNumber.Mask(idNumber));
+
+        await page.GetByLabel("我已知悉", new() { Exact = false }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "登记并发出出所通知" }).ClickAsync();
+        await page.WaitForURLAsync("**/cases/*?msg=registered");
+        await page.Context.CloseAsync();
+    }
+}
