@@ -23,78 +23,92 @@ public static class CommandRequests
     public static (RegisterRelease? Command, string Fingerprint, Rejection? Problem) Registration(
         RegisterReleaseRequest? body, Caller caller, string? key, DateTimeOffset receivedAt, RegionCatalog regions, IdNumberProtector protector)
     {
+        var (command, fingerprint, problems) = RegistrationChecked(body, caller, key, receivedAt, regions, protector);
+        return (command, fingerprint, problems.Count > 0 ? problems[0] : null);
+    }
+
+    /// <summary>
+    /// The same, with every field at fault rather than the first: each field is checked on its own, so a form shows all its errors at
+    /// once. Empty when the command was made.
+    /// </summary>
+    public static (RegisterRelease? Command, string Fingerprint, IReadOnlyList<Rejection> Problems) RegistrationChecked(
+        RegisterReleaseRequest? body, Caller caller, string? key, DateTimeOffset receivedAt, RegionCatalog regions, IdNumberProtector protector)
+    {
         if (body is null)
         {
-            return Refuse(Rejection.Invalid("body", "body-required", "must be a JSON object"));
+            return (null, "", [Rejection.Invalid("body", "body-required", "must be a JSON object")]);
         }
 
         if (body.Person is not { } person)
         {
-            return Refuse(Rejection.Invalid("person", "required", "is required"));
+            return (null, "", [Rejection.Invalid("person", "required", "is required")]);
         }
 
+        var problems = new List<Rejection>();
         if (person.Name is null)
         {
-            return Refuse(Rejection.Invalid("person.name", "invalid-name", "is required and must not be blank"));
+            problems.Add(Rejection.Invalid("person.name", "invalid-name", "is required and must not be blank"));
         }
 
         if (!ResidentIdNumber.TryParse(person.IdNumber, ChinaTime.LocalDate(receivedAt), out var idNumber, out var idError))
         {
-            return Refuse(Rejection.Invalid("person.idNumber", "invalid-id-number", idError!));
+            problems.Add(Rejection.Invalid("person.idNumber", "invalid-id-number", idError!));
         }
-
-        // The address code is the county that issued the number and stays valid after renames and mergers (GB 11643): only its
-        // province is checked against today's list.
-        if (!regions.HasProvince(idNumber!.ProvincePrefix))
+        else if (!regions.HasProvince(idNumber!.ProvincePrefix))
         {
-            return Refuse(Rejection.Invalid("person.idNumber", "invalid-id-number", "characters 1–2 must be a province code (GB/T 2260)"));
+            // The address code is the county that issued the number and stays valid after renames and mergers (GB 11643): only its
+            // province is checked against today's list.
+            problems.Add(Rejection.Invalid("person.idNumber", "invalid-id-number", "characters 1–2 must be a province code (GB/T 2260)"));
         }
 
         if (!RegionCode.TryParse(person.RegisteredRegion, out var registered) || !regions.Contains(registered.Value))
         {
-            return Refuse(Rejection.Invalid("person.registeredRegion", "invalid-region", $"must be an administrative division code on the GB/T 2260 list (as of {regions.AsOf})"));
+            problems.Add(Rejection.Invalid("person.registeredRegion", "invalid-region", $"must be an administrative division code on the GB/T 2260 list (as of {regions.AsOf})"));
         }
 
         var residence = registered;
         if (person.ResidenceRegion is not null && (!RegionCode.TryParse(person.ResidenceRegion, out residence) || !regions.Contains(residence.Value)))
         {
-            return Refuse(Rejection.Invalid("person.residenceRegion", "invalid-region", $"must be an administrative division code on the GB/T 2260 list (as of {regions.AsOf})"));
+            problems.Add(Rejection.Invalid("person.residenceRegion", "invalid-region", $"must be an administrative division code on the GB/T 2260 list (as of {regions.AsOf})"));
         }
 
         if (!TryDate(body.ReleaseDate, out var releaseDate))
         {
-            return Refuse(Rejection.Invalid("releaseDate", "invalid-date", "is required, as yyyy-MM-dd"));
+            problems.Add(Rejection.Invalid("releaseDate", "invalid-date", "is required, as yyyy-MM-dd"));
         }
 
-        ReleaseType releaseType;
+        var releaseType = ReleaseType.Expiry;
         switch (body.ReleaseType)
         {
-            case "expiry": releaseType = ReleaseType.Expiry; break;
+            case "expiry": break;
             case "early": releaseType = ReleaseType.Early; break;
-            default: return Refuse(Rejection.Invalid("releaseType", "invalid-release-type", "must be expiry or early"));
+            default: problems.Add(Rejection.Invalid("releaseType", "invalid-release-type", "must be expiry or early")); break;
         }
 
-        if (body.RehabilitationYears is not { } years)
+        if (body.RehabilitationYears is null)
         {
-            return Refuse(Rejection.Invalid("rehabilitationYears", "required", "is required, 0–3"));
+            problems.Add(Rejection.Invalid("rehabilitationYears", "required", "is required, 0–3"));
         }
 
         foreach (var (field, value) in new[] { ("receivingOfficeId", body.ReceivingOfficeId), ("policeStationId", body.PoliceStationId), ("decisionAuthorityId", body.DecisionAuthorityId) })
         {
             if (string.IsNullOrWhiteSpace(value) || value.Length > 100)
             {
-                return Refuse(Rejection.Invalid(field, "required", "is required, at most 100 characters"));
+                problems.Add(Rejection.Invalid(field, "required", "is required, at most 100 characters"));
             }
         }
 
-        var record = new PersonRecord(person.Name, idNumber.Masked, protector.Protect(idNumber.Value), protector.Lookup(idNumber.Value),
-            registered.Value.Value, residence!.Value.Value);
+        if (problems.Count > 0)
+        {
+            return (null, "", problems);
+        }
+
+        var record = new PersonRecord(person.Name!, idNumber!.Masked, protector.Protect(idNumber.Value), protector.Lookup(idNumber.Value),
+            registered!.Value.Value, residence!.Value.Value);
         var caseId = key is null ? CaseIds.New() : CaseIds.ForIdempotencyKey(caller.Organisation.Id, key);
         var command = new RegisterRelease(caller.Actor, caseId, record, body.ReceivingOfficeId!, body.PoliceStationId!, body.DecisionAuthorityId!,
-            releaseDate, releaseType, years);
-        return (command, Fingerprint(body with { Person = person with { IdNumber = record.IdNumberLookup } }), null);
-
-        static (RegisterRelease?, string, Rejection?) Refuse(Rejection problem) => (null, "", problem);
+            releaseDate, releaseType, body.RehabilitationYears!.Value);
+        return (command, Fingerprint(body with { Person = person with { IdNumber = record.IdNumberLookup } }), []);
     }
 
     public static CaseCommand Acknowledgement(Actor by) => new AcknowledgeNotice(by);

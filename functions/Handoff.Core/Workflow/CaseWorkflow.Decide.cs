@@ -60,57 +60,14 @@ public static partial class CaseWorkflow
 
     private static Decision Register(RegisterRelease x, WorkflowContext context)
     {
-        if (Text.TextRules.Name(x.Person.Name) is { } nameRule)
-        {
-            return Decision.Reject(null, Rejection.Invalid("person.name", "invalid-name", nameRule));
-        }
-
-        var directory = context.Directory;
-        var centre = directory.Find(x.By.OrganisationId);
-        if (centre is not { Kind: OrganisationKind.Centre })
+        if (context.Directory.Find(x.By.OrganisationId) is not { Kind: OrganisationKind.Centre })
         {
             return Decision.Reject(null, Rejection.Forbidden("Only a detention centre may register a release."));
         }
 
-        var office = directory.Find(x.OfficeId);
-        if (office is not { Kind: OrganisationKind.CommunityOffice })
+        if (RegistrationProblems(x, context) is [var first, ..])
         {
-            return Decision.Reject(null, Rejection.Invalid("receivingOfficeId", "unknown-office", "must name a community-office in the directory"));
-        }
-
-        if (directory.Find(x.PoliceStationId) is not { Kind: OrganisationKind.PoliceStation })
-        {
-            return Decision.Reject(null, Rejection.Invalid("policeStationId", "unknown-police-station", "must name a police-station in the directory"));
-        }
-
-        if (directory.Find(x.DecisionAuthorityId) is not { Kind: OrganisationKind.DecisionAuthority })
-        {
-            return Decision.Reject(null, Rejection.Invalid("decisionAuthorityId", "unknown-decision-authority", "must name a decision-authority in the directory"));
-        }
-
-        if (x.RehabilitationYears is < 0 or > LegalPeriods.MaxRehabilitationYears)
-        {
-            return Decision.Reject(null, Rejection.Invalid("rehabilitationYears", "rehabilitation-years-range",
-                "must be 0–3: community rehabilitation is at most three years (禁毒法 48, 戒毒条例 37)"));
-        }
-
-        var today = ChinaTime.LocalDate(context.Now);
-        if (x.ReleaseDate < today)
-        {
-            return Decision.Reject(null, Rejection.Invalid("releaseDate", "release-date-past", "must not be before today (Asia/Shanghai)"));
-        }
-
-        if (x.ReleaseDate > today.AddYears(LegalPeriods.MaxYearsAhead))
-        {
-            return Decision.Reject(null, Rejection.Invalid("releaseDate", "release-date-too-far",
-                "must be within 3 years: a 2-year term plus at most 1 year's extension (禁毒法 47)"));
-        }
-
-        // 禁毒法 33② / 戒毒条例 37②: rehabilitation is carried out where the person is registered, or where they live.
-        if (x.RehabilitationYears > 0 && !ServesPerson(office.Region, x.Person.RegisteredRegion, x.Person.ResidenceRegion))
-        {
-            return Decision.Reject(null, Rejection.Invalid("receivingOfficeId", "office-not-at-residence",
-                "must be an office in the person's registered region or residence region (戒毒条例 37)"));
+            return Decision.Reject(null, first);
         }
 
         var b = new DecisionBuilder(null, context);
@@ -119,6 +76,64 @@ public static partial class CaseWorkflow
         PlanAfterNotice(b, x.By, acknowledgementDue: true);
         ActOnWhatIsDue(b);
         return b.Build();
+    }
+
+    /// <summary>
+    /// Every rule a registration breaks, each field checked on its own (a form shows them all at once; the decision refuses with the
+    /// first): the name, the three organisations, the years (禁毒法 48, 戒毒条例 37), the release date, and the office at the person's
+    /// registered region or residence (禁毒法 33②, 戒毒条例 37②).
+    /// </summary>
+    public static IReadOnlyList<Rejection> RegistrationProblems(RegisterRelease x, WorkflowContext context)
+    {
+        var problems = new List<Rejection>();
+        if (Text.TextRules.Name(x.Person.Name) is { } nameRule)
+        {
+            problems.Add(Rejection.Invalid("person.name", "invalid-name", nameRule));
+        }
+
+        var directory = context.Directory;
+        var office = directory.Find(x.OfficeId);
+        if (office is not { Kind: OrganisationKind.CommunityOffice })
+        {
+            problems.Add(Rejection.Invalid("receivingOfficeId", "unknown-office", "must name a community-office in the directory"));
+        }
+
+        if (directory.Find(x.PoliceStationId) is not { Kind: OrganisationKind.PoliceStation })
+        {
+            problems.Add(Rejection.Invalid("policeStationId", "unknown-police-station", "must name a police-station in the directory"));
+        }
+
+        if (directory.Find(x.DecisionAuthorityId) is not { Kind: OrganisationKind.DecisionAuthority })
+        {
+            problems.Add(Rejection.Invalid("decisionAuthorityId", "unknown-decision-authority", "must name a decision-authority in the directory"));
+        }
+
+        if (x.RehabilitationYears is < 0 or > LegalPeriods.MaxRehabilitationYears)
+        {
+            problems.Add(Rejection.Invalid("rehabilitationYears", "rehabilitation-years-range",
+                "must be 0–3: community rehabilitation is at most three years (禁毒法 48, 戒毒条例 37)"));
+        }
+
+        var today = ChinaTime.LocalDate(context.Now);
+        if (x.ReleaseDate < today)
+        {
+            problems.Add(Rejection.Invalid("releaseDate", "release-date-past", "must not be before today (Asia/Shanghai)"));
+        }
+        else if (x.ReleaseDate > today.AddYears(LegalPeriods.MaxYearsAhead))
+        {
+            problems.Add(Rejection.Invalid("releaseDate", "release-date-too-far",
+                "must be within 3 years: a 2-year term plus at most 1 year's extension (禁毒法 47)"));
+        }
+
+        // 禁毒法 33② / 戒毒条例 37②: rehabilitation is carried out where the person is registered, or where they live.
+        if (office is { Kind: OrganisationKind.CommunityOffice } && x.RehabilitationYears > 0
+            && !ServesPerson(office.Region, x.Person.RegisteredRegion, x.Person.ResidenceRegion))
+        {
+            problems.Add(Rejection.Invalid("receivingOfficeId", "office-not-at-residence",
+                "must be an office in the person's registered region or residence region (戒毒条例 37)"));
+        }
+
+        return problems;
     }
 
     private static Decision RepeatRegistration(Case current, RegisterRelease x) =>

@@ -14,9 +14,9 @@ internal static class DeadlinePlanner
     public static Deadline Notice(DateOnly releaseDate, DateTimeOffset noticeAt)
     {
         var lastDay = releaseDate.AddDays(-LegalPeriods.ReleaseNoticeDays);
-        var due = ChinaTime.EndOfDay(lastDay);
+        var due = LegalPeriods.ReleaseNoticeDue(releaseDate);
         return new Deadline(
-            DeadlineStep.Notice, lastDay, due, noticeAt < due ? DeadlineStatus.Met : DeadlineStatus.Missed,
+            DeadlineStep.Notice, lastDay, due, LegalPeriods.IsLateNotice(releaseDate, noticeAt) ? DeadlineStatus.Missed : DeadlineStatus.Met,
             CalendarConfirmed: true, Provisional: false, CompletedAt: noticeAt, "戒毒条例第三十四条：解除3日前通知");
     }
 

@@ -17,4 +17,13 @@ public static class LegalPeriods
 
     /// <summary>禁毒法 47①: the term is two years, so a release is never registered more than term plus extension ahead.</summary>
     public const int MaxYearsAhead = 3;
+
+    /// <summary>
+    /// 戒毒条例 34: the last moment a notice of a release on <paramref name="releaseDate"/> is on time — 24:00 (Asia/Shanghai) of the day
+    /// three days before it. Counted back from the release, never rolled past holidays (rolling would shorten the notice the law gives).
+    /// </summary>
+    public static DateTimeOffset ReleaseNoticeDue(DateOnly releaseDate) => Time.ChinaTime.EndOfDay(releaseDate.AddDays(-ReleaseNoticeDays));
+
+    /// <summary>Whether a notice received at <paramref name="noticeAt"/> of a release on <paramref name="releaseDate"/> is late (戒毒条例 34).</summary>
+    public static bool IsLateNotice(DateOnly releaseDate, DateTimeOffset noticeAt) => noticeAt >= ReleaseNoticeDue(releaseDate);
 }

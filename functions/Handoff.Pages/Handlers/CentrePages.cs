@@ -1,6 +1,7 @@
 using Handoff.Api.Endpoints;
 using Handoff.Core.Organisations;
 using Handoff.Core.Regions;
+using Handoff.Core.Workflow;
 using Handoff.Pages.Components;
 using Handoff.Pages.Infrastructure;
 using Handoff.Storage.Index;
@@ -71,18 +72,53 @@ public static class CentrePages
             }
         }
 
-        if (errors.Count > 0)
+        string? Optional(string name) => values[name] is { Length: > 0 } v ? v : null;
+        if (form["intent"] == "filter")
         {
-            return await FormAsync(p, values, errors, form["idempotencyKey"]);
+            // 筛选 is a button of this form: what was typed stays, only the lists of units are narrowed (and the region is most often
+            // the person's household region).
+            if (values["person.registeredRegion"].Length == 0 && RegionCode.TryParse(form["region"], out var filtered))
+            {
+                values["person.registeredRegion"] = filtered.Value.Value;
+            }
+
+            return await FormAsync(p, values, errors, form["idempotencyKey"], region: form["region"]);
         }
 
-        string? Optional(string name) => values[name] is { Length: > 0 } v ? v : null;
         var body = new RegisterReleaseRequest(
             new PersonRequest(Optional("person.name"), Optional("person.idNumber"), Optional("person.registeredRegion"), Optional("person.residenceRegion")),
             Optional("releaseDate"), Optional("releaseType"), years, Optional("receivingOfficeId"), Optional("policeStationId"), Optional("decisionAuthorityId"));
-        var (command, fingerprint, problem) = CommandRequests.Registration(
+        var (command, fingerprint, problems) = CommandRequests.RegistrationChecked(
             body, p.By, PageCommands.Key(form["idempotencyKey"]), p.ReceivedAt, p.Get<RegionCatalog>(), p.Get<Storage.Protection.IdNumberProtector>());
-        var outcome = problem is not null ? PageCommands.Outcome.Refused(problem) : await PageCommands.RegisterAsync(p, command!, fingerprint, form["idempotencyKey"]);
+        var context = p.Get<Storage.Cases.WorkflowEnvironment>().Context(p.ReceivedAt);
+        if (command is not null)
+        {
+            // Every rule of the core at once as well (the decision itself refuses with the first).
+            problems = CaseWorkflow.RegistrationProblems(command, context);
+        }
+        else if (body.Person!.Name is { } name && Core.Text.TextRules.Name(name) is { } nameRule && problems.All(x => x.Field != "person.name"))
+        {
+            problems = [.. problems, Rejection.Invalid("person.name", "invalid-name", nameRule)];
+        }
+
+        foreach (var problem in problems)
+        {
+            errors.TryAdd(problem.Field is { } f && RegisterFields.Contains(f) ? f : "_", Zh.Problem(problem.Code, problem.Detail));
+        }
+
+        if (errors.Count > 0)
+        {
+            return await FormAsync(p, values, errors, form["idempotencyKey"], status: StatusCodes.Status400BadRequest);
+        }
+
+        // 戒毒条例 34: a notice later than 3 days before the release opens an escalation at once, and cannot be remedied: the centre is
+        // told so and confirms before it is sent.
+        if (LegalPeriods.IsLateNotice(command!.ReleaseDate, p.ReceivedAt) && form["confirmLate"] != "yes")
+        {
+            return await FormAsync(p, values, errors, form["idempotencyKey"], lateNotice: true);
+        }
+
+        var outcome = await PageCommands.RegisterAsync(p, command, fingerprint, form["idempotencyKey"]);
         if (outcome.Pending)
         {
             return new SeeOther("/centre?msg=pending");
@@ -93,36 +129,33 @@ public static class CentrePages
             return new SeeOther(outcome.Record is { } record ? $"/cases/{record.State.CaseId}?msg=registered" : "/centre?msg=registered");
         }
 
-        var field = outcome.Field is { } f && RegisterFields.Contains(f) ? f : outcome.Code == "open-case-exists" ? "person.idNumber" : null;
-        if (field is null)
-        {
-            errors["_"] = Zh.Problem(outcome.Code, outcome.Detail);
-        }
-        else
-        {
-            errors[field] = Zh.Problem(outcome.Code, outcome.Detail);
-        }
+        var field = outcome.Field is { } of && RegisterFields.Contains(of) ? of : outcome.Code == "open-case-exists" ? "person.idNumber" : "_";
+        errors[field] = Zh.Problem(outcome.Code, outcome.Detail);
 
         // A refused form keeps its idempotency key only if nothing was recorded; a new key lets the corrected form be sent.
         return await FormAsync(p, values, errors, null, StatusCodes.Status400BadRequest);
     }
 
     private static async Task<IResult> FormAsync(PageRequest p, IReadOnlyDictionary<string, string> values, IReadOnlyDictionary<string, string> errors,
-        string? idempotencyKey = null, int status = StatusCodes.Status200OK)
+        string? idempotencyKey = null, int status = StatusCodes.Status200OK, string? region = null, bool lateNotice = false)
     {
         var directory = p.Get<OrganisationDirectory>();
-        var region = RegionCode.TryParse(values.GetValueOrDefault("person.residenceRegion") is { Length: > 0 } r ? r : values.GetValueOrDefault("person.registeredRegion")
-            ?? p.Query("region"), out var code) ? code : null;
+        var filter = region is { Length: > 0 } ? region
+            : values.GetValueOrDefault("person.residenceRegion") is { Length: > 0 } r ? r
+            : values.GetValueOrDefault("person.registeredRegion") is { Length: > 0 } g ? g
+            : p.Query("region");
+        var code = RegionCode.TryParse(filter, out var parsed) ? parsed : null;
         return await PageHttp.RenderAsync<RegisterPage>(p.Http, new Dictionary<string, object?>
         {
             [nameof(RegisterPage.Frame)] = PageHttp.Frame(p.Http, "出所通报"),
             [nameof(RegisterPage.Values)] = values,
             [nameof(RegisterPage.Errors)] = errors,
-            [nameof(RegisterPage.Offices)] = Nearest(directory, OrganisationKind.CommunityOffice, region),
-            [nameof(RegisterPage.PoliceStations)] = Nearest(directory, OrganisationKind.PoliceStation, region),
+            [nameof(RegisterPage.Offices)] = Nearest(directory, OrganisationKind.CommunityOffice, code),
+            [nameof(RegisterPage.PoliceStations)] = Nearest(directory, OrganisationKind.PoliceStation, code),
             [nameof(RegisterPage.Authorities)] = Nearest(directory, OrganisationKind.DecisionAuthority, p.By.Organisation.Region),
             [nameof(RegisterPage.IdempotencyKey)] = idempotencyKey is { Length: > 0 } k ? k : "page-" + Guid.NewGuid().ToString("N"),
-            [nameof(RegisterPage.Region)] = region?.Value,
+            [nameof(RegisterPage.Region)] = code?.Value ?? filter,
+            [nameof(RegisterPage.LateNotice)] = lateNotice,
         }, status);
     }
 
