@@ -6,22 +6,37 @@ namespace Handoff.Core.Statistics;
 
 /// <summary>
 /// What one case contributes to the supervisors' figures, as it stands: a pure function of the case, so that writing it again (a
-/// retried activity) changes nothing, and the figures of a region are sums of these. A case counts in the week it was registered
-/// (Monday–Sunday, Asia/Shanghai) and in the county of its receiving office.
+/// retried activity) changes nothing, and the figures of a region are sums of these.
+/// <para>
+/// <b>Which month a case counts in</b>: the calendar month (Asia/Shanghai) of its release — the day the person actually left once the
+/// centre recorded it, the planned release date before. Officials report releases and their handover by the month of 出所 (本月出所、
+/// 本月按期报到): a case registered in January for a release in February is one of February's releases, and a month's rates are about
+/// the same people as its count. A postponement, or a release recorded on another day than planned, moves the case to that month.
+/// </para>
+/// <para>
+/// <b>Where it counts</b> is not decided here: each step counts against the unit responsible for it (<see cref="Measures.Responsible(Measure)"/>),
+/// the releasing centre for its notice, the receiving office for the rest; the store places the facts in each unit's county.
+/// </para>
 /// </summary>
-/// <param name="Week">ISO 8601 week of the registration, <c>2026-W10</c>.</param>
+/// <param name="Month">Calendar month of the release, <c>2026-03</c> (<see cref="MonthOf"/>).</param>
 /// <param name="Steps">For each measured step: whether it is decided (due) and whether it was on time (met).</param>
 /// <param name="Open">The case is not closed.</param>
-/// <param name="LostNow">The person did not report within the period and has not reported since (脱失, 戒毒条例 38).</param>
+/// <param name="LostNow">
+/// Where the person is not known to be (脱失): nobody collected them at the gate and they were not found or have not reported since
+/// (an open not-collected escalation), or they did not report within the period (戒毒条例 38). One person, one count, whichever of
+/// the two or both.
+/// </param>
 /// <param name="Found">A person not collected or lost was found.</param>
 /// <param name="OpenEscalations">Open escalations by kind and level: <c>not-reported/3</c>.</param>
+/// <param name="Cancelled">The registration was withdrawn (a mistake, or the release will not happen): it counts in no figure.</param>
 public sealed record CaseFacts(
-    string Week,
+    string Month,
     IReadOnlyDictionary<Measure, StepOutcome> Steps,
     bool Open,
     bool LostNow,
     bool Found,
-    IReadOnlyList<string> OpenEscalations)
+    IReadOnlyList<string> OpenEscalations,
+    bool Cancelled = false)
 {
     public static CaseFacts From(Case c)
     {
@@ -36,37 +51,31 @@ public sealed record CaseFacts(
             [Measure.Report] = Outcome(c.DeadlineFor(DeadlineStep.Report)),
             [Measure.Agreement] = Outcome(c.DeadlineFor(DeadlineStep.Agreement)),
         };
-        var escalations = c.Escalations
-            .Where(e => e.Status == EscalationStatus.Open)
+        var open = c.Escalations.Where(e => e.Status == EscalationStatus.Open).ToList();
+        var escalations = open
             .Select(e => $"{EscalationKinds.Name(e.Kind)}/{e.Level}")
             .Order(StringComparer.Ordinal)
             .ToList();
         return new CaseFacts(
-            IsoWeek(ChinaTime.LocalDate(c.RegisteredAt)),
+            MonthOf(c.ReleasedAt is { } released ? ChinaTime.LocalDate(released) : c.ReleaseDate),
             steps,
             !c.IsClosed,
-            c.State == CaseState.LostContact,
+            c.State == CaseState.LostContact || open.Any(e => e.Kind == EscalationKind.NotCollected),
             c.FoundAt is not null,
-            escalations);
+            escalations,
+            c.State == CaseState.Cancelled);
     }
 
-    /// <summary>The ISO 8601 week of a date: <c>yyyy-Www</c>, the year being the one its Thursday falls in.</summary>
-    public static string IsoWeek(DateOnly date)
-    {
-        var d = date.ToDateTime(TimeOnly.MinValue);
-        return string.Create(CultureInfo.InvariantCulture, $"{ISOWeek.GetYear(d):D4}-W{ISOWeek.GetWeekOfYear(d):D2}");
-    }
+    /// <summary>The calendar month of a date: <c>yyyy-MM</c> (sorts as text).</summary>
+    public static string MonthOf(DateOnly date) => date.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 
-    /// <summary>The Monday a week starts on.</summary>
-    public static DateOnly WeekStart(string week)
-    {
-        var year = int.Parse(week.AsSpan(0, 4), CultureInfo.InvariantCulture);
-        var number = int.Parse(week.AsSpan(6, 2), CultureInfo.InvariantCulture);
-        return DateOnly.FromDateTime(ISOWeek.ToDateTime(year, number, DayOfWeek.Monday));
-    }
+    /// <summary>Whether <paramref name="bucket"/> has the shape <see cref="MonthOf"/> gives (<c>2026-03</c>).</summary>
+    public static bool IsMonth(string bucket) =>
+        bucket.Length == 7 && DateOnly.TryParseExact(bucket, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
 
-    /// <summary>A week's Thursday: the day that decides which month, quarter and year the week counts in (as ISO 8601 does for years).</summary>
-    public static DateOnly WeekThursday(string week) => WeekStart(week).AddDays(3);
+    /// <summary>The first day of a month given as <c>yyyy-MM</c>.</summary>
+    public static DateOnly MonthStart(string month) =>
+        new(int.Parse(month.AsSpan(0, 4), CultureInfo.InvariantCulture), int.Parse(month.AsSpan(5, 2), CultureInfo.InvariantCulture), 1);
 
     private static StepOutcome Outcome(Deadline? deadline) => deadline?.Status switch
     {
@@ -74,25 +83,4 @@ public sealed record CaseFacts(
         DeadlineStatus.Missed => new StepOutcome(true, false),
         _ => StepOutcome.Pending,
     };
-}
-
-/// <summary>The on-time rates a supervisor is measured on.</summary>
-public enum Measure
-{
-    /// <summary>The release notice at least 3 days ahead (戒毒条例 34).</summary>
-    Notice,
-    /// <summary>The receiving office acknowledged in time (policy).</summary>
-    Acknowledgement,
-    /// <summary>Someone collected the person at the gate (出所必接).</summary>
-    Collection,
-    /// <summary>The person reported within 15 days (戒毒条例 38): 报到率.</summary>
-    Report,
-    /// <summary>The agreement signed in time after the report (戒毒条例 16).</summary>
-    Agreement,
-}
-
-/// <summary>A step's outcome: <see cref="Due"/> once it is decided (done in time, or the deadline passed), <see cref="Met"/> if on time.</summary>
-public readonly record struct StepOutcome(bool Due, bool Met)
-{
-    public static StepOutcome Pending => new(false, false);
 }

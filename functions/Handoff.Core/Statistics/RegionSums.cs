@@ -1,12 +1,21 @@
+using Handoff.Core.Cases;
+
 namespace Handoff.Core.Statistics;
 
 /// <summary>
-/// Sums of <see cref="CaseFacts"/>: for a county and week, over the cases registered then; for "now", over the open cases. Regions and
-/// periods add up (<see cref="Plus"/>), so a city, a province, a quarter are sums of county-week rows.
+/// Sums of <see cref="CaseFacts"/>: for a county (or one unit of it) and a calendar month, over the cases released then; for "now",
+/// over the open cases. Each case is added with the roles the county holds in it (<see cref="UnitRoles"/>), so a step counts only
+/// against the unit responsible for it. Regions and periods add up (<see cref="Plus"/>), so a city, a province, a quarter are sums of
+/// county-month rows; a case whose centre and office are in one region counts once in it for each role, never twice for one.
+/// A cancelled registration adds nothing.
 /// </summary>
 public sealed class RegionSums
 {
+    /// <summary>People released to the region's offices (出所通报, received).</summary>
     public int Registered { get; set; }
+
+    /// <summary>People released by the region's centres, wherever they went (本辖区戒毒所出所).</summary>
+    public int Released { get; set; }
 
     /// <summary>Per measure: how many were decided, and how many of them on time.</summary>
     public Dictionary<Measure, int> Due { get; set; } = [];
@@ -20,13 +29,31 @@ public sealed class RegionSums
     /// <summary>Open escalations by <c>kind/level</c>.</summary>
     public Dictionary<string, int> OpenEscalations { get; set; } = [];
 
-    /// <summary>Counts a case in its registration week.</summary>
-    public void Add(CaseFacts facts)
+    /// <summary>Counts a case in its month, for the parts <paramref name="roles"/> the region answers for.</summary>
+    public void Add(CaseFacts facts, UnitRoles roles)
     {
-        Registered++;
+        if (facts.Cancelled)
+        {
+            return;
+        }
+
+        if (roles.HasFlag(UnitRoles.Office))
+        {
+            Registered++;
+            if (facts.Found)
+            {
+                Found++;
+            }
+        }
+
+        if (roles.HasFlag(UnitRoles.Centre))
+        {
+            Released++;
+        }
+
         foreach (var (measure, outcome) in facts.Steps)
         {
-            if (outcome.Due)
+            if (outcome.Due && roles.HasFlag(Measures.Responsible(measure)))
             {
                 Due[measure] = Due.GetValueOrDefault(measure) + 1;
                 if (outcome.Met)
@@ -35,24 +62,28 @@ public sealed class RegionSums
                 }
             }
         }
-
-        if (facts.Found)
-        {
-            Found++;
-        }
     }
 
-    /// <summary>Counts an open case in the county's current figures.</summary>
-    public void AddNow(CaseFacts facts)
+    /// <summary>Counts an open case in the region's current figures, for the parts <paramref name="roles"/> it answers for.</summary>
+    public void AddNow(CaseFacts facts, UnitRoles roles)
     {
-        if (facts.LostNow)
+        if (facts.Cancelled || !facts.Open)
+        {
+            return;
+        }
+
+        if (facts.LostNow && roles.HasFlag(UnitRoles.Office))
         {
             Lost++;
         }
 
         foreach (var key in facts.OpenEscalations)
         {
-            OpenEscalations[key] = OpenEscalations.GetValueOrDefault(key) + 1;
+            var kind = key.Split('/')[0];
+            if (!EscalationKinds.TryParse(kind, out var k) || roles.HasFlag(Measures.Responsible(k)))
+            {
+                OpenEscalations[key] = OpenEscalations.GetValueOrDefault(key) + 1;
+            }
         }
     }
 
@@ -61,6 +92,7 @@ public sealed class RegionSums
         var sum = new RegionSums
         {
             Registered = Registered + other.Registered,
+            Released = Released + other.Released,
             Lost = Lost + other.Lost,
             Found = Found + other.Found,
         };

@@ -23,45 +23,43 @@ public static class SupervisorPages
             return await RefuseAsync(p);
         }
 
-        var period = Period.Parse(p.Query("period"), p.Query("year"), p.Query("n"), ChinaTimeToday(p));
+        var today = ChinaTimeToday(p);
+        var period = Period.Parse(p.Query("period"), p.Query("year"), p.Query("n"), today);
         var regions = p.Get<RegionCatalog>();
+        var directory = p.Get<OrganisationDirectory>();
         // The scope's sums are brought up to its facts first (one request when none is behind): a step counts at once, not at the next catch-up.
         var stats = p.Get<RegionStatsStore>();
         await stats.CatchUpAsync(scope.Province, scope.ScopePrefix, p.Aborted);
-        var rows = await stats.SumsAsync(scope.Province, scope.ScopePrefix, period.FirstWeek, period.LastWeek, p.Aborted);
+        var rows = await stats.SumsAsync(scope.Province, scope.ScopePrefix, period.TrendFirstMonth, period.LastMonth, units: scope.IsCounty, p.Aborted);
         var inPeriod = rows.Where(r => r.Bucket != RegionStatsStore.NowBucket && period.Contains(r.Bucket)).ToList();
         var now = rows.Where(r => r.Bucket == RegionStatsStore.NowBucket).ToList();
 
-        // One level down: a province's cities, a city's counties; a county is its own only row.
-        string Child(string county) => scope.IsProvince ? county[..4] + "00" : county;
-        var children = inPeriod.Select(r => Child(r.County)).Concat(now.Select(r => Child(r.County))).Distinct().Order(StringComparer.Ordinal).ToList();
-        var table = children.Select(code => new DashboardRow(
-            code,
-            Name(regions, code),
-            scope.IsCounty ? null : $"/supervisor?region={code}&{period.Query}",
-            Sum(inPeriod.Where(r => Child(r.County) == code)),
-            Sum(now.Where(r => Child(r.County) == code)))).ToList();
-        var weeks = period.Weeks.Select(w => new DashboardWeek(w, CaseFacts.WeekStart(w), Sum(inPeriod.Where(r => r.Bucket == w)))).ToList();
+        var table = scope.IsCounty ? UnitRows(scope, directory, inPeriod, now) : RegionRows(scope, regions, period, inPeriod, now);
+        var months = period.Trend(today)
+            .Select(m => new DashboardMonth(m, CaseFacts.MonthStart(m), Sum(rows.Where(r => r.Bucket == m)))).ToList();
         var trend = JsonSerializer.Serialize(new
         {
-            labels = weeks.Select(w => $"{w.Start.Month}月{w.Start.Day}日").ToList(),
-            registered = weeks.Select(w => w.Sums.Registered).ToList(),
-            reportRate = weeks.Select(w => w.Sums.Rate(Measure.Report) is { } r ? Math.Round(r * 100, 1) : (double?)null).ToList(),
+            labels = months.Select(m => $"{m.Start.Year}年{m.Start.Month}月").ToList(),
+            registered = months.Select(m => m.Sums.Registered).ToList(),
+            reportRate = months.Select(m => m.Sums.Rate(Measure.Report) is { } r ? Math.Round(r * 100, 1) : (double?)null).ToList(),
         }).Replace("<", "\\u003c", StringComparison.Ordinal);
 
         var escalations = await OpenEscalationsAsync(p, scope);
         var model = new DashboardModel(
-            scope.Value, Name(regions, scope.Value), period, Sum(inPeriod), Sum(now), table, weeks, trend, escalations,
+            scope.Value, Name(regions, scope.Value), period, Sum(inPeriod), Sum(now), table, months, trend, escalations,
             Parent(scope, p.By.Organisation.Region, regions, period));
         return await PageHttp.RenderAsync<SupervisorPage>(p.Http, new Dictionary<string, object?>
         {
             [nameof(SupervisorPage.Frame)] = PageHttp.Frame(p.Http, "督导看板"),
             [nameof(SupervisorPage.Model)] = model,
-            [nameof(SupervisorPage.Directory)] = p.Get<OrganisationDirectory>(),
+            [nameof(SupervisorPage.Directory)] = directory,
         });
     }
 
-    /// <summary>The cases behind one figure: <c>measure</c> (a <see cref="Measure"/>, or registered, lost, found) and <c>outcome</c> (met, missed).</summary>
+    /// <summary>
+    /// The cases behind one figure: <c>measure</c> (a <see cref="Measure"/>, or registered, released, lost, found) and <c>outcome</c>
+    /// (met, missed) — each counted, as on the dashboard, where the unit responsible for it is (<see cref="Measures"/>).
+    /// </summary>
     public static async Task<IResult> CasesAsync(PageRequest p)
     {
         if (Scope(p) is not { } scope)
@@ -72,21 +70,23 @@ public static class SupervisorPages
         var period = Period.Parse(p.Query("period"), p.Query("year"), p.Query("n"), ChinaTimeToday(p));
         var measureName = p.Query("measure") ?? "registered";
         var outcome = p.Query("outcome");
-        Func<string, CaseFacts, bool> match;
+        Func<CaseFacts, UnitRoles, bool> match;
         string heading;
-        if (Enum.TryParse<Measure>(measureName, out var measure))
+        if (Enum.TryParse<Measure>(measureName, out var measure) && Enum.IsDefined(measure))
         {
             var met = outcome != "missed";
-            match = (week, f) => period.Contains(week) && f.Steps.TryGetValue(measure, out var o) && o.Due && o.Met == met;
+            var responsible = Measures.Responsible(measure);
+            match = (f, roles) => roles.HasFlag(responsible) && period.Contains(f.Month) && f.Steps.TryGetValue(measure, out var o) && o.Due && o.Met == met;
             heading = $"{Zh.Measure(measure)}：{(met ? "按时" : "超期")}";
         }
         else
         {
             (match, heading) = measureName switch
             {
-                "lost" => ((Func<string, CaseFacts, bool>)((_, f) => f.Open && f.LostNow), "当前脱失"),
-                "found" => ((week, f) => period.Contains(week) && f.Found, "本期找回"),
-                _ => ((week, _) => period.Contains(week), "出所通报"),
+                "lost" => ((Func<CaseFacts, UnitRoles, bool>)((f, roles) => roles.HasFlag(UnitRoles.Office) && f.Open && f.LostNow), "当前脱失"),
+                "found" => ((f, roles) => roles.HasFlag(UnitRoles.Office) && period.Contains(f.Month) && f.Found, "本期找回"),
+                "released" => ((f, roles) => roles.HasFlag(UnitRoles.Centre) && period.Contains(f.Month), "本辖区戒毒所出所"),
+                _ => ((f, roles) => roles.HasFlag(UnitRoles.Office) && period.Contains(f.Month), "出所通报"),
             };
         }
 
@@ -100,6 +100,42 @@ public static class SupervisorPages
             [nameof(CaseListPage.Truncated)] = truncated,
             [nameof(CaseListPage.Directory)] = p.Get<OrganisationDirectory>(),
         });
+    }
+
+    /// <summary>
+    /// One level down from a province or city: a province's cities, a city's counties (its city-level units, such as a centre, on a row
+    /// of their own: 市本级), each linking to its own dashboard.
+    /// </summary>
+    private static List<DashboardRow> RegionRows(RegionCode scope, RegionCatalog regions, Period period, List<SumsRow> inPeriod, List<SumsRow> now)
+    {
+        string Child(string county) => scope.IsProvince ? county[..4] + "00" : county;
+        return inPeriod.Concat(now).Select(r => Child(r.County)).Distinct().Order(StringComparer.Ordinal)
+            .Select(code => new DashboardRow(
+                code,
+                code == scope.Value ? $"{Name(regions, code)}（市本级）" : Name(regions, code),
+                code == scope.Value ? null : $"/supervisor?region={code}&{period.Query}",
+                Sum(inPeriod.Where(r => Child(r.County) == code)),
+                Sum(now.Where(r => Child(r.County) == code))))
+            .ToList();
+    }
+
+    /// <summary>A county's units: each community office (and centre) of the county in the directory, with its figures, and any other unit that has some.</summary>
+    private static List<DashboardRow> UnitRows(RegionCode scope, OrganisationDirectory directory, List<SumsRow> inPeriod, List<SumsRow> now)
+    {
+        var units = directory.All
+            .Where(o => o.Kind is OrganisationKind.CommunityOffice or OrganisationKind.Centre && o.Region.Value == scope.Value)
+            .Select(o => o.Id)
+            .Concat(inPeriod.Concat(now).SelectMany(r => r.Units.Keys))
+            .Distinct(StringComparer.Ordinal);
+        return units
+            .Select(id => new DashboardRow(
+                id,
+                directory.Find(id)?.Name ?? id,
+                null,
+                Sum(inPeriod.Select(r => r.Units.GetValueOrDefault(id)).OfType<RegionSums>()),
+                Sum(now.Select(r => r.Units.GetValueOrDefault(id)).OfType<RegionSums>())))
+            .OrderBy(r => r.Name, StringComparer.Ordinal)
+            .ToList();
     }
 
     /// <summary>The overdue cases of the scope as CSV, UTF-8 with a byte-order mark so that Excel opens the Chinese text.</summary>
@@ -195,7 +231,9 @@ public static class SupervisorPages
     private static string Name(RegionCatalog regions, string code) =>
         RegionCode.TryParse(code, out var r) && regions.Name(r.Value) is { } name ? name : code;
 
-    private static RegionSums Sum(IEnumerable<SumsRow> rows) => rows.Aggregate(new RegionSums(), (sum, r) => sum.Plus(r.Sums));
+    private static RegionSums Sum(IEnumerable<SumsRow> rows) => Sum(rows.Select(r => r.Sums));
+
+    private static RegionSums Sum(IEnumerable<RegionSums> sums) => sums.Aggregate(new RegionSums(), (sum, s) => sum.Plus(s));
 
     private static DateOnly ChinaTimeToday(PageRequest p) => Core.Time.ChinaTime.LocalDate(p.Get<WorkflowTime>().GetUtcNow());
 
@@ -210,53 +248,10 @@ public static class SupervisorPages
     }
 }
 
-/// <summary>A statistics period: a month, quarter or year, as the weeks whose Thursday falls in it (ISO 8601's rule for years).</summary>
-public sealed record Period(string Kind, int Year, int Number, DateOnly From, DateOnly To, IReadOnlyList<string> Weeks)
-{
-    public string FirstWeek => Weeks.Count > 0 ? Weeks[0] : "";
-
-    public string LastWeek => Weeks.Count > 0 ? Weeks[^1] : "";
-
-    public string Label => Kind switch
-    {
-        "year" => $"{Year}年",
-        "quarter" => $"{Year}年第{Number}季度",
-        _ => $"{Year}年{Number}月",
-    };
-
-    public string Query => $"period={Kind}&year={Year}&n={Number}";
-
-    public bool Contains(string week) => Weeks.Contains(week, StringComparer.Ordinal);
-
-    public static Period Parse(string? kind, string? year, string? number, DateOnly today)
-    {
-        kind = kind is "quarter" or "year" ? kind : "month";
-        var y = int.TryParse(year, NumberStyles.None, CultureInfo.InvariantCulture, out var yy) && yy is >= 2000 and <= 2100 ? yy : today.Year;
-        var max = kind == "quarter" ? 4 : kind == "year" ? 1 : 12;
-        var fallback = kind == "quarter" ? (today.Month + 2) / 3 : kind == "year" ? 1 : today.Month;
-        var n = int.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var nn) && nn >= 1 && nn <= max ? nn : fallback;
-        var (from, to) = kind switch
-        {
-            "year" => (new DateOnly(y, 1, 1), new DateOnly(y, 12, 31)),
-            "quarter" => (new DateOnly(y, 3 * n - 2, 1), new DateOnly(y, 3 * n - 2, 1).AddMonths(3).AddDays(-1)),
-            _ => (new DateOnly(y, n, 1), new DateOnly(y, n, 1).AddMonths(1).AddDays(-1)),
-        };
-        var weeks = new List<string>();
-        for (var d = from; d <= to; d = d.AddDays(1))
-        {
-            if (d.DayOfWeek == DayOfWeek.Thursday)
-            {
-                weeks.Add(CaseFacts.IsoWeek(d));
-            }
-        }
-
-        return new Period(kind, y, kind == "year" ? 1 : n, CaseFacts.WeekStart(weeks[0]), CaseFacts.WeekStart(weeks[^1]).AddDays(6), weeks);
-    }
-}
-
 public sealed record DashboardRow(string Code, string Name, string? Link, RegionSums Period, RegionSums Now);
 
-public sealed record DashboardWeek(string Week, DateOnly Start, RegionSums Sums);
+/// <summary>One month of the trend: its first day and the scope's sums for it.</summary>
+public sealed record DashboardMonth(string Month, DateOnly Start, RegionSums Sums);
 
 public sealed record DashboardParent(string Name, string Link);
 
@@ -267,12 +262,15 @@ public sealed record DashboardModel(
     RegionSums Total,
     RegionSums Now,
     IReadOnlyList<DashboardRow> Rows,
-    IReadOnlyList<DashboardWeek> Weeks,
+    IReadOnlyList<DashboardMonth> Months,
     string TrendJson,
     IReadOnlyList<EscalationsEndpoints.EscalationView> Escalations,
     DashboardParent? Parent)
 {
     public string SelfLink => $"/supervisor?region={Scope}&{Period.Query}";
+
+    /// <summary>A county's table lists its units (offices, centres); a city's and a province's, the regions one level down.</summary>
+    public bool ByUnit => !Scope.EndsWith("00", StringComparison.Ordinal);
 
     public string CasesLink(string measure, string? outcome) =>
         $"/supervisor/cases?region={Scope}&{Period.Query}&measure={measure}" + (outcome is null ? "" : $"&outcome={outcome}");

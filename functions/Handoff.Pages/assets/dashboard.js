@@ -1,4 +1,4 @@
-// The supervisor dashboard's weekly trend: data from the page's JSON block, drawn by Chart.js (vendored, served by the app).
+// The supervisor dashboard's monthly trend (months up to today only): data from the page's JSON block, drawn by Chart.js (vendored, served by the app).
 (function () {
   var data = document.getElementById('trend-data');
   var canvas = document.getElementById('trend');

@@ -8,8 +8,8 @@ namespace Handoff.Storage.Statistics;
 /// Brings the supervisors' sums up to their facts, off the steps' answer path (<see cref="RegionStatsStore"/>). A step's activity tells
 /// it the county it marked (<see cref="Note"/>); the loop waits <see cref="Coalesce"/> for more and recomputes each noted county once,
 /// so a burst of steps in one county costs a handful of recomputations. Every <see cref="SweepInterval"/> it also looks for markers
-/// no live process noted (a process that crashed after its step), in each province that has community offices in the directory — one
-/// request per province. Dashboards catch up their own scope before they read (<see cref="RegionStatsStore.CatchUpAsync"/>).
+/// no live process noted (a process that crashed after its step), in each province that has community offices or centres in the
+/// directory — one request per province. Dashboards catch up their own scope before they read (<see cref="RegionStatsStore.CatchUpAsync"/>).
 /// </summary>
 public sealed partial class RegionStatsCatchUp(RegionStatsStore store, OrganisationDirectory directory, ILogger<RegionStatsCatchUp> logger, TimeProvider? time = null)
 {
@@ -84,11 +84,11 @@ public sealed partial class RegionStatsCatchUp(RegionStatsStore store, Organisat
         return done;
     }
 
-    /// <summary>Recomputes every dirty county of the provinces that have community offices. Returns how many.</summary>
+    /// <summary>Recomputes every dirty county of the provinces that have community offices or centres (the units figures count in). Returns how many.</summary>
     public async Task<int> SweepAsync(CancellationToken cancellationToken = default)
     {
         var done = 0;
-        foreach (var province in directory.All.Where(o => o.Kind == OrganisationKind.CommunityOffice).Select(o => o.Region.Province).Distinct(StringComparer.Ordinal))
+        foreach (var province in directory.All.Where(o => o.Kind is OrganisationKind.CommunityOffice or OrganisationKind.Centre).Select(o => o.Region.Province).Distinct(StringComparer.Ordinal))
         {
             done += await store.CatchUpAsync(province, province, cancellationToken).ConfigureAwait(false);
         }

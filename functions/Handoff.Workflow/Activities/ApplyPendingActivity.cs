@@ -257,10 +257,10 @@ public sealed class ApplyPendingActivity(
         }
     }
 
-    /// <summary>The case's facts and its county's dirty marker; the catch-up is told, with the marker's ETag.</summary>
+    /// <summary>The case's facts and the dirty markers of the counties it counts in; the catch-up is told, with each marker's ETag.</summary>
     private async Task RecordFiguresAsync(CaseRecord record, CancellationToken cancellationToken)
     {
-        if (await stats.RecordAsync(record.State, record.Version, cancellationToken).ConfigureAwait(false) is { } marked)
+        foreach (var marked in await stats.RecordAsync(record.State, record.Version, cancellationToken).ConfigureAwait(false))
         {
             catchUp?.Note(marked.County, marked.Marker);
         }

@@ -57,4 +57,39 @@ public class SupervisorPageTests(FastBrowserFixture browser) : ApiTestBase(brows
             await page.Context.CloseAsync();
         }
     }
+
+    [Fact]
+    public async Task Quarter_IsTheCalendarQuarter()
+    {
+        // Officials report on calendar quarters: 2026年第1季度 is 1 January to 31 March, not the ISO weeks from 29 December.
+        var province = await browser.SignedInAsync("guangdong-nco");
+        await province.GotoAsync("/supervisor?period=quarter&year=2026&n=1");
+
+        var text = await province.Locator("main").InnerTextAsync();
+        Assert.Contains("2026年1月1日", text);
+        Assert.Contains("2026年3月31日", text);
+        await province.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Trend_PlotsNothingAfterToday()
+    {
+        var province = await browser.SignedInAsync("guangdong-nco");
+        await province.GotoAsync("/supervisor?period=year&year=2100");
+
+        using var trend = System.Text.Json.JsonDocument.Parse(await province.Locator("#trend-data").TextContentAsync() ?? "{}");
+        Assert.Equal(0, trend.RootElement.GetProperty("labels").GetArrayLength());
+        await province.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task County_ListsEachCommunityOffice()
+    {
+        // A county's drill-down goes down to its offices, as a city's goes to its counties and a province's to its cities.
+        var county = await browser.SignedInAsync("pingyuan-nco");
+
+        var rows = county.Locator("section:has(#by-region) tbody th[scope=row]");
+        Assert.Contains("平远县大柘镇戒毒康复服务中心", await rows.AllInnerTextsAsync());
+        await county.Context.CloseAsync();
+    }
 }

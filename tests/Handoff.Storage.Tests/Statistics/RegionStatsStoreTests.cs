@@ -17,14 +17,15 @@ namespace Handoff.Storage.Tests.Statistics;
 public class RegionStatsStoreTests(AzuriteFixture azurite)
 {
     private const string County = "441426"; // 平远县, the sample office's county
+    private const string Centre = "441400"; // 梅州市, the sample centre's region
 
     [Fact]
     public async Task Activity_CrashAfterTheCommit_RetryCountsTheStepOnce()
     {
         var rt = new Stores(azurite.ConnectionString);
-        var registered = Beijing(2026, 1, 5, 9); // 2026-W02
-        var week = CaseFacts.IsoWeek(new DateOnly(2026, 1, 5));
-        var before = await WeekAsync(rt, week);
+        var registered = Beijing(2026, 1, 5, 9);
+        var before = await MonthAsync(rt, County, "2026-01"); // the release's month
+        var centreBefore = await MonthAsync(rt, Centre, "2026-01");
         var register = rt.Register(UniqueIdNumber(), new DateOnly(2026, 1, 19));
         await rt.ApplyAsync(register.CaseId, register, registered, "reg");
         var ack = new CaseStep("ack-1", new AcknowledgeNotice(As(Office)), registered.AddHours(1));
@@ -37,25 +38,26 @@ public class RegionStatsStoreTests(AzuriteFixture azurite)
         await rt.Activity.RunAsync(new ApplyStepRequest(register.CaseId, ack));
         await rt.Activity.RunAsync(new ApplyStepRequest(register.CaseId, ack));
 
-        var after = await WeekAsync(rt, week);
+        var after = await MonthAsync(rt, County, "2026-01");
         Assert.Equal(before.Registered + 1, after.Registered);
         Assert.Equal(before.Due.GetValueOrDefault(Measure.Acknowledgement) + 1, after.Due.GetValueOrDefault(Measure.Acknowledgement));
         Assert.Equal(before.Met.GetValueOrDefault(Measure.Acknowledgement) + 1, after.Met.GetValueOrDefault(Measure.Acknowledgement));
-        Assert.Equal(before.Met.GetValueOrDefault(Measure.Notice) + 1, after.Met.GetValueOrDefault(Measure.Notice));
+        var centreAfter = await MonthAsync(rt, Centre, "2026-01"); // the notice is the centre's
+        Assert.Equal(centreBefore.Released + 1, centreAfter.Released);
+        Assert.Equal(centreBefore.Met.GetValueOrDefault(Measure.Notice) + 1, centreAfter.Met.GetValueOrDefault(Measure.Notice));
     }
 
     [Fact]
     public async Task ManyCasesOfOneCounty_RecordedAtOnce_AreAllCounted()
     {
         var rt = new Stores(azurite.ConnectionString);
-        var registered = Beijing(2026, 1, 13, 9); // 2026-W03
-        var week = CaseFacts.IsoWeek(new DateOnly(2026, 1, 13));
-        var before = await WeekAsync(rt, week);
+        var registered = Beijing(2026, 1, 13, 9);
+        var before = await MonthAsync(rt, County, "2026-01");
         var registrations = Enumerable.Range(0, 20).Select(_ => rt.Register(UniqueIdNumber(), new DateOnly(2026, 1, 26))).ToList();
 
         await Task.WhenAll(registrations.Select(r => rt.ApplyAsync(r.CaseId, r, registered, "reg")));
 
-        var after = await WeekAsync(rt, week);
+        var after = await MonthAsync(rt, County, "2026-01");
         Assert.Equal(before.Registered + 20, after.Registered);
     }
 
@@ -63,17 +65,16 @@ public class RegionStatsStoreTests(AzuriteFixture azurite)
     public async Task CatchUp_AfterABurstOfStepsInOneCounty_RecomputesItOnce_AndTheSumsCountEveryCase()
     {
         var rt = new Stores(azurite.ConnectionString);
-        var week = CaseFacts.IsoWeek(new DateOnly(2026, 1, 20));
-        var before = await WeekAsync(rt, week);
+        var before = await MonthAsync(rt, County, "2026-02");
         var registrations = Enumerable.Range(0, 30).Select(_ => rt.Register(UniqueIdNumber(), new DateOnly(2026, 2, 2))).ToList();
         await Task.WhenAll(registrations.Select(r => rt.ApplyAsync(r.CaseId, r, Beijing(2026, 1, 20, 9), "reg")));
         var recomputed = rt.Stats.Recomputed;
 
         var counties = await rt.CatchUp.CatchUpNotedAsync();
 
-        Assert.Equal(1, counties);
-        Assert.Equal(1, rt.Stats.Recomputed - recomputed);
-        Assert.Equal(before.Registered + 30, (await WeekAsync(rt, week)).Registered);
+        Assert.Equal(2, counties); // the office's county and the centre's
+        Assert.Equal(2, rt.Stats.Recomputed - recomputed);
+        Assert.Equal(before.Registered + 30, (await MonthAsync(rt, County, "2026-02")).Registered);
         Assert.Equal(0, await rt.Stats.CatchUpAsync("44", County)); // nothing left dirty
     }
 
@@ -114,9 +115,9 @@ public class RegionStatsStoreTests(AzuriteFixture azurite)
         Assert.Equal(1, rt.Counter.Total - before);
     }
 
-    private static async Task<RegionSums> WeekAsync(Stores rt, string week)
+    private static async Task<RegionSums> MonthAsync(Stores rt, string county, string month)
     {
-        await rt.Stats.CatchUpAsync("44", County);
-        return (await rt.Stats.SumsAsync("44", County)).Where(r => r.Bucket == week).Select(r => r.Sums).FirstOrDefault() ?? new RegionSums();
+        await rt.Stats.CatchUpAsync("44", "44");
+        return (await rt.Stats.SumsAsync("44", county)).Where(r => r.Bucket == month).Select(r => r.Sums).FirstOrDefault() ?? new RegionSums();
     }
 }
