@@ -166,6 +166,45 @@ public class UnitPagesTests(BrowserFixture browser) : ApiTestBase(browser)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task CaseFile_TellsItsHistoryInPlainWords_AndPrintsAsARecord()
+    {
+        // Found in the pages: "设定期限" up to five times per step, "凭据 dev:…", "督办上升一级" without saying to whom; the print had no
+        // case number, print time or unit, and a live "剩N天".
+        var (caseId, _, _) = await RegisterNamedAsync(daysAhead: 1);
+        var page = await browser.SignedInAsync("meizhou-centre");
+        await page.GotoAsync($"/cases/{caseId}");
+        var history = await page.Locator("#history ~ ol").InnerTextAsync();
+        Assert.DoesNotContain("凭据", await page.Locator("main").InnerTextAsync());
+        Assert.Equal(0, await page.Locator("#history ~ ol > li", new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^\\S+ 设定期限") }).CountAsync());
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(history, "设定期限"));
+        Assert.Contains("开始督办：出所衔接通报逾期，通知", history);
+
+        await page.EmulateMediaAsync(new() { Media = Media.Print });
+        var head = await page.Locator(".record-head").InnerTextAsync();
+        Assert.Contains(caseId, head);
+        Assert.Contains("打印单位 梅州市强制隔离戒毒所", head);
+        Assert.Contains("打印时间", head);
+        Assert.DoesNotContain("剩", await page.Locator("#deadlines ~ div table").InnerTextAsync());
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task OnAPhone_TheCentresReleaseButtonIsOnScreen_AndTheDeadlinesReadAsLines()
+    {
+        // Found in the pages: at a phone's width the centre's table hid 登记出所 off-screen and the deadline column wrapped one
+        // character a line.
+        var (caseId, _, _) = await RegisterNamedAsync();
+        var page = await browser.SignedInAsync("meizhou-centre", 390, 844);
+        var row = page.Locator($"tr:has(a[href='/cases/{caseId}'])");
+        var button = await row.GetByRole(AriaRole.Button, new() { Name = "登记出所" }).BoundingBoxAsync();
+        Assert.NotNull(button);
+        Assert.True(button.X >= 0 && button.X + button.Width <= 390, $"登记出所 at x={button.X}, width {button.Width}");
+        var deadlines = await row.Locator("td").Nth(3).BoundingBoxAsync();
+        Assert.True(deadlines!.Width >= 200, $"the deadlines are {deadlines.Width}px wide");
+        await page.Context.CloseAsync();
+    }
+
     /// <summary>A release registered through the API for a person with a name and number of their own.</summary>
     private async Task<(string CaseId, string Name, string IdNumber)> RegisterNamedAsync(int daysAhead = 10)
     {

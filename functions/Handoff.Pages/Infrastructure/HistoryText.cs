@@ -1,0 +1,96 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Handoff.Api.Endpoints;
+using Handoff.Core.Cases;
+using Handoff.Core.Notices;
+using Handoff.Core.Organisations;
+
+namespace Handoff.Pages.Infrastructure;
+
+/// <summary>
+/// A case's history in plain words, as the file shows and prints it: each step once, with the deadlines it set beside it (not a line of
+/// "设定期限" each), an escalation saying which matter and to whom, the system's own steps named as such, and how the step was signed
+/// in said in words rather than as a credential.
+/// </summary>
+public static class HistoryText
+{
+    /// <summary>One line of the history: when, what, who, and the deadlines the step set.</summary>
+    public sealed record Line(DateTimeOffset At, string What, string Who, IReadOnlyList<string> Set);
+
+    public static IReadOnlyList<Line> Lines(CaseView c, OrganisationDirectory directory)
+    {
+        var kinds = c.Escalations.ToDictionary(e => e.Id, e => e.Kind, StringComparer.Ordinal);
+        var lines = new List<Line>();
+        foreach (var h in c.History)
+        {
+            if (h.Type == "DeadlineSet" && Get<Deadline>(h.Details, "deadline") is { } set)
+            {
+                var text = $"{Zh.Step(set.Step)} {(set.Provisional ? "（按计划出所日期）" : "")}{Zh.DeadlineEnd(set)}";
+                // Beside the step of the same instant that set it (the first: the escalations it opened come after it).
+                if (lines.FindIndex(l => l.At == h.At) is >= 0 and var step)
+                {
+                    lines[step] = lines[step] with { Set = [.. lines[step].Set, text] };
+                    continue;
+                }
+
+                lines.Add(new Line(h.At, "设定期限", Who(h, directory), [text]));
+                continue;
+            }
+
+            lines.Add(new Line(h.At, What(h, kinds, directory), Who(h, directory), []));
+        }
+
+        return lines;
+    }
+
+    private static string What(HistoryView h, IReadOnlyDictionary<string, EscalationKind> kinds, OrganisationDirectory directory)
+    {
+        string Kind() => h.Details["escalationId"]?.GetValue<string>() is { } id && kinds.TryGetValue(id, out var k) ? NoticeComposer.KindTitle(k) : "督办";
+        string To() => string.Join("、", (Get<List<string>>(h.Details, "recipients") ?? []).Select(r => directory.Find(r)?.Name ?? r));
+        return h.Type switch
+        {
+            "ReleaseRegistered" => "填报出所通报，通知接收工作站、派出所和决定机关",
+            "NoticeAcknowledged" => "工作站签收出所通知",
+            "ReleaseRecorded" => "登记出所（人员已出所）",
+            "ReportRecorded" => "登记报到",
+            "AgreementRecorded" => "签订社区康复协议",
+            "ReleasePostponed" => $"变更出所日期为{(Get<DateOnly?>(h.Details, "newReleaseDate") is { } d ? Zh.Date(d) : "")}{Reason(h)}",
+            "ReleaseCancelled" => "撤销出所通报" + Reason(h),
+            "PersonFound" => "找到此人" + (h.Details["note"]?.GetValue<string>() is { Length: > 0 } note ? $"（{note}）" : ""),
+            "DeadlineMissed" => $"{(Get<DeadlineStep?>(h.Details, "step") is { } s ? Zh.Step(s) : "")}期限届满，未完成",
+            "EscalationOpened" => $"开始督办：{OpenedKind()}，通知{To()}",
+            "EscalationClimbed" => $"督办（{Kind()}）升至第{h.Details["level"]?.GetValue<int>()}级，送{To()}",
+            "EscalationLadderEnded" => $"督办（{Kind()}）已到最高一级",
+            "EscalationResolved" => $"督办（{Kind()}）解除：{h.Details["resolution"]?.GetValue<string>()}",
+            "EscalationRead" => $"督办通知（{Kind()}）已阅",
+            "StepFailed" => "一项操作未能完成，已记录",
+            _ => h.Type,
+        };
+
+        string OpenedKind() => Get<EscalationKind?>(h.Details, "kind") is { } k ? NoticeComposer.KindTitle(k) : "督办";
+    }
+
+    /// <summary>The organisation, and how it signed in, in words; the system's own steps (a deadline reached) as 系统.</summary>
+    private static string Who(HistoryView h, OrganisationDirectory directory)
+    {
+        if (h.By == "system")
+        {
+            return "系统（期限到时自动）";
+        }
+
+        var how = h.Credential switch
+        {
+            var x when x.StartsWith("oidc:", StringComparison.Ordinal) => "，统一身份认证登录",
+            var x when x.StartsWith("dev:", StringComparison.Ordinal) => "，开发环境登录",
+            "api-key" => "，系统接口",
+            var x when x.StartsWith("bearer:", StringComparison.Ordinal) => "，系统接口",
+            _ => "",
+        };
+        return (directory.Find(h.By)?.Name ?? h.By) + how;
+    }
+
+    private static string Reason(HistoryView h) => h.Details["reason"]?.GetValue<string>() is { Length: > 0 } r ? $"，理由：{r}" : "";
+
+    private static T? Get<T>(JsonObject details, string name) =>
+        details[name] is { } node ? node.Deserialize<T>(ApiJson.Options) : default;
+}
