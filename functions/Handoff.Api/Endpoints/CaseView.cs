@@ -42,7 +42,8 @@ public sealed record CaseView(
 public sealed record PersonView(string Name, string MaskedIdNumber, string RegisteredRegion, string ResidenceRegion);
 
 /// <summary>One history entry: who did what, when, through which credential, and the event's details.</summary>
-public sealed record HistoryView(int Sequence, string Type, DateTimeOffset At, string By, string Credential, JsonObject Details)
+/// <param name="ByName">The person who took the step, when they signed in by name (a page session); null otherwise.</param>
+public sealed record HistoryView(int Sequence, string Type, DateTimeOffset At, string By, string Credential, string? ByName, JsonObject Details)
 {
     public static HistoryView From(HistoryEntry entry)
     {
@@ -58,6 +59,6 @@ public sealed record HistoryView(int Sequence, string Type, DateTimeOffset At, s
             person.Remove("idNumberLookup");
         }
 
-        return new HistoryView(entry.Sequence, entry.Event.GetType().Name, entry.Event.At, entry.Event.By.OrganisationId, entry.Event.By.Credential, details);
+        return new HistoryView(entry.Sequence, entry.Event.GetType().Name, entry.Event.At, entry.Event.By.OrganisationId, entry.Event.By.Credential, entry.Event.By.Name, details);
     }
 }

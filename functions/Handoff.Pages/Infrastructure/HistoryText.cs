@@ -86,7 +86,9 @@ public static class HistoryText
             var x when x.StartsWith("bearer:", StringComparison.Ordinal) => "，系统接口",
             _ => "",
         };
-        return (directory.Find(h.By)?.Name ?? h.By) + how;
+        var organisation = directory.Find(h.By)?.Name ?? h.By;
+        var person = Zh.Officer(h.ByName, organisation);
+        return organisation + (person is { Length: > 0 } ? $"（{person}{how}）" : how.Length > 0 ? $"（{how[1..]}）" : "");
     }
 
     private static string Reason(HistoryView h) => h.Details["reason"]?.GetValue<string>() is { Length: > 0 } r ? $"，理由：{r}" : "";

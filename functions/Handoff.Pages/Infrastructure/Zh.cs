@@ -144,6 +144,14 @@ public static class Zh
     };
 
     /// <summary>The one-line confirmations a form's redirect may carry (<c>?msg=</c>): only these codes are shown.</summary>
+    /// <summary>The person signed in, without the organisation's name when the sign-in repeats it (梅州市强制隔离戒毒所值班人员 →
+    /// 值班人员); null when the sign-in names nobody but the organisation.</summary>
+    public static string? Officer(string? displayName, string organisation)
+    {
+        var who = displayName is { } n && n.StartsWith(organisation, StringComparison.Ordinal) ? n[organisation.Length..].Trim() : displayName;
+        return who is { Length: > 0 } && who != organisation ? who : null;
+    }
+
     public static string? Done(string? code) => code switch
     {
         "registered" => "出所登记已保存，出所通知已发送给接收工作站、派出所和决定机关。",

@@ -105,7 +105,7 @@ public class PageFlowTests(BrowserFixture browser) : ApiTestBase(browser)
         await page.GotoAsync($"/cases/{caseId}");
         var text = await page.Locator("main").InnerTextAsync();
         Assert.Contains("已签订协议", text);
-        Assert.Contains("凭据 dev:pingyuan-dazhe-office", text);
+        Assert.Contains("签订社区康复协议 — 平远县大柘镇戒毒康复服务中心（值班人员，开发环境登录）", text); // who did it, in words: the officer and how they signed in
         Assert.Contains("工作站签收出所通知", text);
         Assert.Contains("社区戒毒（康复）工作人员接回：王某", text);
         await page.Context.CloseAsync();

@@ -205,6 +205,20 @@ public class UnitPagesTests(BrowserFixture browser) : ApiTestBase(browser)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task CaseFile_NamesTheOfficerWhoSignedIn_ForAStepTakenInThePages()
+    {
+        var (caseId, _, _) = await RegisterNamedAsync();
+        var page = await browser.SignedInAsync("pingyuan-dazhe-office");
+        var row = page.Locator($"#todo-ack ~ ul li:has(a[href='/cases/{caseId}'])");
+        await row.GetByRole(AriaRole.Button, new() { Name = "签收" }).ClickAsync();
+        await page.WaitForURLAsync("**/office?msg=*");
+        await page.GotoAsync($"/cases/{caseId}");
+        var line = page.Locator("#history ~ ol > li", new() { HasText = "工作站签收出所通知" });
+        Assert.Contains("平远县大柘镇戒毒康复服务中心（值班人员", await line.InnerTextAsync());
+        await page.Context.CloseAsync();
+    }
+
     /// <summary>A release registered through the API for a person with a name and number of their own.</summary>
     private async Task<(string CaseId, string Name, string IdNumber)> RegisterNamedAsync(int daysAhead = 10)
     {
