@@ -23,7 +23,7 @@ internal static class DeadlinePlanner
     /// <summary>Policy: the office acknowledges within <see cref="HandoffPolicy.AcknowledgementDays"/> of the notice (民法典 201–203 counting).</summary>
     public static Deadline Acknowledgement(DateTimeOffset noticeAt, WorkflowContext context) =>
         Counted(DeadlineStep.Acknowledgement, context.Calendar.AddDays(ChinaTime.LocalDate(noticeAt), context.Policy.AcknowledgementDays),
-            provisional: false, $"本地政策：通报后{context.Policy.AcknowledgementDays}日内签收");
+            provisional: false, $"本地政策（{context.Policy.Source}）：通报后{context.Policy.AcknowledgementDays}日内签收");
 
     /// <summary>The centre records the release by 24:00 of the release date; a fixed date, not a counted period, so no roll-over.</summary>
     public static Deadline Release(DateOnly releaseDate) =>
@@ -43,7 +43,7 @@ internal static class DeadlinePlanner
     /// </summary>
     public static Deadline Agreement(DateOnly reportDate, bool provisional, WorkflowContext context) =>
         Counted(DeadlineStep.Agreement, context.Calendar.AddDays(reportDate, context.Policy.AgreementDays), provisional,
-            $"戒毒条例第十六条“及时”签订（本地政策：报到后{context.Policy.AgreementDays}日内）");
+            $"戒毒条例第十六条“及时”签订（本地政策（{context.Policy.Source}）：报到后{context.Policy.AgreementDays}日内）");
 
     /// <summary>
     /// A step done at <paramref name="doneAt"/> and received at <paramref name="receivedAt"/> (its legal time): met if done before the due

@@ -32,6 +32,12 @@ public sealed record HandoffPolicy
     /// </summary>
     public int ReminderDaysBeforeReport { get; init; } = 3;
 
+    /// <summary>
+    /// Where these figures come from, as an official cites it (a local document's number, e.g. 梅州市禁毒办〔2026〕3号): every deadline set
+    /// by policy names it beside its rule. Default: it says the figures are the system's defaults. One line, at most 100 characters.
+    /// </summary>
+    public string Source { get; init; } = "系统默认值，未配置依据";
+
     /// <summary>The rules broken by this policy, as (setting, rule) pairs; empty when valid.</summary>
     public IReadOnlyList<(string Setting, string Rule)> Validate()
     {
@@ -54,6 +60,11 @@ public sealed record HandoffPolicy
         if (ClockSkewAllowance < TimeSpan.Zero || ClockSkewAllowance > TimeSpan.FromHours(1))
         {
             errors.Add((nameof(ClockSkewAllowance), "must be between 0 and 1 hour"));
+        }
+
+        if (string.IsNullOrWhiteSpace(Source) || Source.Length > 100 || Source.Any(char.IsControl))
+        {
+            errors.Add((nameof(Source), "must be one line of 1–100 characters"));
         }
 
         if (ReminderDaysBeforeRelease is < 0 or > 15)

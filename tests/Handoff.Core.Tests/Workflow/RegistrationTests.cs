@@ -31,6 +31,20 @@ public class RegistrationTests
     }
 
     [Fact]
+    public void Register_APolicyDeadline_CitesWhereItsFigureComesFrom()
+    {
+        // Found in the pages: "本地政策" with nothing to say whose policy; an official must be able to cite it.
+        var run = new CaseRun { Policy = new HandoffPolicy { Source = "梅州市禁毒办〔2026〕3号" } };
+        run.Accept(Register(new DateOnly(2026, 3, 2)), Beijing(2026, 2, 24, 10));
+        Assert.Equal("本地政策（梅州市禁毒办〔2026〕3号）：通报后1日内签收", run.Deadline(DeadlineStep.Acknowledgement).Rule);
+        Assert.Contains("本地政策（梅州市禁毒办〔2026〕3号）", run.Deadline(DeadlineStep.Agreement).Rule);
+
+        var unset = new CaseRun();
+        unset.Accept(Register(new DateOnly(2026, 3, 2)), Beijing(2026, 2, 24, 10));
+        Assert.Equal("本地政策（系统默认值，未配置依据）：通报后1日内签收", unset.Deadline(DeadlineStep.Acknowledgement).Rule);
+    }
+
+    [Fact]
     public void Register_AcknowledgementDueOnHoliday_RollsOver()
     {
         var run = new CaseRun();
