@@ -196,8 +196,10 @@ public static class SupervisorPages
     private static Task<IResult> RefuseAsync(PageRequest p) => PageHttp.ErrorAsync(p.Http, StatusCodes.Status403Forbidden, "无权访问",
         p.By.Organisation.Kind == OrganisationKind.Supervisor ? "本单位无权查看这个地区。" : "督导看板只供禁毒办和戒毒管理局使用。");
 
+    /// <summary>A case is the region's when its receiving office or its releasing centre is there: a centre's own escalations (a late
+    /// notice, a release not recorded) are its region's to see, wherever the person goes.</summary>
     private static bool InScope(OrganisationDirectory directory, CaseSummary c, RegionCode scope) =>
-        directory.Find(c.OfficeId)?.Region.Value.StartsWith(scope.ScopePrefix, StringComparison.Ordinal) ?? false;
+        new[] { c.OfficeId, c.CentreId }.Any(id => directory.Find(id)?.Region.Value.StartsWith(scope.ScopePrefix, StringComparison.Ordinal) ?? false);
 
     private static async Task<IReadOnlyList<EscalationsEndpoints.EscalationView>> OpenEscalationsAsync(PageRequest p, RegionCode scope)
     {

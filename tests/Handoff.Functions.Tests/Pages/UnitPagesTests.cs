@@ -219,6 +219,34 @@ public class UnitPagesTests(BrowserFixture browser) : ApiTestBase(browser)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task Province_ListsItsCentresOwnEscalation_WhenThePersonGoesToAnotherProvince()
+    {
+        // Found reviewing the figures: the dashboard's 督办中的案件 and the CSV chose cases by the receiving office's region only, so a
+        // 梅州 centre's late notice of a person going to 贵阳 was counted for 广东 and listed nowhere in it.
+        var response = await Api.Client("meizhou-centre").PostAsJsonAsync("/api/releases", new
+        {
+            person = new { name = "跨省某", idNumber = TestData.UniqueIdNumber(), registeredRegion = "520102", residenceRegion = "520102" },
+            releaseDate = Date(Today.AddDays(1)),
+            releaseType = "expiry",
+            rehabilitationYears = 3,
+            receivingOfficeId = "nanming-office",
+            policeStationId = "nanming-police",
+            decisionAuthorityId = "meizhou-psb",
+        });
+        var body = await ReadAsync(response);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, body.ToString());
+        var caseId = body.GetProperty("caseId").GetString()!;
+
+        var page = await browser.SignedInAsync("guangdong-nco");
+        await ApiFixture.EventuallyAsync(
+            async () => { await page.GotoAsync("/supervisor"); return await page.Locator($"#open-escalations ~ div a[href='/cases/{caseId}']").CountAsync(); },
+            n => n > 0, TimeSpan.FromSeconds(20), "the centre's late notice listed for its province");
+        var csv = await page.Context.APIRequest.GetAsync("/supervisor/overdue.csv");
+        Assert.Contains(caseId, await csv.TextAsync());
+        await page.Context.CloseAsync();
+    }
+
     /// <summary>A release registered through the API for a person with a name and number of their own.</summary>
     private async Task<(string CaseId, string Name, string IdNumber)> RegisterNamedAsync(int daysAhead = 10)
     {
