@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Handoff.Core.Cases;
 
 namespace Handoff.Core.Notices;
@@ -9,6 +10,8 @@ namespace Handoff.Core.Notices;
 /// </summary>
 /// <param name="Title">One line, Chinese.</param>
 /// <param name="Body">The text a duty officer reads, Chinese; the identity number only masked.</param>
+/// <param name="Duplicate">For a <see cref="NoticeKind.DuplicateRegistration"/>: the open case and the refused registration, so a page
+/// sets them side by side. Left out of the JSON otherwise.</param>
 public sealed record Notice(
     string Id,
     string CaseId,
@@ -19,4 +22,14 @@ public sealed record Notice(
     int? Level,
     string Title,
     string Body,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DuplicateRegistrationFacts? Duplicate = null);
+
+/// <summary>The two registrations of one person a 重复登记提示 is about (identity number only masked).</summary>
+public sealed record DuplicateRegistrationFacts(RegistrationFacts Existing, RegistrationFacts Attempt);
+
+/// <summary>One registration as a supervisor compares it: who registered it and when, the person, the release and where to.</summary>
+/// <param name="CaseId">The case; for a refused registration, the id it would have had (no case exists under it).</param>
+public sealed record RegistrationFacts(
+    string CaseId, string CentreId, DateTimeOffset RegisteredAt, string PersonName, string MaskedIdNumber, DateOnly ReleaseDate, string OfficeId,
+    int RehabilitationYears);

@@ -68,10 +68,15 @@ public static class NoticeComposer
             + $"（出所日期{Date(attempt.ReleaseDate)}，执行地{Name(directory, attempt.OfficeId)}）时，系统发现该人员已有未结案件：{Name(directory, existing.CentreId)}"
             + $"至{Name(directory, existing.OfficeId)}，出所日期{Date(existing.ReleaseDate)}。为保密（《戒毒条例》第七条），登记单位未被告知已有案件。"
             + "请核实是否重复登记，并协调相关单位处理。";
+        var facts = new DuplicateRegistrationFacts(
+            new RegistrationFacts(existing.CaseId, existing.CentreId, existing.RegisteredAt, existing.Person.Name, existing.Person.MaskedIdNumber,
+                existing.ReleaseDate, existing.OfficeId, existing.RehabilitationYears),
+            new RegistrationFacts(attempt.CaseId, attempt.By.OrganisationId, at, Text.TextRules.Clean(attempt.Person.Name), attempt.Person.MaskedIdNumber,
+                attempt.ReleaseDate, attempt.OfficeId, attempt.RehabilitationYears));
         return widest
             .OrderBy(o => o.Id, StringComparer.Ordinal)
             .Select(o => new Notice($"{existing.CaseId}-D-{attempt.CaseId}-{o.Id}", existing.CaseId, o.Id, NoticeKind.DuplicateRegistration, null, null, null,
-                $"【重复登记提示】{Text.TextRules.Clean(attempt.Person.Name)}", Letter(directory, o.Id, text, existing), at))
+                $"【重复登记提示】{Text.TextRules.Clean(attempt.Person.Name)}", Letter(directory, o.Id, text, existing), at, facts))
             .ToList();
     }
 

@@ -37,6 +37,7 @@ public static class InboxPages
             [nameof(InboxPage.First)] = after is null ? null : Link(null, take),
             [nameof(InboxPage.Reminders)] = after is null ? await RemindersAsync(p, now) : [],
             [nameof(InboxPage.Now)] = now,
+            [nameof(InboxPage.Directory)] = p.Get<OrganisationDirectory>(),
             [nameof(InboxPage.Self)] = Link(after, take),
         });
     }

@@ -247,6 +247,40 @@ public class UnitPagesTests(BrowserFixture browser) : ApiTestBase(browser)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task Province_SeesADuplicateRegistration_WithTheTwoSideBySide()
+    {
+        // Found in the pages: the 重复登记提示 sent to the province appeared on no page.
+        var (caseId, name, idNumber) = await RegisterNamedAsync();
+        var again = await Api.Client("shaoguan-centre").PostAsJsonAsync("/api/releases", new
+        {
+            person = new { name, idNumber, registeredRegion = "441426", residenceRegion = "441426" },
+            releaseDate = Date(Today.AddDays(20)),
+            releaseType = "expiry",
+            rehabilitationYears = 2,
+            receivingOfficeId = "pingyuan-dazhe-office",
+            policeStationId = "pingyuan-dazhe-police",
+            decisionAuthorityId = "shaoguan-psb",
+        });
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+
+        var page = await browser.SignedInAsync("guangdong-nco");
+        await page.GotoAsync("/inbox");
+        var item = page.Locator($"li.notice:has-text('重复登记提示'):has(a[href='/cases/{caseId}'])");
+        var table = item.Locator("table.duplicate");
+        Assert.Equal(1, await table.CountAsync());
+        var text = await table.InnerTextAsync();
+        Assert.Contains("梅州市强制隔离戒毒所", text);
+        Assert.Contains("韶关", text);
+        foreach (var release in new[] { Today.AddDays(10), Today.AddDays(20) })
+        {
+            Assert.Contains($"{release.Year}年{release.Month}月{release.Day}日", text);
+        }
+
+        Assert.Equal(2, await table.Locator("thead th[scope=col]").CountAsync() - 1);
+        await page.Context.CloseAsync();
+    }
+
     /// <summary>A release registered through the API for a person with a name and number of their own.</summary>
     private async Task<(string CaseId, string Name, string IdNumber)> RegisterNamedAsync(int daysAhead = 10)
     {
