@@ -35,13 +35,9 @@ public static class NoticeComposer
                     "出所衔接撤销通报",
                     $"{Name(directory, after.CentreId)}通报：{Person(after)}原定于{Date(after.ReleaseDate)}的出所已撤销"
                     + (string.IsNullOrWhiteSpace(c.Reason) ? "。" : $"，原因：{c.Reason}。"));
-            case ReleaseRecorded r:
-                return Informational(after, eventNumber, e.At, NoticeKind.ReleaseRecorded, directory,
-                    "强制隔离戒毒人员已出所",
-                    $"{Name(directory, after.CentreId)}通报：{Person(after)}已于{Instant(r.ReleasedAt)}出所，{CollectorText(r.CollectedBy)}。"
-                    + (after.RehabilitationYears > 0
-                        ? $"应于{Date(after.DeadlineFor(DeadlineStep.Report)!.LastDay)} 24:00前到{Name(directory, after.OfficeId)}报到。"
-                        : ""));
+            case ReleaseRecorded:
+                // Composed by the release's decision once the report deadline counted from the actual release is set (ReleaseRecordedNotices below).
+                return [];
             case EscalationOpened o:
                 return EscalationNotices(after, o.EscalationId, 1, o.Recipients, e.At, directory);
             case EscalationClimbed c:
@@ -52,6 +48,18 @@ public static class NoticeComposer
                 return [];
         }
     }
+
+    /// <summary>
+    /// The release's notices, composed once the decision has set the report deadline counted from the actual release (戒毒条例 38), so
+    /// the letter gives the deadline the case escalates on. <paramref name="eventNumber"/> is the release event's number (its notice ids).
+    /// </summary>
+    public static IReadOnlyList<Notice> ReleaseRecordedNotices(ReleaseRecorded r, Case after, int eventNumber, OrganisationDirectory directory) =>
+        Informational(after, eventNumber, r.At, NoticeKind.ReleaseRecorded, directory,
+            "强制隔离戒毒人员已出所",
+            $"{Name(directory, after.CentreId)}通报：{Person(after)}已于{Instant(r.ReleasedAt)}出所，{CollectorText(r.CollectedBy)}。"
+            + (after.RehabilitationYears > 0
+                ? $"应于{Date(after.DeadlineFor(DeadlineStep.Report)!.LastDay)} 24:00前到{Name(directory, after.OfficeId)}报到。"
+                : ""));
 
     /// <summary>
     /// The notices for a registration refused because the person already has <paramref name="existing"/> open: to the province-level

@@ -1,4 +1,5 @@
 using Handoff.Core.Cases;
+using Handoff.Core.Notices;
 using Handoff.Core.Organisations;
 using Handoff.Core.Regions;
 using Handoff.Core.Time;
@@ -240,7 +241,9 @@ public static partial class CaseWorkflow
             return Rejection.Invalid("collectedBy.name", "collector-name-required", "must name who collected the person unless kind is none");
         }
 
-        b.Add(new ReleaseRecorded(b.Now, x.By, x.ReleasedAt, collectedBy));
+        var released = new ReleaseRecorded(b.Now, x.By, x.ReleasedAt, collectedBy);
+        b.Add(released);
+        var releaseEvent = b.State.EventCount;
         b.SetDeadline(x.By, DeadlinePlanner.Complete(c.DeadlineFor(DeadlineStep.Release)!, b.Now, b.Now));
         if (c.RehabilitationYears > 0)
         {
@@ -249,6 +252,9 @@ public static partial class CaseWorkflow
             b.SetDeadline(x.By, report);
             b.SetDeadline(x.By, DeadlinePlanner.Agreement(report.LastDay, provisional: true, b.Context));
         }
+
+        // The letter gives the report deadline just set, not the one counted from the planned date.
+        b.Notify(NoticeComposer.ReleaseRecordedNotices(released, b.State, releaseEvent, b.Context.Directory));
 
         Resolve(b, x.By, "出所情况已登记", EscalationKind.ReleaseNotRecorded);
         // The person has left: the notice's acknowledgement can no longer come before the release, so its escalation ends saying why (the

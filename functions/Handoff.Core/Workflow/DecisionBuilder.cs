@@ -22,6 +22,9 @@ internal sealed class DecisionBuilder(Case? state, WorkflowContext context)
         _notices.AddRange(NoticeComposer.Compose(e, state, context.Directory));
     }
 
+    /// <summary>Notices a rule composes itself (after the events they depend on), rather than from one event.</summary>
+    public void Notify(IEnumerable<Notice> notices) => _notices.AddRange(notices);
+
     public void SetDeadline(Actor by, Deadline deadline)
     {
         if (state?.DeadlineFor(deadline.Step) != deadline)

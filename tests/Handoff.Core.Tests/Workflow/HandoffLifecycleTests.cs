@@ -37,6 +37,21 @@ public class HandoffLifecycleTests
     }
 
     [Fact]
+    public void ReleaseRecordedNotice_GivesTheReportDeadlineCountedFromTheActualRelease()
+    {
+        // Found in the pages: the 已出所 letter to the office and the police gave the report deadline counted from the planned date
+        // (3月17日) while the case escalates on the one counted from the actual release.
+        var run = Registered();
+        run.Accept(new AcknowledgeNotice(As(Office)), Beijing(2026, 2, 24, 15));
+        var decision = run.Accept(new RecordRelease(As(Centre), Beijing(2026, 3, 4, 9), new CollectedBy(CollectorKind.Family, "张父")), Beijing(2026, 3, 4, 9, 30));
+
+        var lastDay = run.Deadline(DeadlineStep.Report).LastDay;
+        Assert.Equal(new DateOnly(2026, 3, 19), lastDay);
+        Assert.All(decision.Notices.Where(n => n.Kind == NoticeKind.ReleaseRecorded), n => Assert.Contains("应于2026年3月19日 24:00前", n.Body));
+        Assert.Contains(decision.Notices, n => n.Kind == NoticeKind.ReleaseRecorded);
+    }
+
+    [Fact]
     public void HappyPath_EveryStepOnTime_EndsAgreementSignedWithNoEscalation()
     {
         var run = Released();
