@@ -21,6 +21,7 @@ public static class TestData
     public const string CentreBureau = "guangdong-rehab-bureau";
     public const string OtherCentre = "shaoguan-centre";
     public const string OtherOffice = "guiyang-office";
+    public const string OtherPolice = "guiyang-police";
 
     public static readonly OrganisationDirectory Orgs = new(
     [
@@ -29,6 +30,7 @@ public static class TestData
         new Organisation(Office, OrganisationKind.CommunityOffice, RegionCode.Parse("441426"), "平远县大柘镇戒毒康复服务中心"),
         new Organisation(OtherOffice, OrganisationKind.CommunityOffice, RegionCode.Parse("520100"), "贵阳市社区康复工作站"),
         new Organisation(Police, OrganisationKind.PoliceStation, RegionCode.Parse("441426"), "平远县公安局大柘派出所"),
+        new Organisation(OtherPolice, OrganisationKind.PoliceStation, RegionCode.Parse("520100"), "贵阳市公安局某派出所"),
         new Organisation(Authority, OrganisationKind.DecisionAuthority, RegionCode.Parse("441400"), "梅州市公安局"),
         new Organisation(CountySupervisor, OrganisationKind.Supervisor, RegionCode.Parse("441426"), "平远县禁毒委员会办公室"),
         new Organisation(CitySupervisor, OrganisationKind.Supervisor, RegionCode.Parse("441400"), "梅州市禁毒委员会办公室"),

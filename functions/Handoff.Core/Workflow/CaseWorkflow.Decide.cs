@@ -99,9 +99,15 @@ public static partial class CaseWorkflow
             problems.Add(Rejection.Invalid("receivingOfficeId", "unknown-office", "must name a community-office in the directory"));
         }
 
-        if (directory.Find(x.PoliceStationId) is not { Kind: OrganisationKind.PoliceStation })
+        if (directory.Find(x.PoliceStationId) is not { Kind: OrganisationKind.PoliceStation } police)
         {
             problems.Add(Rejection.Invalid("policeStationId", "unknown-police-station", "must name a police-station in the directory"));
+        }
+        else if (!ServesPerson(police.Region, x.Person.RegisteredRegion, x.Person.ResidenceRegion))
+        {
+            // 戒毒条例 34: the centre notifies "其户籍所在地或者现居住地公安派出所" to collect the person.
+            problems.Add(Rejection.Invalid("policeStationId", "police-not-at-residence",
+                "must be a police station of the person's registered region or residence region (戒毒条例 34)"));
         }
 
         if (directory.Find(x.DecisionAuthorityId) is not { Kind: OrganisationKind.DecisionAuthority })

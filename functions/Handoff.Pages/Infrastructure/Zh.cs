@@ -120,6 +120,7 @@ public static class Zh
         "unknown-office" => "请选择一个社区戒毒社区康复工作站。",
         "office-not-at-residence" => "接收工作站须在其户籍地或居住地（戒毒条例 37）。",
         "unknown-police-station" => "请选择一个派出所。",
+        "police-not-at-residence" => "派出所须为其户籍地或居住地派出所（戒毒条例 34）。",
         "unknown-decision-authority" => "请选择决定机关。",
         "open-case-exists" => "此人已有一宗未办结的案件，不能重复登记。已提示省级禁毒办。",
         "collector-name-required" => "请填写接回人姓名。",

@@ -168,6 +168,20 @@ public class RegistrationTests
     }
 
     [Fact]
+    public void Register_PoliceStationNotWhereThePersonLives_IsRejected_AndEveryRuleBrokenIsListed()
+    {
+        // 戒毒条例 34: the centre tells the police station of the person's household or residence to collect them; found walking the
+        // pages: a 平远 person with a 潍坊 police station was accepted, and 大柘派出所 was never told.
+        var command = Register(new DateOnly(2026, 3, 2)) with { PoliceStationId = OtherPolice };
+        Assert.Equal("police-not-at-residence", new CaseRun().Do(command, Beijing(2026, 2, 20)).Rejection!.Code);
+
+        var everything = Register(new DateOnly(2026, 2, 19)) with { PoliceStationId = OtherPolice, OfficeId = OtherOffice };
+        Assert.Equal(
+            ["office-not-at-residence", "police-not-at-residence", "release-date-past"],
+            CaseWorkflow.RegistrationProblems(everything, Context(Beijing(2026, 2, 20))).Select(r => r.Code).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Register_ByAnOffice_IsForbidden()
     {
         var command = Register(new DateOnly(2026, 3, 2)) with { By = As(Office) };
