@@ -115,7 +115,7 @@ public static class CentrePages
         // told so and confirms before it is sent.
         if (LegalPeriods.IsLateNotice(command!.ReleaseDate, p.ReceivedAt) && form["confirmLate"] != "yes")
         {
-            return await FormAsync(p, values, errors, form["idempotencyKey"], lateNotice: true);
+            return await FormAsync(p, values, errors, form["idempotencyKey"], lateNotice: true, lateUnconfirmed: form["lateWarned"] == "yes");
         }
 
         var outcome = await PageCommands.RegisterAsync(p, command, fingerprint, form["idempotencyKey"]);
@@ -137,7 +137,7 @@ public static class CentrePages
     }
 
     private static async Task<IResult> FormAsync(PageRequest p, IReadOnlyDictionary<string, string> values, IReadOnlyDictionary<string, string> errors,
-        string? idempotencyKey = null, int status = StatusCodes.Status200OK, string? region = null, bool lateNotice = false)
+        string? idempotencyKey = null, int status = StatusCodes.Status200OK, string? region = null, bool lateNotice = false, bool lateUnconfirmed = false)
     {
         var directory = p.Get<OrganisationDirectory>();
         var filter = region is { Length: > 0 } ? region
@@ -156,6 +156,7 @@ public static class CentrePages
             [nameof(RegisterPage.IdempotencyKey)] = idempotencyKey is { Length: > 0 } k ? k : "page-" + Guid.NewGuid().ToString("N"),
             [nameof(RegisterPage.Region)] = code?.Value ?? filter,
             [nameof(RegisterPage.LateNotice)] = lateNotice,
+            [nameof(RegisterPage.LateUnconfirmed)] = lateUnconfirmed,
         }, status);
     }
 

@@ -25,7 +25,7 @@ public static class HistoryText
         {
             if (h.Type == "DeadlineSet" && Get<Deadline>(h.Details, "deadline") is { } set)
             {
-                var text = $"{Zh.Step(set.Step)} {(set.Provisional ? "（按计划出所日期）" : "")}{Zh.DeadlineEnd(set)}";
+                var text = $"{Zh.Step(set.Step)} {Zh.DeadlineEndAsKnown(set)}";
                 // Beside the step of the same instant that set it (the first: the escalations it opened come after it).
                 if (lines.FindIndex(l => l.At == h.At) is >= 0 and var step)
                 {

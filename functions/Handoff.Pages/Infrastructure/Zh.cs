@@ -32,6 +32,17 @@ public static class Zh
     /// <summary>A deadline's end: 24:00 of its last day is written as that day's 24时, as the law counts it (民法典 203).</summary>
     public static string DeadlineEnd(Deadline d) => Date(d.LastDay) + "24时";
 
+    /// <summary>
+    /// A deadline's end as far as it is known: the agreement's counts from the report (戒毒条例 16), so until then it has none; the report's
+    /// counts from the release (戒毒条例 38), so until then it is the planned date's.
+    /// </summary>
+    public static string DeadlineEndAsKnown(Deadline d) => d switch
+    {
+        { Provisional: true, Step: DeadlineStep.Agreement } => "报到后计算",
+        { Provisional: true } => "（按计划出所日期）" + DeadlineEnd(d),
+        _ => DeadlineEnd(d),
+    };
+
     public static string State(string state) => state switch
     {
         "scheduled" => "待出所",

@@ -281,6 +281,42 @@ public class UnitPagesTests(BrowserFixture browser) : ApiTestBase(browser)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task Centre_ARefusedPostponement_IsShownOpen_AndTheTopOfThePagePointsToIt()
+    {
+        // Found walking the pages: on a long list the refusal stood inside the closed 变更出所日期, 32,000 px down, with nothing at the top.
+        var (caseId, _, _) = await RegisterNamedAsync();
+        var page = await browser.SignedInAsync("meizhou-centre");
+        var row = page.Locator($"tr:has(a[href='/cases/{caseId}'])");
+        await row.GetByText("变更出所日期").First.ClickAsync();
+        await row.GetByLabel("新的出所日期").FillAsync(Date(Today.AddDays(5)));
+        await row.GetByLabel("变更理由").FillAsync("提前");
+        await row.GetByRole(AriaRole.Button, new() { Name = "变更出所日期" }).ClickAsync();
+        await page.WaitForURLAsync("**/centre?err=*");
+
+        row = page.Locator($"tr:has(a[href='/cases/{caseId}'])");
+        Assert.Equal(1, await row.Locator("details[open] [role=alert]").CountAsync());
+        var pointer = page.Locator($"main > p.flash a[href='#row-{caseId}']");
+        Assert.Equal(1, await pointer.CountAsync());
+        Assert.Equal(1, await page.Locator($"#row-{caseId}").CountAsync());
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task CaseFile_AfterTheRelease_TheAgreementWaitsForTheReport_NotThePlannedDate()
+    {
+        // Found walking the pages: released people still showed "签订社区康复协议（按计划出所日期）… 待出所后计算".
+        var (caseId, _, _) = await RegisterNamedAsync();
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync("meizhou-centre", $"/api/cases/{caseId}/release", new { collectedBy = new { kind = "family", name = "张父" } })).Status);
+        var page = await browser.SignedInAsync("pingyuan-dazhe-office");
+        await page.GotoAsync($"/cases/{caseId}");
+        var agreement = await page.Locator("#deadlines ~ div tr", new() { HasText = "签订社区康复协议" }).InnerTextAsync();
+        Assert.DoesNotContain("按计划出所日期", agreement);
+        Assert.DoesNotContain("待出所后计算", agreement);
+        Assert.Contains("报到后计算", agreement);
+        await page.Context.CloseAsync();
+    }
+
     /// <summary>A release registered through the API for a person with a name and number of their own.</summary>
     private async Task<(string CaseId, string Name, string IdNumber)> RegisterNamedAsync(int daysAhead = 10)
     {
@@ -361,6 +397,9 @@ public class RegisterFormPageTests(BrowserFixture browser) : ApiTestBase(browser
         Assert.EndsWith("/centre/register", page.Url, StringComparison.Ordinal);
         var listed = await ListAllAsync("meizhou-centre", "/api/cases");
         Assert.DoesNotContain(listed, c => c.GetProperty("maskedIdNumber").GetString() == Core.People.ResidentIdNumber.Mask(idNumber));
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "登记并发出出所通知" }).ClickAsync();
+        Assert.Contains("请勾选", await page.Locator("#late-notice [role=alert], #late-notice .field-error").First.InnerTextAsync()); // not the same box redrawn
 
         await page.GetByLabel("我已知悉", new() { Exact = false }).CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "登记并发出出所通知" }).ClickAsync();

@@ -152,6 +152,43 @@ public class WorkdayFastClockPageTests(FastBrowserFixture browser) : ApiTestBase
     }
 
     [Fact]
+    public async Task ALostPerson_IsNotOfferedFound_WhichWouldChangeNothing_AndIsNotCalledEscalatedWithoutAnEscalation()
+    {
+        // Found walking the pages: 已找到此人 on a person lost after the 15 days recorded a line and changed nothing (still 脱失, still
+        // escalated, counted as lost and found at once); and 在册名单 said 督办中 for a case whose only escalation had ended.
+        var registered = await RegisterAsync(daysAhead: 4);
+        var caseId = registered.GetProperty("caseId").GetString()!;
+        await ApiFixture.EventuallyAsync(() => GetAsync("meizhou-centre", $"/api/cases/{caseId}"),
+            r => r.Body.GetProperty("escalations").EnumerateArray().Any(e => e.GetProperty("kind").GetString() == "not-acknowledged"), TimeSpan.FromSeconds(30),
+            "the notice not acknowledged in time");
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync("meizhou-centre", $"/api/cases/{caseId}/release", new { collectedBy = new { kind = "family", name = "张父" } })).Status);
+        var released = await browser.SignedInAsync("pingyuan-dazhe-office");
+        await released.GotoAsync("/people");
+        var listed = await released.Locator($"tbody tr:has(a[href='/cases/{caseId}'])").InnerTextAsync();
+        Assert.DoesNotContain("督办中", listed); // the release ended the only escalation; the missed 签收 stays on the record
+        Assert.Contains("有超期环节", listed);
+        await released.Context.CloseAsync();
+        await ApiFixture.EventuallyAsync(() => GetAsync("meizhou-centre", $"/api/cases/{caseId}"),
+            r => r.Body.GetProperty("state").GetString() == "lostContact", TimeSpan.FromSeconds(60), "the person lost after 15 days");
+
+        foreach (var (unit, path, section) in new[] { ("pingyuan-dazhe-office", "/office", "#todo-overdue"), ("pingyuan-dazhe-police", "/police", "#police-search") })
+        {
+            var page = await browser.SignedInAsync(unit);
+            await page.GotoAsync(path);
+            var item = page.Locator($"{section} ~ ul li:has(a[href='/cases/{caseId}'])");
+            Assert.Equal(1, await item.CountAsync());
+            Assert.Equal(0, await item.GetByRole(AriaRole.Button, new() { Name = "已找到此人" }).CountAsync());
+            await page.Context.CloseAsync();
+        }
+
+        var list = await browser.SignedInAsync("pingyuan-dazhe-office");
+        await list.GotoAsync("/people");
+        var row = await list.Locator($"tbody tr:has(a[href='/cases/{caseId}'])").InnerTextAsync();
+        Assert.Contains("督办中", row); // 逾期未报到 is open
+        await list.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task CaseFile_NamesAnEscalationAsTheNoticesDo_AndItsLevelByTheOrganisationItWentTo()
     {
         // Found in the pages: "通知未签收 · 县级督办" where the notice said "衔接通报未签收·第2级督办", and a centre's step called 县级
