@@ -26,8 +26,12 @@ public static class CentrePages
             return await refused;
         }
 
-        var page = await p.Get<CaseIndexStore>().QueryAsync(p.By.Organisation, null, null, null, 200, p.Aborted);
-        var cases = page.Cases.Where(c => c.CentreId == p.By.Organisation.Id).ToList();
+        // Every open case of the centre (a work list is never cut short), the soonest due first; the closed ones are in 在册名单.
+        var open = await p.Get<CaseIndexStore>().OpenCasesAsync(p.By.Organisation, cancellationToken: p.Aborted);
+        var cases = open.Where(c => c.CentreId == p.By.Organisation.Id)
+            .OrderByDescending(c => c.Escalations.Any(e => e.Status == Core.Cases.EscalationStatus.Open))
+            .ThenBy(c => c.NextDueAt ?? DateTimeOffset.MaxValue)
+            .ToList();
         return await PageHttp.RenderAsync<CentrePage>(p.Http, new Dictionary<string, object?>
         {
             [nameof(CentrePage.Frame)] = PageHttp.Frame(p.Http, "本所案件").Beside(

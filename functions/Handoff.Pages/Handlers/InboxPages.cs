@@ -96,7 +96,7 @@ public static class InboxPages
     private static string Reader(PageRequest p) =>
         p.Http.User.FindFirst(System.Security.Claims.ClaimTypes.Name)?.Value is { Length: > 0 } name ? name : p.By.Organisation.Name;
 
-    /// <summary>Today's reminders from the organisation's open cases (the cases it is a party to, a page of the index at a time).</summary>
+    /// <summary>Today's reminders from the organisation's open cases (the cases it is a party to, every page of them).</summary>
     private static async Task<IReadOnlyList<InboxReminder>> RemindersAsync(PageRequest p, DateTimeOffset now)
     {
         var me = p.By.Organisation;
@@ -107,21 +107,8 @@ public static class InboxPages
 
         var policy = p.Get<HandoffPolicy>();
         var today = ChinaTime.LocalDate(now);
-        // Every open case of the unit (the open partition is read before the closed one; the closed ones are not read).
-        var open = new List<CaseSummary>();
-        string? token = null;
-        for (var pages = 0; pages < 50; pages++)
-        {
-            var page = await p.Get<CaseIndexStore>().QueryAsync(me, null, null, token, 200, p.Aborted);
-            open.AddRange(page.Cases);
-            token = page.ContinuationToken;
-            if (token is null || token.StartsWith("c:", StringComparison.Ordinal))
-            {
-                break;
-            }
-        }
-
-        return [.. open.DistinctBy(c => c.CaseId)
+        var open = await p.Get<CaseIndexStore>().OpenCasesAsync(me, cancellationToken: p.Aborted);
+        return [.. open
             .Where(c => c.State is "scheduled" or "acknowledged" or "released")
             .SelectMany(c => Reminders.Due(c.Deadlines, RoleOf(c, me.Id), today, policy).Select(d => new InboxReminder(c, d, RoleOf(c, me.Id))))
             .OrderBy(r => r.Deadline.DueAt)];

@@ -23,8 +23,8 @@ public static class OfficePages
             return await PageHttp.ErrorAsync(p.Http, StatusCodes.Status403Forbidden, "无权访问", "这一页只供社区戒毒社区康复工作站使用。");
         }
 
-        var page = await p.Get<CaseIndexStore>().QueryAsync(me, null, null, null, 200, p.Aborted);
-        var open = page.Cases.Where(c => c.State is not ("cancelled" or "agreementSigned" or "completed")).ToList();
+        var open = (await p.Get<CaseIndexStore>().OpenCasesAsync(me, cancellationToken: p.Aborted))
+            .Where(c => c.State is not ("cancelled" or "agreementSigned" or "completed")).ToList();
         var mine = open.Where(c => c.OfficeId == me.Id).ToList();
         var toAcknowledge = mine.Where(c => c.State == "scheduled").OrderBy(c => c.ReleaseDate).ToList();
         // Acknowledged and not yet released: the pickup at the gate is arranged now (出所必接).

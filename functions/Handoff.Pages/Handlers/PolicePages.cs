@@ -22,8 +22,7 @@ public static class PolicePages
             return await PageHttp.ErrorAsync(p.Http, StatusCodes.Status403Forbidden, "无权访问", "这一页只供派出所和作出决定的公安机关使用。");
         }
 
-        var page = await p.Get<CaseIndexStore>().QueryAsync(me, null, null, null, 200, p.Aborted);
-        var mine = page.Cases.Where(c => c.PoliceStationId == me.Id || c.DecisionAuthorityId == me.Id)
+        var mine = (await p.Get<CaseIndexStore>().OpenCasesAsync(me, cancellationToken: p.Aborted)).Where(c => c.PoliceStationId == me.Id || c.DecisionAuthorityId == me.Id)
             .Where(c => c.State is not ("cancelled" or "agreementSigned" or "completed")).ToList();
         var toFind = mine.Where(OfficePages.IsMissing).ToList();
         var coming = mine.Where(c => c.State is "scheduled" or "acknowledged").OrderBy(c => c.ReleaseDate).ToList();

@@ -206,6 +206,31 @@ public sealed class CaseIndexStore(StorageClients clients, OrganisationDirectory
     }
 
     /// <summary>
+    /// Every open case the caller may list (a work list's whole population, however long), at most <paramref name="maxPages"/> pages of
+    /// <paramref name="pageSize"/>: the open partition only, page after page.
+    /// </summary>
+    public async Task<IReadOnlyList<CaseSummary>> OpenCasesAsync(
+        Organisation caller, int pageSize = 500, int maxPages = 100, CancellationToken cancellationToken = default)
+    {
+        var open = new List<CaseSummary>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        string? token = null;
+        for (var pages = 0; pages < maxPages; pages++)
+        {
+            var (page, next) = await PartitionPageAsync(caller, false, new CaseSearch(null, null, null, null), token, pageSize, cancellationToken).ConfigureAwait(false);
+            open.AddRange(page.Where(c => seen.Add(c.CaseId)));
+            if (next is null)
+            {
+                break;
+            }
+
+            token = next;
+        }
+
+        return open;
+    }
+
+    /// <summary>
     /// Whether <paramref name="continuation"/> has the shape this list issues: <c>o:</c> or <c>c:</c> (open or closed partition) and the
     /// table's own token in base64url, so a forged or mangled token is refused before it reaches storage or a log.
     /// </summary>

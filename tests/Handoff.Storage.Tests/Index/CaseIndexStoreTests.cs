@@ -41,4 +41,22 @@ public class CaseIndexStoreTests(AzuriteFixture azurite)
         Assert.DoesNotContain((await rt.Index.QueryAsync(Orgs.Find(Office)!, null, true, null, 200)).Cases, s => s.CaseId == register.CaseId);
         Assert.DoesNotContain((await rt.Index.QueryAsync(Orgs.Find(OtherCentre)!, null, null, null, 200)).Cases, s => s.CaseId == register.CaseId);
     }
+
+    [Fact]
+    public async Task OpenCases_ReadsEveryPage_NotTheFirstOnly()
+    {
+        // Found walking the pages: with 217 cases the centre's page showed 200 and said nothing; 14 open people could be acted on only
+        // through the API.
+        var rt = new Stores(azurite.ConnectionString);
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            var register = rt.Register(UniqueIdNumber(), new DateOnly(2026, 3, 2));
+            await rt.ApplyAsync(register.CaseId, register, Beijing(2026, 2, 20, 9));
+            ids.Add(register.CaseId);
+        }
+
+        var open = await rt.Index.OpenCasesAsync(Orgs.Find(Office)!, pageSize: 2);
+        Assert.All(ids, id => Assert.Single(open, s => s.CaseId == id));
+    }
 }
