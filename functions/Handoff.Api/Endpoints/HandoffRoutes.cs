@@ -60,7 +60,7 @@ public static class HandoffRoutes
     {
         Description = "Answers 201 with the case and its URL once the case's orchestration has applied the registration, or 202 with the "
             + "command's URL if it has not within the command wait. A person who already has an open case: 409 `open-case-exists`, "
-            + "without naming that case (戒毒条例 7). With an `Idempotency-Key`, a repeat answers the same case and changes nothing.",
+            + "without naming that case (戒毒条例 7) — unless the case is the registering centre's own: then 409 `own-open-case` naming it, and no supervisor is told. With an `Idempotency-Key`, a repeat answers the same case and changes nothing.",
         CanAnswerAccepted = true,
         Idempotent = true,
         Problems = [Status400BadRequest, Status403Forbidden, Status409Conflict, Status413PayloadTooLarge, Status415UnsupportedMediaType],

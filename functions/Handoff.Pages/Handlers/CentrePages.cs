@@ -133,7 +133,7 @@ public static class CentrePages
             return new SeeOther(outcome.Record is { } record ? $"/cases/{record.State.CaseId}?msg=registered" : "/centre?msg=registered");
         }
 
-        var field = outcome.Field is { } of && RegisterFields.Contains(of) ? of : outcome.Code == "open-case-exists" ? "person.idNumber" : "_";
+        var field = outcome.Field is { } of && RegisterFields.Contains(of) ? of : outcome.Code is "open-case-exists" or "own-open-case" ? "person.idNumber" : "_";
         errors[field] = Zh.Problem(outcome.Code, outcome.Detail);
 
         // A refused form keeps its idempotency key only if nothing was recorded; a new key lets the corrected form be sent.

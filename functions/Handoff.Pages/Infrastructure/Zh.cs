@@ -116,6 +116,10 @@ public static class Zh
     public static string Percent(double? rate) => rate is { } r ? (r * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%" : "—";
 
     /// <summary>What a refusal means, next to the field at fault. Unknown codes fall back to the API's English rule.</summary>
+    /// <summary>The case number an <c>own-open-case</c> refusal names (the centre's own case), as （案件编号 HO-…）.</summary>
+    private static string OwnCase(string? detail) =>
+        System.Text.RegularExpressions.Regex.Match(detail ?? "", "HO-[0-9A-Z]{12}") is { Success: true } m ? $"（案件编号 {m.Value}）" : "";
+
     public static string Problem(string? code, string? detail) => code switch
     {
         "required" or "body-required" => "必填。",
@@ -134,6 +138,7 @@ public static class Zh
         "police-not-at-residence" => "派出所须为其户籍地或居住地派出所（戒毒条例 34）。",
         "unknown-decision-authority" => "请选择决定机关。",
         "open-case-exists" => "此人已有一宗未办结的案件，不能重复登记。已提示省级禁毒办。",
+        "own-open-case" => "本所已为此人登记了一宗未办结的案件" + OwnCase(detail) + "，请在“本所案件”中办理，无需重复登记。",
         "collector-name-required" => "请填写接回人姓名。",
         "not-later" => "新的出所日期须晚于原定日期。",
         "extension-too-long" => "出所日期最多只能比最初日期推迟一年（禁毒法 47）。",

@@ -22,6 +22,11 @@ public sealed partial class Registrations(
     public static readonly Rejection OpenCaseExists = Rejection.Conflict("open-case-exists",
         "already has an open handoff; the existing record must be closed before a new one is registered", "person.idNumber");
 
+    /// <summary>The refusal of a centre's own repeat: the open case is its own, so it is named (nothing confidential) and no supervisor is
+    /// told of a duplicate that is not one.</summary>
+    public static Rejection OwnOpenCase(string caseId) => Rejection.Conflict("own-open-case",
+        $"this centre registered this person already, in open case {caseId}: act on that case", "person.idNumber");
+
     /// <summary>
     /// Reserves the person for the accepted <paramref name="row"/> and starts its case's orchestration (a start under a running id changes
     /// nothing). Returns the refusal when another open case holds the person: the row is then refused and its pending note removed.
@@ -30,11 +35,15 @@ public sealed partial class Registrations(
     {
         if (!await ReserveAsync(register.Person.IdNumberLookup, caseId, cancellationToken).ConfigureAwait(false))
         {
+            var existing = await HolderAsync(register.Person.IdNumberLookup, cancellationToken).ConfigureAwait(false);
+            var rejection = existing is { } own && own.State.CentreId == register.By.OrganisationId ? OwnOpenCase(own.State.CaseId) : OpenCaseExists;
+
             // Conditional on the row as read: if the case's activity decided it meanwhile, its decision stands.
-            if (await store.RecordAsync(caseId, row with { Status = CommandStatus.Refused, Rejection = OpenCaseExists, Published = true, Payload = null }, cancellationToken: cancellationToken)
-                    .ConfigureAwait(false))
+            if (await store.RecordAsync(caseId, row with { Status = CommandStatus.Refused, Rejection = rejection, Published = true, Payload = null }, cancellationToken: cancellationToken)
+                    .ConfigureAwait(false)
+                && rejection == OpenCaseExists && existing is not null)
             {
-                await TellSupervisorsOfDuplicateAsync(register, row.ReceivedAt, cancellationToken).ConfigureAwait(false);
+                await TellSupervisorsOfDuplicateAsync(existing, register, row.ReceivedAt, cancellationToken).ConfigureAwait(false);
             }
 
             if (row.ReservationKey is { } key)
@@ -42,7 +51,7 @@ public sealed partial class Registrations(
                 await persons.ConfirmAsync(key, cancellationToken).ConfigureAwait(false);
             }
 
-            return OpenCaseExists;
+            return rejection;
         }
 
         await instances.StartAsync(client, caseId, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -71,20 +80,31 @@ public sealed partial class Registrations(
         return await persons.ReserveAsync(lookup, caseId, time.Real.GetUtcNow(), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The open case holding the person, if it has committed (null while the other registration is not yet made, or if it
+    /// could not be read: the refusal is then the general one, and nobody is told).</summary>
+    private async Task<CaseRecord?> HolderAsync(string lookup, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await persons.HolderAsync(lookup, cancellationToken).ConfigureAwait(false) is { } holder
+                ? (await store.LoadAsync(holder, cancellationToken: cancellationToken).ConfigureAwait(false)).Record
+                : null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            HolderNotRead(logger, ex, lookup.Length > 8 ? lookup[..8] : lookup);
+            return null;
+        }
+    }
+
     /// <summary>
     /// The refused registration reaches the supervisors who may see the open case (<see cref="NoticeComposer.DuplicateRegistration"/>).
     /// Best effort: the caller's answer is the same 409 whether or not the notice could be sent, and a failure is logged.
     /// </summary>
-    private async Task TellSupervisorsOfDuplicateAsync(RegisterRelease command, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    private async Task TellSupervisorsOfDuplicateAsync(CaseRecord existing, RegisterRelease command, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
         try
         {
-            if (await persons.HolderAsync(command.Person.IdNumberLookup, cancellationToken).ConfigureAwait(false) is not { } holder
-                || (await store.LoadAsync(holder, cancellationToken: cancellationToken).ConfigureAwait(false)).Record is not { } existing)
-            {
-                return; // The other registration has not committed yet (or just closed): nothing to show a supervisor.
-            }
-
             await notices.DispatchAsync(NoticeComposer.DuplicateRegistration(existing.State, command, receivedAt, environment.Directory), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -95,6 +115,9 @@ public sealed partial class Registrations(
 
     [LoggerMessage(2106, LogLevel.Warning, "Case {Holder} is closed but still held its person; the hold was released for registration {CaseId}")]
     private static partial void StaleHoldReleased(ILogger logger, string holder, string caseId);
+
+    [LoggerMessage(2107, LogLevel.Warning, "The open case holding a person (lookup {LookupPrefix}…) could not be read; the registration is refused without naming it")]
+    private static partial void HolderNotRead(ILogger logger, Exception exception, string lookupPrefix);
 
     [LoggerMessage(2103, LogLevel.Warning, "Registration {CaseId} was refused as a duplicate; the notice to the supervisors could not be sent")]
     private static partial void DuplicateNotSent(ILogger logger, Exception exception, string caseId);

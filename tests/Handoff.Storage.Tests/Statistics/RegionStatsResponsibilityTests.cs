@@ -57,7 +57,7 @@ public class RegionStatsResponsibilityTests(AzuriteFixture azurite)
     {
         var rt = new Stores(azurite.ConnectionString);
         var province = await TotalAsync(rt, "44");
-        var register = rt.Register(UniqueIdNumber(), new DateOnly(2026, 3, 20)) with { OfficeId = OtherOffice, Person = rt.Person(UniqueIdNumber(), "520102") };
+        var register = rt.Register(UniqueIdNumber(), new DateOnly(2026, 3, 20)) with { OfficeId = OtherOffice, PoliceStationId = OtherPolice, Person = rt.Person(UniqueIdNumber(), "520102") };
 
         await rt.ApplyAsync(register.CaseId, register, Beijing(2026, 3, 2, 9), "reg");
 
