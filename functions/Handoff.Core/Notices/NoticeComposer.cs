@@ -23,7 +23,7 @@ public static class NoticeComposer
                     "强制隔离戒毒人员出所衔接通报",
                     $"{Name(directory, after.CentreId)}通报：{Person(after)}将于{Date(after.ReleaseDate)}解除强制隔离戒毒（{ReleaseTypeText(after.ReleaseType)}），"
                     + (after.RehabilitationYears > 0
-                        ? $"责令社区康复{after.RehabilitationYears}年，执行地为{Name(directory, after.OfficeId)}。请执行地于出所当日做好接收准备，人员应在出所后15日内报到（《戒毒条例》第三十八条）。请签收本通报。"
+                        ? $"责令社区康复{after.RehabilitationYears}年，执行地为{Name(directory, after.OfficeId)}。请执行地于出所当日做好接收准备，人员应在出所后15日内报到（《戒毒条例》第三十八条）。"
                         : "未责令社区康复。请派出所落实出所领回（《戒毒条例》第三十四条）。"));
             case ReleasePostponed p:
                 return Informational(after, eventNumber, e.At, NoticeKind.ReleasePostponed, directory,
@@ -95,7 +95,8 @@ public static class NoticeComposer
         return recipients
             .Select(r => new Notice(
                 $"{c.CaseId}-{eventNumber}-{r}", c.CaseId, r, kind, null, null, null, $"【{title}】{c.Person.Name}",
-                Letter(directory, r, text, c), at))
+                // Only the receiving office acknowledges a release notice (the police station and the deciding organ have nothing to sign).
+                Letter(directory, r, kind == NoticeKind.ReleaseNotice && r == c.OfficeId && c.RehabilitationYears > 0 ? text + "请签收本通报。" : text, c), at))
             .ToList();
     }
 
@@ -195,7 +196,9 @@ public static class NoticeComposer
         }
 
         var late = at - deadline.DueAt;
-        return $"\n截止时间：{Date(deadline.LastDay)} 24:00；已逾期{(int)late.TotalDays}天{late.Hours}小时。";
+        var days = (int)late.TotalDays;
+        var howLate = days == 0 && late.Hours == 0 ? "已到期" : days == 0 ? $"已逾期{late.Hours}小时" : $"已逾期{days}天{late.Hours}小时";
+        return $"\n截止时间：{Date(deadline.LastDay)} 24:00；{howLate}。";
     }
 
     private static string Letter(OrganisationDirectory directory, string recipientId, string text, Case c)

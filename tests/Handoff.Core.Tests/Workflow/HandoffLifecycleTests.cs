@@ -52,6 +52,16 @@ public class HandoffLifecycleTests
     }
 
     [Fact]
+    public void EscalationNotice_AtTheDeadline_DoesNotSayZeroDaysZeroHoursLate()
+    {
+        // Found walking the pages: escalations said "已逾期0天0小时".
+        var run = Registered();
+        var decision = run.Accept(new Tick(), Beijing(2026, 2, 26, 0));
+        Assert.Contains(decision.Notices, n => n.Kind == NoticeKind.Escalation);
+        Assert.All(decision.Notices.Where(n => n.Kind == NoticeKind.Escalation), n => Assert.DoesNotContain("0天0小时", n.Body));
+    }
+
+    [Fact]
     public void HappyPath_EveryStepOnTime_EndsAgreementSignedWithNoEscalation()
     {
         var run = Released();

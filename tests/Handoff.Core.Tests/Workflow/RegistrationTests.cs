@@ -45,6 +45,15 @@ public class RegistrationTests
     }
 
     [Fact]
+    public void ReleaseNotice_AsksOnlyTheOfficeToAcknowledge()
+    {
+        // Found walking the pages: the police station's copy ended "请签收本通报", and it has no 签收 to do.
+        var decision = new CaseRun().Accept(Register(new DateOnly(2026, 3, 2)), Beijing(2026, 2, 24, 10));
+        Assert.Contains("请签收本通报", decision.Notices.Single(n => n.RecipientId == Office).Body);
+        Assert.All(decision.Notices.Where(n => n.RecipientId != Office), n => Assert.DoesNotContain("签收", n.Body));
+    }
+
+    [Fact]
     public void Register_AcknowledgementDueOnHoliday_RollsOver()
     {
         var run = new CaseRun();
