@@ -27,6 +27,11 @@ public static class PeoplePages
         var form = await p.Http.Request.ReadFormAsync(p.Aborted);
         var q = form["q"].ToString().Trim();
         var stage = form["stage"].ToString();
+        if (CaseNumber(q) is { } caseId)
+        {
+            return new SeeOther($"/cases/{caseId}"); // the number every notice prints: its file (which says so if the unit may not see it)
+        }
+
         if (LooksLikeIdNumber(q))
         {
             // Drawn here, not redirected: the number stays out of the address bar, the history and the logs.
@@ -122,6 +127,10 @@ public static class PeoplePages
 
         return query.Count == 0 ? "/people" : "/people?" + string.Join('&', query);
     }
+
+    /// <summary>A case number as notices print it (HO- and 12 characters), in capitals; null if the text is not one.</summary>
+    private static string? CaseNumber(string q) =>
+        q.ToUpperInvariant() is var upper && Storage.Cases.CaseIds.IsCaseId(upper) ? upper : null;
 
     /// <summary>Text a person would type as an identity number: 15–18 characters, digits and a final X.</summary>
     private static bool LooksLikeIdNumber(string q) =>

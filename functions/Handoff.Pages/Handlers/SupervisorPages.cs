@@ -24,7 +24,7 @@ public static class SupervisorPages
         }
 
         var today = ChinaTimeToday(p);
-        var period = Period.Parse(p.Query("period"), p.Query("year"), p.Query("n"), today);
+        var period = PeriodAsked(p, today);
         var regions = p.Get<RegionCatalog>();
         var directory = p.Get<OrganisationDirectory>();
         // The scope's sums are brought up to its facts first (one request when none is behind): a step counts at once, not at the next catch-up.
@@ -67,7 +67,7 @@ public static class SupervisorPages
             return await RefuseAsync(p);
         }
 
-        var period = Period.Parse(p.Query("period"), p.Query("year"), p.Query("n"), ChinaTimeToday(p));
+        var period = PeriodAsked(p, ChinaTimeToday(p));
         var measureName = p.Query("measure") ?? "registered";
         var outcome = p.Query("outcome");
         Func<CaseFacts, UnitRoles, bool> match;
@@ -174,6 +174,22 @@ public static class SupervisorPages
 
         var name = $"overdue-{scope.Value}-{ChinaTimeToday(p):yyyyMMdd}.csv";
         return Results.File(new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(csv.ToString()), "text/csv; charset=utf-8", name);
+    }
+
+    /// <summary>
+    /// The period asked for: links carry <c>n</c>; the form has a month and a quarter of its own, so switching 月 → 季度 shows the quarter
+    /// of the month shown (not the quarter numbered like the month).
+    /// </summary>
+    private static Period PeriodAsked(PageRequest p, DateOnly today)
+    {
+        var kind = p.Query("period");
+        var n = kind switch
+        {
+            "quarter" => p.Query("quarter") ?? p.Query("n"),
+            "year" => "1",
+            _ => p.Query("month") ?? p.Query("n"),
+        };
+        return Period.Parse(kind, p.Query("year"), n, today);
     }
 
     /// <summary>The region asked for (<c>?region=</c>, default the supervisor's own), if the supervisor may see it.</summary>

@@ -56,7 +56,8 @@ public static class HistoryText
             "AgreementRecorded" => "签订社区康复协议",
             "ReleasePostponed" => $"变更出所日期为{(Get<DateOnly?>(h.Details, "newReleaseDate") is { } d ? Zh.Date(d) : "")}{Reason(h)}",
             "ReleaseCancelled" => "撤销出所通报" + Reason(h),
-            "PersonFound" => "找到此人" + (h.Details["note"]?.GetValue<string>() is { Length: > 0 } note ? $"（{note}）" : ""),
+            "PersonFound" => "找到此人（找到时间 " + (Get<DateTimeOffset?>(h.Details, "foundAt") is { } found ? Zh.Instant(found) : "未填")
+                + (h.Details["note"]?.GetValue<string>() is { Length: > 0 } note ? $"；{note}" : "") + "）",
             "DeadlineMissed" => $"{(Get<DeadlineStep?>(h.Details, "step") is { } s ? Zh.Step(s) : "")}期限届满，未完成",
             "EscalationOpened" => $"开始督办：{OpenedKind()}，通知{To()}",
             "EscalationClimbed" => $"督办（{Kind()}）升至第{h.Details["level"]?.GetValue<int>()}级，送{To()}",

@@ -317,6 +317,63 @@ public class UnitPagesTests(BrowserFixture browser) : ApiTestBase(browser)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task CaseFile_SaysWhenThePersonWasFound_NotOnlyWhenItWasRecorded()
+    {
+        // Found walking the pages: the police's 找到时间 appeared nowhere in the file, only the moment it was recorded.
+        var (caseId, _, _) = await RegisterNamedAsync();
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync("pingyuan-dazhe-office", $"/api/cases/{caseId}/acknowledgement")).Status);
+        var releasedAt = Api.Time.GetUtcNow().AddMinutes(-10);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync("meizhou-centre", $"/api/cases/{caseId}/release", new { releasedAt, collectedBy = new { kind = "none" } })).Status);
+        var foundAt = Api.Time.GetUtcNow().AddMinutes(-2);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync("pingyuan-dazhe-police", $"/api/cases/{caseId}/found", new { foundAt, note = "在家中" })).Status);
+
+        var page = await browser.SignedInAsync("pingyuan-dazhe-police");
+        await page.GotoAsync($"/cases/{caseId}");
+        var line = await page.Locator("#history ~ ol > li", new() { HasText = "找到此人" }).InnerTextAsync();
+        var local = foundAt.ToOffset(TimeSpan.FromHours(8));
+        Assert.Contains($"找到时间 {local.Year}年{local.Month}月{local.Day}日 {local:HH:mm}", line);
+        Assert.Contains("在家中", line);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task People_FindsACaseByTheNumberOnItsNotices()
+    {
+        // Found walking the pages: every notice prints 案件编号, and nothing could find a case by it.
+        var (caseId, _, _) = await RegisterNamedAsync();
+        var page = await browser.SignedInAsync("pingyuan-dazhe-office");
+        await page.GotoAsync("/people");
+        await page.GetByLabel("姓名或公民身份号码", new() { Exact = false }).FillAsync(caseId.ToLowerInvariant());
+        await page.GetByRole(AriaRole.Button, new() { Name = "查找" }).ClickAsync();
+        Assert.EndsWith($"/cases/{caseId}", page.Url, StringComparison.Ordinal);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Dashboard_OnAPhone_TheTablesReadAsCards_NotOneCharacterAColumn()
+    {
+        // Found walking the pages: at 390 px the 分地区 table's nine columns shrank to one character each.
+        await RegisterNamedAsync();
+        var page = await browser.SignedInAsync("guangdong-nco", 390, 844);
+        await page.GotoAsync("/supervisor");
+        var cell = await page.Locator("#by-region ~ div table tbody tr th").First.BoundingBoxAsync();
+        Assert.True(cell!.Width >= 200, $"the region's name is {cell.Width}px wide");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Dashboard_SwitchingFromMonthToQuarter_ShowsTheQuarterOfThatMonth()
+    {
+        // Found walking the pages: 月 → 季度 kept n=3 (March) and showed the third quarter, in the future.
+        var page = await browser.SignedInAsync("guangdong-nco");
+        await page.GotoAsync($"/supervisor?period=month&year={Today.Year}&n=3");
+        await page.GetByLabel("统计周期").SelectOptionAsync("quarter");
+        await page.GetByRole(AriaRole.Button, new() { Name = "查看" }).ClickAsync();
+        Assert.Contains($"{Today.Year}年第1季度", await page.Locator("h1 ~ p").First.InnerTextAsync());
+        await page.Context.CloseAsync();
+    }
+
     /// <summary>A release registered through the API for a person with a name and number of their own.</summary>
     private async Task<(string CaseId, string Name, string IdNumber)> RegisterNamedAsync(int daysAhead = 10)
     {
