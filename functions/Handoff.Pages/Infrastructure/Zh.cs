@@ -169,6 +169,13 @@ public static class Zh
         return who is { Length: > 0 } && who != organisation ? who : null;
     }
 
+    /// <summary>How far off a planned release is, in calendar days (Asia/Shanghai): 距出所还有N天, 今天出所, 计划出所日已过N天.</summary>
+    public static string UntilRelease(DateOnly releaseDate, DateTimeOffset now)
+    {
+        var days = releaseDate.DayNumber - ChinaTime.LocalDate(now).DayNumber;
+        return days > 0 ? $"距出所还有{days}天" : days == 0 ? "今天出所" : $"计划出所日已过{-days}天";
+    }
+
     public static string? Done(string? code) => code switch
     {
         "registered" => "出所登记已保存，出所通知已发送给接收工作站、派出所和决定机关。",

@@ -77,7 +77,20 @@ public class UnitPagesTests(BrowserFixture browser) : ApiTestBase(browser)
         var page = await browser.SignedInAsync("pingyuan-dazhe-office");
         var item = page.Locator($"#todo-pickup ~ ul li:has(a[href='/cases/{caseId}'])");
         Assert.Equal(1, await item.CountAsync());
-        Assert.Contains("出所", await item.InnerTextAsync());
+        // Found walking the pages: the badge beside it was the centre's 登记出所 deadline, which the office cannot act on.
+        Assert.Contains("距出所还有10天", await item.InnerTextAsync());
+        Assert.Equal(0, await item.Locator(".badge").CountAsync());
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Office_ToAcknowledge_SaysWhichDeadlineItsBadgeIs()
+    {
+        // Found walking the pages: "计划2026年3月5日出所[已超期]" read as a release overdue; the badge was the 签收 deadline.
+        var (caseId, _, _) = await RegisterNamedAsync();
+        var page = await browser.SignedInAsync("pingyuan-dazhe-office");
+        var item = page.Locator($"#todo-ack ~ ul li:has(a[href='/cases/{caseId}'])");
+        Assert.Contains("签收期限", await item.InnerTextAsync());
         await page.Context.CloseAsync();
     }
 
