@@ -95,6 +95,20 @@ public class UnitPagesTests(BrowserFixture browser) : ApiTestBase(browser)
     }
 
     [Fact]
+    public async Task People_AMistypedIdNumber_IsSaidToBeOne_NotSearchedAsAName()
+    {
+        var page = await browser.SignedInAsync("pingyuan-dazhe-office");
+        await page.GotoAsync("/people");
+        var valid = TestData.UniqueIdNumber();
+        var wrong = valid[..17] + (valid[17] == '0' ? '1' : '0');
+        await page.GetByLabel("姓名或公民身份号码", new() { Exact = false }).FillAsync(wrong);
+        await page.GetByRole(AriaRole.Button, new() { Name = "查找" }).ClickAsync();
+        Assert.Contains("公民身份号码有误", await page.Locator("#q-error").InnerTextAsync());
+        Assert.DoesNotContain("姓名含", await page.Locator("#people").InnerTextAsync());
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task EveryUnit_FindsAPerson_ByNameOrIdNumber_AfterTheAgreementToo()
     {
         var (caseId, name, idNumber) = await RegisterNamedAsync();
