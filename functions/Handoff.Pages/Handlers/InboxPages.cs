@@ -27,24 +27,27 @@ public static class InboxPages
         var take = int.TryParse(p.Query("take"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var t)
             ? Math.Clamp(t, 1, InboxStore.MaxPage) : PageSize;
         var after = p.Query("after") is { Length: > 0 } a && InboxStore.IsRowKey(a) ? a : null;
-        var page = await p.Get<InboxStore>().PageAsync(me.Id, after, take, p.Aborted);
+        var escalations = p.Query("kind") == "escalation";
+        var page = await p.Get<InboxStore>().PageAsync(me.Id, after, take, p.Aborted, escalations);
         var now = p.Get<WorkflowTime>().GetUtcNow();
         return await PageHttp.RenderAsync<InboxPage>(p.Http, new Dictionary<string, object?>
         {
             [nameof(InboxPage.Frame)] = PageHttp.Frame(p.Http, "通知"),
             [nameof(InboxPage.Items)] = page.Items,
-            [nameof(InboxPage.Next)] = page.ContinuationToken is { } next ? Link(next, take) : null,
-            [nameof(InboxPage.First)] = after is null ? null : Link(null, take),
+            [nameof(InboxPage.Next)] = page.ContinuationToken is { } next ? Link(next, take, escalations) : null,
+            [nameof(InboxPage.First)] = after is null ? null : Link(null, take, escalations),
+            [nameof(InboxPage.EscalationsOnly)] = escalations,
+            [nameof(InboxPage.Take)] = take,
             [nameof(InboxPage.Reminders)] = after is null ? await RemindersAsync(p, now) : [],
             [nameof(InboxPage.Now)] = now,
             [nameof(InboxPage.Directory)] = p.Get<OrganisationDirectory>(),
-            [nameof(InboxPage.Self)] = Link(after, take),
+            [nameof(InboxPage.Self)] = Link(after, take, escalations),
         });
     }
 
-    private static string Link(string? after, int take)
+    private static string Link(string? after, int take, bool escalations)
     {
-        var query = (after is null ? "" : "&after=" + Uri.EscapeDataString(after)) + (take == PageSize ? "" : $"&take={take}");
+        var query = (escalations ? "&kind=escalation" : "") + (after is null ? "" : "&after=" + Uri.EscapeDataString(after)) + (take == PageSize ? "" : $"&take={take}");
         return query.Length == 0 ? "/inbox" : "/inbox?" + query[1..];
     }
 

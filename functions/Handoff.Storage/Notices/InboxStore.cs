@@ -51,12 +51,21 @@ public sealed class InboxStore(StorageClients clients)
     /// <see cref="InboxSlice.ContinuationToken"/> of the page before (the RowKey to start after: the table's own token is not needed for
     /// one partition read in key order).
     /// </summary>
-    public async Task<InboxSlice> PageAsync(string recipientId, string? continuation, int take, CancellationToken cancellationToken = default)
+    /// <param name="escalationsOnly">Only an escalation's notices (its levels and its resolution): rows with an <c>EscalationId</c>,
+    /// which storage filters (a row without the property never matches a comparison). Rows delivered before the column was written
+    /// have none and are left out.</param>
+    public async Task<InboxSlice> PageAsync(
+        string recipientId, string? continuation, int take, CancellationToken cancellationToken = default, bool escalationsOnly = false)
     {
         take = Math.Clamp(take, 1, MaxPage);
         var filter = continuation is { Length: > 0 } after && IsRowKey(after)
             ? TableClient.CreateQueryFilter($"PartitionKey eq {recipientId} and RowKey gt {after}")
             : TableClient.CreateQueryFilter($"PartitionKey eq {recipientId}");
+        if (escalationsOnly)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"EscalationId ge {""}");
+        }
+
         var items = new List<InboxItem>();
         string? last = null;
         await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: take + 1, cancellationToken: cancellationToken).ConfigureAwait(false))

@@ -69,6 +69,28 @@ public class UnitPagesTests(BrowserFixture browser) : ApiTestBase(browser)
     }
 
     [Fact]
+    public async Task Inbox_ShowsTheEscalationsAlone_SoAFewAreNotBuriedUnderOrdinaryNotices()
+    {
+        // Found walking the pages: 47 ordinary and level-2 notices in one night pushed a 逾期未报到 to page 3.
+        var (caseId, _, _) = await RegisterNamedAsync();
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync("pingyuan-dazhe-office", $"/api/cases/{caseId}/acknowledgement")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync("meizhou-centre", $"/api/cases/{caseId}/release", new { collectedBy = new { kind = "none" } })).Status);
+        for (var i = 0; i < 3; i++)
+        {
+            await RegisterNamedAsync(); // newer ordinary notices on top of the escalation
+        }
+
+        var page = await browser.SignedInAsync("pingyuan-dazhe-office");
+        await page.GotoAsync("/inbox?take=2");
+        await page.GetByLabel("只看督办", new() { Exact = false }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "筛选" }).ClickAsync();
+        Assert.Equal(1, await page.Locator($"li.notice:has(a[href='/cases/{caseId}']):has-text('出所无人接回')").CountAsync());
+        Assert.All(await page.Locator("li.notice > a").AllInnerTextsAsync(), t => Assert.Contains("督办", t));
+        Assert.True(await page.GetByLabel("只看督办", new() { Exact = false }).IsCheckedAsync()); // the filter keeps what was chosen
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Office_KeepsAnAcknowledgedPersonInView_UntilTheRelease()
     {
         // Found in the pages: after 签收 the person vanished from the office's pages until the release, when the pickup is arranged.
