@@ -95,9 +95,8 @@ public static class InboxPages
         return new SeeOther(PageCommands.WithOutcome(back, "msg", outcome.Pending ? "pending" : "read"));
     }
 
-    /// <summary>Who read: the person signed in, else the organisation.</summary>
-    private static string Reader(PageRequest p) =>
-        p.Http.User.FindFirst(System.Security.Claims.ClaimTypes.Name)?.Value is { Length: > 0 } name ? name : p.By.Organisation.Name;
+    /// <summary>Who read: the person signed in (as the case records them), else the organisation.</summary>
+    private static string Reader(PageRequest p) => p.By.PersonName ?? p.By.Organisation.Name;
 
     /// <summary>Today's reminders from the organisation's open cases (the cases it is a party to, every page of them).</summary>
     private static async Task<IReadOnlyList<InboxReminder>> RemindersAsync(PageRequest p, DateTimeOffset now)
