@@ -67,6 +67,18 @@ public static class Zh
         _ => "签订社区康复协议",
     };
 
+    /// <summary>
+    /// A deadline's outcome in words that tell its cases apart: a missed step never done, done late, or recorded only after the deadline
+    /// with a time before it (the step counts when it was received: it was escalated meanwhile).
+    /// </summary>
+    public static string Outcome(Deadline d) => d switch
+    {
+        { Status: DeadlineStatus.Missed, CompletedAt: null } => "超期未完成",
+        { Status: DeadlineStatus.Missed, CompletedAt: { } at } when at < d.DueAt => "期限后才登记",
+        { Status: DeadlineStatus.Missed } => "超期后完成",
+        _ => Status(d.Status),
+    };
+
     public static string Status(DeadlineStatus status) => status switch
     {
         DeadlineStatus.Open => "未到期",

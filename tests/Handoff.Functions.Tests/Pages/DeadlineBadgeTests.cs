@@ -26,6 +26,19 @@ public class DeadlineBadgeTests
         Assert.Equal(expected, await RenderAsync(deadline, now));
     }
 
+    [Fact]
+    public async Task AStepRecordedAfterItsDeadline_SaidToHaveHappenedBefore_SaysSo_NotJustLate()
+    {
+        // Found walking the pages: an agreement entered as signed on 3/15 10:00, deadline 3/16 24时, but recorded after the deadline,
+        // showed 超期后完成 beside 3/15 10:00. The step counts when it was received (it was escalated meanwhile); the badge says why.
+        var lastDay = new DateOnly(2026, 3, 16);
+        var due = new DateTimeOffset(lastDay.AddDays(1).ToDateTime(TimeOnly.MinValue), Beijing);
+        var deadline = new Deadline(DeadlineStep.Agreement, lastDay, due, DeadlineStatus.Missed, CalendarConfirmed: true, Provisional: false,
+            CompletedAt: new DateTimeOffset(2026, 3, 15, 10, 0, 0, Beijing), "戒毒条例第十六条");
+
+        Assert.Equal("期限后才登记", await RenderAsync(deadline, due.AddDays(2)));
+    }
+
     private static async Task<string> RenderAsync(Deadline deadline, DateTimeOffset now)
     {
         await using var services = new ServiceCollection().BuildServiceProvider();
