@@ -68,7 +68,7 @@ public static class InboxPages
             return await EscalationReadAsync(p, escalationId, form["idempotencyKey"], back);
         }
 
-        await inbox.MarkReadAsync(p.By.Organisation.Id, item.Key, Reader(p), p.ReceivedAt, p.Aborted);
+        await inbox.MarkReadAsync(p.By.Organisation.Id, item, Reader(p), p.ReceivedAt, p.Aborted);
         return new SeeOther(PageCommands.WithOutcome(back, "msg", "read"));
     }
 
@@ -112,7 +112,8 @@ public static class InboxPages
         var open = await p.Get<CaseIndexStore>().OpenCasesAsync(me, cancellationToken: p.Aborted);
         return [.. open
             .Where(c => c.State is "scheduled" or "acknowledged" or "released")
-            .SelectMany(c => Reminders.Due(c.Deadlines, RoleOf(c, me.Id), today, policy).Select(d => new InboxReminder(c, d, RoleOf(c, me.Id))))
+            .Select(c => (Case: c, Role: RoleOf(c, me.Id)))
+            .SelectMany(x => Reminders.Due(x.Case.Deadlines, x.Role, today, policy).Select(d => new InboxReminder(x.Case, d, x.Role)))
             .OrderBy(r => r.Deadline.DueAt)];
     }
 

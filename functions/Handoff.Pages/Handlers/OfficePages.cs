@@ -11,9 +11,12 @@ namespace Handoff.Pages.Handlers;
 /// <summary>The community office's work list (待办), from its open cases in the index and its newest unread notices.</summary>
 public static class OfficePages
 {
+    /// <summary>Nobody collected the person at the gate and they are not yet found: what 已找到此人 ends.</summary>
+    public static bool NotCollected(CaseSummary c) =>
+        c.Escalations.Any(e => e.Status == EscalationStatus.Open && e.Kind == EscalationKind.NotCollected);
+
     /// <summary>A person to look for: lost (脱失), or nobody collected at the gate and not yet found — one state, listed once.</summary>
-    public static bool IsMissing(CaseSummary c) =>
-        c.State == "lostContact" || c.Escalations.Any(e => e.Status == EscalationStatus.Open && e.Kind == EscalationKind.NotCollected);
+    public static bool IsMissing(CaseSummary c) => c.State == "lostContact" || NotCollected(c);
 
     public static async Task<IResult> WorkListAsync(PageRequest p)
     {

@@ -38,18 +38,7 @@ public static class PeoplePages
             return await RenderAsync(p, q, stage, null, null);
         }
 
-        var query = new List<string>();
-        if (q.Length > 0)
-        {
-            query.Add("q=" + Uri.EscapeDataString(q));
-        }
-
-        if (stage.Length > 0)
-        {
-            query.Add("stage=" + Uri.EscapeDataString(stage));
-        }
-
-        return new SeeOther(query.Count == 0 ? "/people" : "/people?" + string.Join('&', query));
+        return new SeeOther(Link(q.Length > 0 ? q : null, Stages.Contains(stage) ? stage : null, null, null));
     }
 
     private static async Task<IResult> RenderAsync(PageRequest p, string q, string? stage, string? lookup, string? after)

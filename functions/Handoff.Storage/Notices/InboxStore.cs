@@ -98,23 +98,16 @@ public sealed class InboxStore(StorageClients clients)
     }
 
     /// <summary>
-    /// Marks the recipient's notice read by <paramref name="by"/> at <paramref name="at"/>; a notice read before keeps its first reading
-    /// (idempotent). False when the recipient has no such notice.
+    /// Marks the recipient's notice <paramref name="item"/> (as <see cref="FindAsync"/> read it) read by <paramref name="by"/> at
+    /// <paramref name="at"/>; a notice read before keeps its first reading (idempotent).
     /// </summary>
-    public async Task<bool> MarkReadAsync(string recipientId, string rowKey, string by, DateTimeOffset at, CancellationToken cancellationToken = default)
+    public async Task MarkReadAsync(string recipientId, InboxItem item, string by, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
-        if (await FindAsync(recipientId, rowKey, cancellationToken).ConfigureAwait(false) is not { } item)
-        {
-            return false;
-        }
-
         if (item.ReadAt is null)
         {
-            await _table.UpdateEntityAsync(new TableEntity(recipientId, rowKey) { ["ReadAt"] = at, ["ReadBy"] = by }, ETag.All, TableUpdateMode.Merge, cancellationToken)
+            await _table.UpdateEntityAsync(new TableEntity(recipientId, item.Key) { ["ReadAt"] = at, ["ReadBy"] = by }, ETag.All, TableUpdateMode.Merge, cancellationToken)
                 .ConfigureAwait(false);
         }
-
-        return true;
     }
 
     /// <summary>
