@@ -22,10 +22,12 @@ public static class TestData
     public const string OtherCentre = "shaoguan-centre";
     public const string OtherOffice = "guiyang-office";
     public const string OtherPolice = "guiyang-police";
+    public const string PublicSecurityCentre = "meizhou-psb-centre";
 
     public static readonly OrganisationDirectory Orgs = new(
     [
         new Organisation(Centre, OrganisationKind.Centre, RegionCode.Parse("441400"), "梅州市强制隔离戒毒所"),
+        new Organisation(PublicSecurityCentre, OrganisationKind.Centre, RegionCode.Parse("441400"), "梅州市公安局强制隔离戒毒所", Authority: CentreAuthority.PublicSecurity),
         new Organisation(OtherCentre, OrganisationKind.Centre, RegionCode.Parse("440200"), "韶关市强制隔离戒毒所"),
         new Organisation(Office, OrganisationKind.CommunityOffice, RegionCode.Parse("441426"), "平远县大柘镇戒毒康复服务中心"),
         new Organisation(OtherOffice, OrganisationKind.CommunityOffice, RegionCode.Parse("520100"), "贵阳市社区康复工作站"),
@@ -42,8 +44,8 @@ public static class TestData
         System.IO.Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "calendar"), "*.json")
             .Select(f => HolidayScheduleParser.Parse(File.ReadAllText(f))));
 
-    public static WorkflowContext Context(DateTimeOffset now, HandoffPolicy? policy = null) =>
-        new(now, Calendar, Orgs, policy ?? new HandoffPolicy());
+    public static WorkflowContext Context(DateTimeOffset now, HandoffPolicy? policy = null, IReadOnlyDictionary<string, HandoffPolicy>? regional = null) =>
+        new(now, Calendar, Orgs, policy ?? new HandoffPolicy(), regional);
 
     /// <summary>An instant in Asia/Shanghai time.</summary>
     public static DateTimeOffset Beijing(int year, int month, int day, int hour = 9, int minute = 0) =>
@@ -71,6 +73,11 @@ public static class TestData
             "lookup:" + idNumber, registered, registered);
 
     public static Actor As(string organisationId) => new(organisationId, "api-key");
+
+    /// <summary>The deciding organ's 强制隔离戒毒 decision, delivered to <paramref name="centre"/> (the public-security centre by default).</summary>
+    public static Handoff.Core.Chain.RecordDecision Committal(
+        DateOnly decidedOn, DateTimeOffset servedAt, string centre = PublicSecurityCentre, string caseId = "HO-TEST-1", PersonRecord? person = null) =>
+        new(As(Authority), caseId, person ?? Person(), "梅公（禁）决字〔2026〕15号", decidedOn, servedAt, centre);
 
     public static RegisterRelease Register(
         DateOnly releaseDate, int rehabilitationYears = 3, string caseId = "HO-TEST-1", PersonRecord? person = null) =>

@@ -8,13 +8,15 @@ using Handoff.Storage.Cases;
 namespace Handoff.Api.Endpoints;
 
 /// <summary>A case as the API shows it. The identity number appears only masked; ciphertext and lookup hash never leave storage.</summary>
+/// <param name="ReceivingOfficeId">Null until the release notice of a file that began with the decision names the office.</param>
+/// <param name="Commitment">The decision, the centres and the term, for a file that began with the decision (null for one registered at the release).</param>
 public sealed record CaseView(
     string CaseId,
     CaseState State,
     PersonView Person,
     string CentreId,
-    string ReceivingOfficeId,
-    string PoliceStationId,
+    string? ReceivingOfficeId,
+    string? PoliceStationId,
     string DecisionAuthorityId,
     DateOnly ReleaseDate,
     ReleaseType ReleaseType,
@@ -29,14 +31,15 @@ public sealed record CaseView(
     DateTimeOffset? NextDueAt,
     IReadOnlyList<Deadline> Deadlines,
     IReadOnlyList<Escalation> Escalations,
-    IReadOnlyList<HistoryView> History)
+    IReadOnlyList<HistoryView> History,
+    Commitment? Commitment)
 {
     public static CaseView From(Case c, IReadOnlyList<HistoryEntry> history) => new(
         c.CaseId, c.State,
         new PersonView(c.Person.Name, c.Person.MaskedIdNumber, c.Person.RegisteredRegion, c.Person.ResidenceRegion),
         c.CentreId, c.OfficeId, c.PoliceStationId, c.DecisionAuthorityId, c.ReleaseDate, c.ReleaseType, c.RehabilitationYears,
         c.RegisteredAt, c.AcknowledgedAt, c.ReleasedAt, c.CollectedBy, c.ReportedAt, c.AgreementSignedAt, c.CancelledAt,
-        CaseWorkflow.NextDueAt(c), c.Deadlines, c.Escalations, history.Select(HistoryView.From).ToList());
+        CaseWorkflow.NextDueAt(c), c.Deadlines, c.Escalations, history.Select(HistoryView.From).ToList(), c.Commitment);
 }
 
 public sealed record PersonView(string Name, string MaskedIdNumber, string RegisteredRegion, string ResidenceRegion);

@@ -6,7 +6,7 @@ using Handoff.Core.Regions;
 namespace Handoff.Api.Hosting;
 
 /// <summary>
-/// Reads the organisation directory file: <c>{"organisations": [{"id", "kind", "region", "name", "webhook"?, "oversees"?}]}</c>,
+/// Reads the organisation directory file: <c>{"organisations": [{"id", "kind", "region", "name", "webhook"?, "oversees"?, "authority"?}]}</c>,
 /// kinds in kebab-case (<c>community-office</c>). Fails with a message naming the entry at fault.
 /// </summary>
 public static class DirectoryLoader
@@ -45,7 +45,12 @@ public static class DirectoryLoader
                 throw new InvalidDataException($"{path}: organisations[{i}] ({entry.Id}) has a webhook that is not an http(s) URL.");
             }
 
-            organisations.Add(new Organisation(entry.Id, entry.Kind, region.Value, entry.Name, webhook, entry.Oversees));
+            if (entry.Authority is not null && entry.Kind != OrganisationKind.Centre)
+            {
+                throw new InvalidDataException($"{path}: organisations[{i}] ({entry.Id}) has an authority, which only a centre has (public-security or justice).");
+            }
+
+            organisations.Add(new Organisation(entry.Id, entry.Kind, region.Value, entry.Name, webhook, entry.Oversees, entry.Authority ?? CentreAuthority.Justice));
         }
 
         try
@@ -61,5 +66,5 @@ public static class DirectoryLoader
     private sealed record DirectoryFile(List<DirectoryEntry> Organisations);
 
     private sealed record DirectoryEntry(
-        string Id, OrganisationKind Kind, string Region, string Name, string? Webhook, List<OrganisationKind>? Oversees);
+        string Id, OrganisationKind Kind, string Region, string Name, string? Webhook, List<OrganisationKind>? Oversees, CentreAuthority? Authority);
 }

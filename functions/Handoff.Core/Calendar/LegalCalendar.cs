@@ -60,4 +60,65 @@ public sealed class LegalCalendar
 
         return new PeriodEnd(last, confirmed);
     }
+
+    /// <summary>
+    /// The end of a period of <paramref name="days"/> calendar days during which the person's liberty is restricted (a delivery, a
+    /// reception, a decision on the term): the start day not counted, and the last day never rolled over a holiday (程序规定 §35).
+    /// </summary>
+    public static PeriodEnd AddDaysRestricted(DateOnly start, int days)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(days, 1);
+        return new PeriodEnd(start.AddDays(days), CalendarConfirmed: true);
+    }
+
+    /// <summary>
+    /// The last day of a period of <paramref name="months"/> months from <paramref name="start"/> (民法典 202: the corresponding day of the
+    /// last month, or that month's last day when it has none), never rolled over a holiday when liberty is restricted (程序规定 §35) — the
+    /// term (戒毒条例 27①) and the months in a public-security centre (27②).
+    /// </summary>
+    public static DateOnly AddMonthsRestricted(DateOnly start, int months) => start.AddMonths(months);
+
+    /// <summary>
+    /// The <paramref name="days"/>th working day after <paramref name="start"/> (a province's rule in working days: 上海, 重庆). A working
+    /// day is one that is not a day off under the year's schedule (调休 Saturdays count as working days).
+    /// </summary>
+    public PeriodEnd AddWorkingDays(DateOnly start, int days)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(days, 1);
+        var day = start;
+        var confirmed = true;
+        for (var counted = 0; counted < days;)
+        {
+            day = day.AddDays(1);
+            confirmed &= HasSchedule(day.Year);
+            if (!IsDayOff(day))
+            {
+                counted++;
+            }
+        }
+
+        return new PeriodEnd(day, confirmed);
+    }
+
+    /// <summary>
+    /// The last day on which something due <paramref name="days"/> working days before <paramref name="date"/> may be done: the
+    /// <paramref name="days"/>th working day before it (上海: the release notice 7 working days before the release).
+    /// </summary>
+    public PeriodEnd WorkingDaysBefore(DateOnly date, int days)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(days, 1);
+        var day = date;
+        var confirmed = true;
+        for (var counted = 0; counted < days;)
+        {
+            day = day.AddDays(-1);
+            confirmed &= HasSchedule(day.Year);
+            if (!IsDayOff(day))
+            {
+                counted++;
+            }
+        }
+
+        return new PeriodEnd(day, confirmed);
+    }
 }

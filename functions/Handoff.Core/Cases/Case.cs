@@ -3,7 +3,8 @@ using Handoff.Core.People;
 namespace Handoff.Core.Cases;
 
 /// <summary>
-/// One person's handoff from one release: the state that folding the case's history produces
+/// One person's file (一人一档): from the 强制隔离戒毒 decision (when the case began with it, <see cref="Commitment"/>) or from the
+/// centre's release notice, to the agreement. The state that folding the case's history produces
 /// (<see cref="Workflow.CaseWorkflow.Evolve"/>). Immutable; every change is an event.
 /// </summary>
 public sealed record Case
@@ -11,9 +12,15 @@ public sealed record Case
     public required string CaseId { get; init; }
     public required CaseState State { get; init; }
     public required PersonRecord Person { get; init; }
+    /// <summary>The centre responsible for the person now: the one the person is to be delivered to, the one holding them, and after a
+    /// transfer the receiving one once it has received them (until then the sending one).</summary>
     public required string CentreId { get; init; }
-    public required string OfficeId { get; init; }
-    public required string PoliceStationId { get; init; }
+
+    /// <summary>The receiving community office; null until the centre's release notice names it (戒毒条例 34).</summary>
+    public required string? OfficeId { get; init; }
+
+    /// <summary>The police station that collects the person; null until the release notice names it (戒毒条例 34).</summary>
+    public required string? PoliceStationId { get; init; }
     public required string DecisionAuthorityId { get; init; }
 
     /// <summary>The planned release date; postponements move it.</summary>
@@ -36,6 +43,9 @@ public sealed record Case
     public DateTimeOffset? CancelledAt { get; init; }
     public DateTimeOffset? FoundAt { get; init; }
 
+    /// <summary>The decision, the centres and the term, for a case that began with the decision; null for one registered at the release.</summary>
+    public Commitment? Commitment { get; init; }
+
     public IReadOnlyList<Deadline> Deadlines { get; init; } = [];
     public IReadOnlyList<Escalation> Escalations { get; init; } = [];
 
@@ -49,5 +59,11 @@ public sealed record Case
 
     public Deadline? DeadlineFor(DeadlineStep step) => Deadlines.FirstOrDefault(d => d.Step == step);
 
-    public IEnumerable<string> Parties => [CentreId, OfficeId, PoliceStationId, DecisionAuthorityId];
+    /// <summary>Every organisation with a part in the file: the centres it passed through, the office, police station and deciding organ.</summary>
+    public IEnumerable<string> Parties =>
+        new[] { CentreId, OfficeId, PoliceStationId, DecisionAuthorityId }
+            .Concat(Commitment?.Centres ?? [])
+            .Concat(Commitment?.Transfer is { } t ? [t.ToCentreId] : [])
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal);
 }

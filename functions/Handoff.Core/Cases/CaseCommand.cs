@@ -17,13 +17,37 @@ namespace Handoff.Core.Cases;
 [JsonDerivedType(typeof(RecordPersonFound), "recordPersonFound")]
 [JsonDerivedType(typeof(MarkEscalationRead), "markEscalationRead")]
 [JsonDerivedType(typeof(Tick), "tick")]
-public abstract record CaseCommand(Actor By);
+public abstract record CaseCommand(Actor By)
+{
+    /// <summary>
+    /// The command's own rule, for a command written in one place with its events (<c>Handoff.Core/Chain</c>): adds its events to
+    /// <paramref name="b"/>, or returns why it is refused. The commands of the release handoff are decided in
+    /// <see cref="Workflow.CaseWorkflow.Decide"/>.
+    /// </summary>
+    internal virtual Workflow.Rejection? Decide(Workflow.DecisionBuilder b) =>
+        throw new InvalidOperationException($"{GetType().Name} has no rule.");
+}
+
+/// <summary>A command that opens a person's file (creates the case): one open file per person (<see cref="Person"/>'s lookup hash).</summary>
+public abstract record OpenCase(Actor By, string CaseId, PersonRecord Person) : CaseCommand(By)
+{
+    /// <summary>The decision on a case that does not exist yet.</summary>
+    internal abstract Workflow.Decision Open(Workflow.WorkflowContext context);
+
+    /// <summary>The same command again on the case it opened: accepted with no events if it is the same, else refused.</summary>
+    internal abstract Workflow.Decision Repeat(Case current);
+}
 
 /// <summary>A centre registers an upcoming release (creates the case).</summary>
 public sealed record RegisterRelease(
     Actor By, string CaseId, PersonRecord Person,
     string OfficeId, string PoliceStationId, string DecisionAuthorityId,
-    DateOnly ReleaseDate, ReleaseType ReleaseType, int RehabilitationYears) : CaseCommand(By);
+    DateOnly ReleaseDate, ReleaseType ReleaseType, int RehabilitationYears) : OpenCase(By, CaseId, Person)
+{
+    internal override Workflow.Decision Open(Workflow.WorkflowContext context) => Workflow.CaseWorkflow.Register(this, context);
+
+    internal override Workflow.Decision Repeat(Case current) => Workflow.CaseWorkflow.RepeatRegistration(current, this);
+}
 
 public sealed record AcknowledgeNotice(Actor By) : CaseCommand(By);
 

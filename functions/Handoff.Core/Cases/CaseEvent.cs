@@ -25,7 +25,20 @@ namespace Handoff.Core.Cases;
 [JsonDerivedType(typeof(EscalationLadderEnded), "escalationLadderEnded")]
 [JsonDerivedType(typeof(EscalationRead), "escalationRead")]
 [JsonDerivedType(typeof(StepFailed), "stepFailed")]
-public abstract record CaseEvent(DateTimeOffset At, Actor By);
+public abstract record CaseEvent(DateTimeOffset At, Actor By)
+{
+    /// <summary>For an event that opens a file: the case it creates. Null for every other event.</summary>
+    internal virtual Case? Create() => null;
+
+    /// <summary>
+    /// What the event changes, for an event written in one place with its command (<c>Handoff.Core/Chain</c>); the events of the
+    /// release handoff are applied in <see cref="Workflow.CaseWorkflow.Evolve"/>.
+    /// </summary>
+    internal virtual Case Apply(Case c) => throw new InvalidOperationException($"No evolve rule for {GetType().Name}.");
+
+    /// <summary>The notices the event causes, given the case after it, for an event written with its command.</summary>
+    internal virtual IReadOnlyList<Notices.Notice> Notices(Case after, Organisations.OrganisationDirectory directory) => [];
+}
 
 public sealed record ReleaseRegistered(
     DateTimeOffset At, Actor By, string CaseId, PersonRecord Person,

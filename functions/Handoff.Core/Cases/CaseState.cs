@@ -26,4 +26,13 @@ public enum CaseState
 
     /// <summary>Released without community rehabilitation ordered: the handoff ended at the gate and the police notice.</summary>
     Completed,
+
+    /// <summary>The deciding 公安机关 decided 强制隔离戒毒 and must deliver the person to the centre (禁毒法 41).</summary>
+    Decided,
+
+    /// <summary>In a centre, serving the term (戒毒条例 27), before the centre's release notice.</summary>
+    InCentre,
+
+    /// <summary>Sent from a public-security centre to a justice one, not yet received (戒毒条例 27②).</summary>
+    Transferring,
 }

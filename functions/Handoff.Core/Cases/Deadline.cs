@@ -9,6 +9,7 @@ namespace Handoff.Core.Cases;
 /// <param name="Provisional">Computed from a planned date (the release is not recorded yet); never fires while provisional.</param>
 /// <param name="CompletedAt">When the step was done, on time or late.</param>
 /// <param name="Rule">The legal or policy basis, for people reading the case.</param>
+/// <param name="OpensOn">For a step that may not be done before a day (a transfer, 3 months after intake: 戒毒条例 27②), that day.</param>
 public sealed record Deadline(
     DeadlineStep Step,
     DateOnly LastDay,
@@ -17,4 +18,5 @@ public sealed record Deadline(
     bool CalendarConfirmed,
     bool Provisional,
     DateTimeOffset? CompletedAt,
-    string Rule);
+    string Rule,
+    DateOnly? OpensOn = null);

@@ -3,6 +3,28 @@ namespace Handoff.Core.Cases;
 /// <summary>The steps that carry a deadline.</summary>
 public enum DeadlineStep
 {
+    /// <summary>The deciding organ delivers the person to the centre (禁毒法 41; the period is policy: no national figure).</summary>
+    Delivery,
+
+    /// <summary>The deciding organ tells the family, work unit and 户籍地派出所 of the decision within 24 hours (禁毒法 40).</summary>
+    DecisionNotices,
+
+    /// <summary>A public-security centre transfers the person to a justice one within 6 months of intake, 12 under a provincial plan
+    /// (戒毒条例 27②③).</summary>
+    Transfer,
+
+    /// <summary>The receiving justice centre records the reception (or refuses) — no national period: policy.</summary>
+    Reception,
+
+    /// <summary>The receiving justice centre tells the family in writing after reception (reported practice, not law: policy).</summary>
+    ReceptionNotice,
+
+    /// <summary>The deciding organ decides a proposal to change the term within 7 days (戒毒条例 33).</summary>
+    TermDecision,
+
+    /// <summary>The deciding organ tells the family, work unit and 派出所 of a term change within 24 hours of service (戒毒条例 33).</summary>
+    TermNotices,
+
     /// <summary>The centre notifies 3 days before release (戒毒条例 34).</summary>
     Notice,
 

@@ -22,4 +22,31 @@ public enum EscalationKind
 
     /// <summary>No agreement signed in time after the report (戒毒条例 16).</summary>
     [JsonStringEnumMemberName("no-agreement")] NoAgreement,
+
+    /// <summary>The deciding organ did not deliver the person to the centre in time.</summary>
+    [JsonStringEnumMemberName("not-delivered")] NotDelivered,
+
+    /// <summary>The centre refused the person; the deciding organ must deliver them elsewhere.</summary>
+    [JsonStringEnumMemberName("intake-refused")] IntakeRefused,
+
+    /// <summary>The family, work unit and 派出所 were not told of a decision within 24 hours (禁毒法 40, 戒毒条例 33).</summary>
+    [JsonStringEnumMemberName("not-notified")] NotNotified,
+
+    /// <summary>A public-security centre kept the person past the end of the transfer window (戒毒条例 27).</summary>
+    [JsonStringEnumMemberName("not-transferred")] NotTransferred,
+
+    /// <summary>The receiving justice centre did not record the reception in time.</summary>
+    [JsonStringEnumMemberName("not-received")] NotReceived,
+
+    /// <summary>The receiving justice centre refused the person; the sending centre still holds them.</summary>
+    [JsonStringEnumMemberName("reception-refused")] ReceptionRefused,
+
+    /// <summary>The justice centre did not tell the family of the reception in time (policy).</summary>
+    [JsonStringEnumMemberName("family-not-told")] FamilyNotTold,
+
+    /// <summary>The deciding organ did not decide a term proposal within 7 days (戒毒条例 33).</summary>
+    [JsonStringEnumMemberName("term-decision-late")] TermDecisionLate,
+
+    /// <summary>The centre did not send the release notice 3 days before the term ends (戒毒条例 34).</summary>
+    [JsonStringEnumMemberName("notice-not-sent")] NoticeNotSent,
 }

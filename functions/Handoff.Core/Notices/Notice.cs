@@ -31,5 +31,5 @@ public sealed record DuplicateRegistrationFacts(RegistrationFacts Existing, Regi
 /// <summary>One registration as a supervisor compares it: who registered it and when, the person, the release and where to.</summary>
 /// <param name="CaseId">The case; for a refused registration, the id it would have had (no case exists under it).</param>
 public sealed record RegistrationFacts(
-    string CaseId, string CentreId, DateTimeOffset RegisteredAt, string PersonName, string MaskedIdNumber, DateOnly ReleaseDate, string OfficeId,
+    string CaseId, string CentreId, DateTimeOffset RegisteredAt, string PersonName, string MaskedIdNumber, DateOnly ReleaseDate, string? OfficeId,
     int RehabilitationYears);

@@ -19,12 +19,7 @@ public static class NoticeComposer
         switch (e)
         {
             case ReleaseRegistered:
-                return Informational(after, eventNumber, e.At, NoticeKind.ReleaseNotice, directory,
-                    "强制隔离戒毒人员出所衔接通报",
-                    $"{Name(directory, after.CentreId)}通报：{Person(after)}将于{Date(after.ReleaseDate)}解除强制隔离戒毒（{ReleaseTypeText(after.ReleaseType)}），"
-                    + (after.RehabilitationYears > 0
-                        ? $"责令社区康复{after.RehabilitationYears}年，执行地为{Name(directory, after.OfficeId)}。请执行地于出所当日做好接收准备，人员应在出所后15日内报到（《戒毒条例》第三十八条）。"
-                        : "未责令社区康复。请派出所落实出所领回（《戒毒条例》第三十四条）。"));
+                return ReleaseNotices(after, e.At, directory);
             case ReleasePostponed p:
                 return Informational(after, eventNumber, e.At, NoticeKind.ReleasePostponed, directory,
                     "出所日期变更通报",
@@ -45,9 +40,18 @@ public static class NoticeComposer
             case EscalationResolved r:
                 return Resolved(after, r, directory);
             default:
-                return [];
+                return e.Notices(after, directory);
         }
     }
+
+    /// <summary>The release notice (戒毒条例 34) to the office, the police station and the deciding organ.</summary>
+    internal static IReadOnlyList<Notice> ReleaseNotices(Case after, DateTimeOffset at, OrganisationDirectory directory) =>
+        Informational(after, after.EventCount, at, NoticeKind.ReleaseNotice, directory,
+            "强制隔离戒毒人员出所衔接通报",
+            $"{Name(directory, after.CentreId)}通报：{Person(after)}将于{Date(after.ReleaseDate)}解除强制隔离戒毒（{ReleaseTypeText(after.ReleaseType)}），"
+            + (after.RehabilitationYears > 0
+                ? $"责令社区康复{after.RehabilitationYears}年，执行地为{Name(directory, after.OfficeId)}。请执行地于出所当日做好接收准备，人员应在出所后15日内报到（《戒毒条例》第三十八条）。"
+                : "未责令社区康复。请派出所落实出所领回（《戒毒条例》第三十四条）。"));
 
     /// <summary>
     /// The release's notices, composed once the decision has set the report deadline counted from the actual release (戒毒条例 38), so
@@ -66,21 +70,27 @@ public static class NoticeComposer
     /// supervisors who may see that case (or, where the directory has none, the highest that may). The registering centre is named,
     /// the person only masked; the refused registration's id makes the notice id, so a retried registration does not notify twice.
     /// </summary>
-    public static IReadOnlyList<Notice> DuplicateRegistration(Case existing, RegisterRelease attempt, DateTimeOffset at, OrganisationDirectory directory)
+    public static IReadOnlyList<Notice> DuplicateRegistration(Case existing, OpenCase attempt, DateTimeOffset at, OrganisationDirectory directory)
     {
         var readers = directory.All
             .Where(o => o.Kind == OrganisationKind.Supervisor && Workflow.CaseAccess.CanRead(o, existing, directory))
             .ToList();
         var widest = readers.Count == 0 ? [] : readers.Where(o => o.Region.ScopePrefix.Length == readers.Min(r => r.Region.ScopePrefix.Length)).ToList();
-        var text = $"{Name(directory, attempt.By.OrganisationId)}于{Instant(at)}为{Text.TextRules.Clean(attempt.Person.Name)}（身份证号{attempt.Person.MaskedIdNumber}）登记出所衔接"
-            + $"（出所日期{Date(attempt.ReleaseDate)}，执行地{Name(directory, attempt.OfficeId)}）时，系统发现该人员已有未结案件：{Name(directory, existing.CentreId)}"
-            + $"至{Name(directory, existing.OfficeId)}，出所日期{Date(existing.ReleaseDate)}。为保密（《戒毒条例》第七条），登记单位未被告知已有案件。"
+        var (what, releaseDate, officeId, years) = attempt switch
+        {
+            RegisterRelease r => ("登记出所衔接", r.ReleaseDate, (string?)r.OfficeId, r.RehabilitationYears),
+            Chain.RecordDecision d => ("登记强制隔离戒毒决定", Calendar.LegalCalendar.AddMonthsRestricted(d.DecidedOn, Workflow.LegalPeriods.TermMonths), null, 0),
+            _ => ("登记", existing.ReleaseDate, null, 0),
+        };
+        var text = $"{Name(directory, attempt.By.OrganisationId)}于{Instant(at)}为{Text.TextRules.Clean(attempt.Person.Name)}（身份证号{attempt.Person.MaskedIdNumber}）{what}"
+            + $"（出所日期{Date(releaseDate)}" + (officeId is null ? "）" : $"，执行地{Name(directory, officeId)}）") + $"时，系统发现该人员已有未结案件：{Name(directory, existing.CentreId)}"
+            + (existing.OfficeId is null ? "" : $"至{Name(directory, existing.OfficeId)}") + $"，出所日期{Date(existing.ReleaseDate)}。为保密（《戒毒条例》第七条），登记单位未被告知已有案件。"
             + "请核实是否重复登记，并协调相关单位处理。";
         var facts = new DuplicateRegistrationFacts(
             new RegistrationFacts(existing.CaseId, existing.CentreId, existing.RegisteredAt, existing.Person.Name, existing.Person.MaskedIdNumber,
                 existing.ReleaseDate, existing.OfficeId, existing.RehabilitationYears),
             new RegistrationFacts(attempt.CaseId, attempt.By.OrganisationId, at, Text.TextRules.Clean(attempt.Person.Name), attempt.Person.MaskedIdNumber,
-                attempt.ReleaseDate, attempt.OfficeId, attempt.RehabilitationYears));
+                releaseDate, officeId, years));
         return widest
             .OrderBy(o => o.Id, StringComparer.Ordinal)
             .Select(o => new Notice($"{existing.CaseId}-D-{attempt.CaseId}-{o.Id}", existing.CaseId, o.Id, NoticeKind.DuplicateRegistration, null, null, null,
@@ -88,10 +98,30 @@ public static class NoticeComposer
             .ToList();
     }
 
+    /// <summary>
+    /// A step's notice to <paramref name="recipients"/> (nulls and repeats left out), with the letter head and the case number: ids
+    /// <c>{caseId}-{eventNumber}-{recipient}</c> from the case after the event.
+    /// </summary>
+    internal static IReadOnlyList<Notice> Step(
+        Case after, NoticeKind kind, DateTimeOffset at, IEnumerable<string?> recipients, string title, string text, OrganisationDirectory directory,
+        int? eventNumber = null) =>
+        recipients.OfType<string>().Distinct(StringComparer.Ordinal)
+            .Select(r => new Notice($"{after.CaseId}-{eventNumber ?? after.EventCount}-{r}", after.CaseId, r, kind, null, null, null, $"【{title}】{after.Person.Name}",
+                Letter(directory, r, text, after), at))
+            .ToList();
+
+    /// <summary>The release date changed after the office, police station and deciding organ were told of it.</summary>
+    internal static IReadOnlyList<Notice> ReleaseDateChanged(Case after, DateTimeOffset at, DateOnly previous, string why, OrganisationDirectory directory) =>
+        after.OfficeId is null || after.ReleasedAt is not null || after.ReleaseDate == previous
+            ? []
+            : Step(after, NoticeKind.ReleaseDateChanged, at, [after.OfficeId, after.PoliceStationId, after.DecisionAuthorityId], "出所日期变更通报",
+                $"{Name(directory, after.CentreId)}通报：{Person(after)}的解除强制隔离戒毒日期由{Date(previous)}变更为{Date(after.ReleaseDate)}（{why}）。"
+                + "各相关期限已相应调整，请按新日期做好接收准备。", directory);
+
     private static List<Notice> Informational(
         Case c, int eventNumber, DateTimeOffset at, NoticeKind kind, OrganisationDirectory directory, string title, string text)
     {
-        var recipients = new[] { c.OfficeId, c.PoliceStationId, c.DecisionAuthorityId }.Distinct(StringComparer.Ordinal);
+        var recipients = new[] { c.OfficeId, c.PoliceStationId, c.DecisionAuthorityId }.OfType<string>().Distinct(StringComparer.Ordinal);
         return recipients
             .Select(r => new Notice(
                 $"{c.CaseId}-{eventNumber}-{r}", c.CaseId, r, kind, null, null, null, $"【{title}】{c.Person.Name}",
@@ -156,13 +186,22 @@ public static class NoticeComposer
         EscalationKind.NotCollected => "出所无人接回",
         EscalationKind.NotReported => "逾期未报到",
         EscalationKind.NoAgreement => "社区康复协议逾期未签订",
+        EscalationKind.NotDelivered => "逾期未送所执行",
+        EscalationKind.IntakeRefused => "戒毒所拒绝收治",
+        EscalationKind.NotNotified => "未在24小时内通知家属",
+        EscalationKind.NotTransferred => "逾期未移送司法行政戒毒所",
+        EscalationKind.NotReceived => "移送人员逾期未登记接收",
+        EscalationKind.ReceptionRefused => "司法行政戒毒所拒绝接收",
+        EscalationKind.FamilyNotTold => "接收后逾期未通知家属",
+        EscalationKind.TermDecisionLate => "期限变更逾期未决定",
+        EscalationKind.NoticeNotSent => "出所衔接通报逾期未发出",
         _ => kind.ToString(),
     };
 
     private static string Describe(EscalationKind kind, Case c, OrganisationDirectory directory) => kind switch
     {
         EscalationKind.LateNotice =>
-            $"{Name(directory, c.CentreId)}于{Instant(c.RegisteredAt)}才通报{Person(c)}的出所（出所日期{Date(c.ReleaseDate)}），"
+            $"{Name(directory, c.CentreId)}于{Instant(c.DeadlineFor(DeadlineStep.Notice)?.CompletedAt ?? c.RegisteredAt)}才通报{Person(c)}的出所（出所日期{Date(c.ReleaseDate)}），"
             + $"不足《戒毒条例》第三十四条要求的解除前3日（应不晚于{Date(c.DeadlineFor(DeadlineStep.Notice)!.LastDay)}）。请执行地尽快签收并做好接收准备。",
         EscalationKind.NotAcknowledged =>
             $"{Name(directory, c.OfficeId)}未在{Date(c.DeadlineFor(DeadlineStep.Acknowledgement)!.LastDay)} 24:00前签收{Person(c)}的出所衔接通报（出所日期{Date(c.ReleaseDate)}）。",
@@ -176,20 +215,37 @@ public static class NoticeComposer
             + $"应于{Date(c.DeadlineFor(DeadlineStep.Report)!.LastDay)} 24:00前到{Name(directory, c.OfficeId)}报到（《戒毒条例》第三十八条，15日内），至今未报到，视为脱失。",
         EscalationKind.NoAgreement =>
             $"{Person(c)}已于{Instant(c.ReportedAt ?? c.RegisteredAt)}报到，{Name(directory, c.OfficeId)}应于{Date(c.DeadlineFor(DeadlineStep.Agreement)!.LastDay)} 24:00前签订社区康复协议（《戒毒条例》第十六条“及时”），尚未签订。",
+        EscalationKind.NotDelivered =>
+            $"{Name(directory, c.DecisionAuthorityId)}对{Person(c)}的强制隔离戒毒决定（{c.Commitment?.DecisionNumber}）已于{Instant(c.Commitment?.ServedAt ?? c.RegisteredAt)}送达，"
+            + $"应送{Name(directory, c.CentreId)}执行（《禁毒法》第四十一条），该所尚未登记入所。",
+        EscalationKind.IntakeRefused =>
+            $"{Name(directory, c.CentreId)}拒绝收治{Person(c)}（决定书{c.Commitment?.DecisionNumber}），理由：{c.Commitment?.Refusals.LastOrDefault()?.Reason}。"
+            + $"请{Name(directory, c.DecisionAuthorityId)}改送其他戒毒所或依法处理。",
+        EscalationKind.NotNotified =>
+            $"{Name(directory, c.DecisionAuthorityId)}应在决定送达后24小时内将{Person(c)}的决定通知其家属、所在单位和户籍所在地公安派出所（《禁毒法》第四十条、《戒毒条例》第三十三条），尚未登记已通知。",
+        EscalationKind.NotTransferred =>
+            $"{Person(c)}于{Instant(c.Commitment?.IntakeAt ?? c.RegisteredAt)}进入{Name(directory, c.CentreId)}，"
+            + $"应在{Date(c.DeadlineFor(DeadlineStep.Transfer)?.LastDay ?? c.ReleaseDate)}前转至司法行政部门强制隔离戒毒所（《戒毒条例》第二十七条），尚未移送。",
+        EscalationKind.NotReceived =>
+            $"{Name(directory, c.Commitment?.Transfer?.FromCentreId ?? c.CentreId)}已于{Instant(c.Commitment?.Transfer?.SentAt ?? c.RegisteredAt)}将{Person(c)}移送"
+            + $"{Name(directory, c.Commitment?.Transfer?.ToCentreId ?? c.CentreId)}，接收单位尚未登记接收或拒收。接收前由移送单位负责。",
+        EscalationKind.ReceptionRefused =>
+            $"{Name(directory, c.Commitment?.Refusals.LastOrDefault()?.CentreId ?? c.CentreId)}拒绝接收{Person(c)}，理由：{c.Commitment?.Refusals.LastOrDefault()?.Reason}。"
+            + $"人员仍由{Name(directory, c.CentreId)}负责，应在{Date(c.DeadlineFor(DeadlineStep.Transfer)?.LastDay ?? c.ReleaseDate)}前另行移送（《戒毒条例》第二十七条）。",
+        EscalationKind.FamilyNotTold =>
+            $"{Name(directory, c.CentreId)}接收{Person(c)}后，应于{Date(c.DeadlineFor(DeadlineStep.ReceptionNotice)?.LastDay ?? c.ReleaseDate)}前书面通知其家属，尚未登记已通知。",
+        EscalationKind.TermDecisionLate =>
+            $"{Name(directory, c.CentreId)}提出的{(c.Commitment?.Proposal?.Kind == TermChangeKind.Extension ? "延长强制隔离戒毒期限" : "提前解除强制隔离戒毒")}意见"
+            + $"（{Instant(c.Commitment?.Proposal?.ProposedAt ?? c.RegisteredAt)}提出，涉及{Person(c)}），{Name(directory, c.DecisionAuthorityId)}应在7日内作出决定（《戒毒条例》第三十三条），尚未决定。",
+        EscalationKind.NoticeNotSent =>
+            $"{Person(c)}将于{Date(c.ReleaseDate)}解除强制隔离戒毒，{Name(directory, c.CentreId)}应在{Date(c.DeadlineFor(DeadlineStep.Notice)?.LastDay ?? c.ReleaseDate)}前"
+            + "发出出所衔接通报（《戒毒条例》第三十四条：解除3日前），尚未发出。",
         _ => "",
     };
 
     private static string Lateness(EscalationKind kind, Case c, DateTimeOffset at)
     {
-        var step = kind switch
-        {
-            EscalationKind.NotAcknowledged => DeadlineStep.Acknowledgement,
-            EscalationKind.ReleaseNotRecorded => DeadlineStep.Release,
-            EscalationKind.NotReported => DeadlineStep.Report,
-            EscalationKind.NoAgreement => DeadlineStep.Agreement,
-            _ => (DeadlineStep?)null,
-        };
-        var deadline = step is null ? null : c.DeadlineFor(step.Value);
+        var deadline = c.Deadlines.Where(d => Workflow.CaseWorkflow.EscalationFor(d.Step) == kind && d.CompletedAt is null).MinBy(d => d.DueAt);
         if (deadline is null || at < deadline.DueAt)
         {
             return "";
@@ -198,7 +254,8 @@ public static class NoticeComposer
         var late = at - deadline.DueAt;
         var days = (int)late.TotalDays;
         var howLate = days == 0 && late.Hours == 0 ? "已到期" : days == 0 ? $"已逾期{late.Hours}小时" : $"已逾期{days}天{late.Hours}小时";
-        return $"\n截止时间：{Date(deadline.LastDay)} 24:00；{howLate}。";
+        var end = deadline.DueAt == Time.ChinaTime.EndOfDay(deadline.LastDay) ? $"{Date(deadline.LastDay)} 24:00" : Instant(deadline.DueAt);
+        return $"\n截止时间：{end}；{howLate}。";
     }
 
     private static string Letter(OrganisationDirectory directory, string recipientId, string text, Case c)
@@ -210,13 +267,13 @@ public static class NoticeComposer
         return builder.ToString();
     }
 
-    private static string Person(Case c) => $"{c.Person.Name}（身份证号{c.Person.MaskedIdNumber}）";
+    internal static string Person(Case c) => $"{c.Person.Name}（身份证号{c.Person.MaskedIdNumber}）";
 
-    private static string Name(OrganisationDirectory directory, string id) => directory.Find(id)?.Name ?? id;
+    internal static string Name(OrganisationDirectory directory, string? id) => directory.Find(id)?.Name ?? id ?? "（未定）";
 
-    private static string Date(DateOnly date) => date.ToString("yyyy年M月d日", CultureInfo.InvariantCulture);
+    internal static string Date(DateOnly date) => date.ToString("yyyy年M月d日", CultureInfo.InvariantCulture);
 
-    private static string Instant(DateTimeOffset at) =>
+    internal static string Instant(DateTimeOffset at) =>
         at.ToOffset(ChinaTime.Offset).ToString("yyyy年M月d日 HH:mm", CultureInfo.InvariantCulture);
 
     private static string ReleaseTypeText(ReleaseType type) => type == ReleaseType.Early ? "提前解除" : "期满解除";

@@ -26,4 +26,22 @@ public enum NoticeKind
     /// the registering centre (戒毒条例 7②), so the double record is resolved by someone entitled to see it.
     /// </summary>
     [JsonStringEnumMemberName("duplicate-registration")] DuplicateRegistration,
+
+    /// <summary>A 强制隔离戒毒 decision: the person is to be delivered to the centre (禁毒法 41).</summary>
+    [JsonStringEnumMemberName("delivery")] Delivery,
+
+    /// <summary>A step of the file another organisation must know of: an intake, a reception, the family told.</summary>
+    [JsonStringEnumMemberName("step-recorded")] StepRecorded,
+
+    /// <summary>A person refused by a centre, with the reason: the sender acts (deliver elsewhere, keep and transfer again).</summary>
+    [JsonStringEnumMemberName("refusal")] Refusal,
+
+    /// <summary>A transfer from a public-security centre to a justice one is on its way (戒毒条例 27②).</summary>
+    [JsonStringEnumMemberName("transfer")] Transfer,
+
+    /// <summary>A proposal to change the term, or the decision on it (禁毒法 47, 戒毒条例 33).</summary>
+    [JsonStringEnumMemberName("term-change")] TermChange,
+
+    /// <summary>The release date the office was told of has changed (an escape, a decided term change).</summary>
+    [JsonStringEnumMemberName("release-date-changed")] ReleaseDateChanged,
 }

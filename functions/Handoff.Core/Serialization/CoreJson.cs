@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using System.Text.Unicode;
 
 namespace Handoff.Core.Serialization;
@@ -27,5 +28,25 @@ public static class CoreJson
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        options.TypeInfoResolver = (options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(AddWireTypes);
+    }
+
+    /// <summary>The commands and events that carry a <see cref="WireNameAttribute"/>, by base type.</summary>
+    private static readonly Dictionary<Type, List<JsonDerivedType>> WireTypes = typeof(CoreJson).Assembly.GetTypes()
+        .Where(t => !t.IsAbstract && t.GetCustomAttributes(typeof(WireNameAttribute), false).Length > 0)
+        .SelectMany(t => new[] { typeof(Cases.CaseCommand), typeof(Cases.CaseEvent) }.Where(b => b.IsAssignableFrom(t))
+            .Select(b => (Base: b, Derived: new JsonDerivedType(t, ((WireNameAttribute)t.GetCustomAttributes(typeof(WireNameAttribute), false)[0]).Name))))
+        .GroupBy(x => x.Base)
+        .ToDictionary(g => g.Key, g => g.Select(x => x.Derived).OrderBy(d => (string)d.TypeDiscriminator!, StringComparer.Ordinal).ToList());
+
+    private static void AddWireTypes(JsonTypeInfo info)
+    {
+        if (info.PolymorphismOptions is { } polymorphism && WireTypes.TryGetValue(info.Type, out var derived))
+        {
+            foreach (var type in derived)
+            {
+                polymorphism.DerivedTypes.Add(type);
+            }
+        }
     }
 }

@@ -18,9 +18,9 @@ public static partial class CaseWorkflow
     /// </summary>
     public static Decision Decide(Case? current, CaseCommand command, WorkflowContext context)
     {
-        if (command is RegisterRelease register)
+        if (command is OpenCase open)
         {
-            return current is null ? Register(register, context) : RepeatRegistration(current, register);
+            return current is null ? open.Open(context) : open.Repeat(current);
         }
 
         if (current is null)
@@ -40,7 +40,7 @@ public static partial class CaseWorkflow
             RecordPersonFound x => Found(b, x),
             MarkEscalationRead x => MarkRead(b, x),
             Tick => null,
-            _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown command."),
+            _ => command.Decide(b),
         };
         if (rejection is not null)
         {
@@ -59,7 +59,7 @@ public static partial class CaseWorkflow
         return deadlines.Concat(climbs).Where(t => t is not null).Min();
     }
 
-    private static Decision Register(RegisterRelease x, WorkflowContext context)
+    internal static Decision Register(RegisterRelease x, WorkflowContext context)
     {
         if (context.Directory.Find(x.By.OrganisationId) is not { Kind: OrganisationKind.Centre })
         {
@@ -143,33 +143,37 @@ public static partial class CaseWorkflow
         return problems;
     }
 
-    private static Decision RepeatRegistration(Case current, RegisterRelease x) =>
+    internal static Decision RepeatRegistration(Case current, RegisterRelease x) =>
         current.Person.IdNumberLookup == x.Person.IdNumberLookup && current.CentreId == x.By.OrganisationId
         && current.ReleaseDate == x.ReleaseDate && current.OfficeId == x.OfficeId
             ? Decision.Accept(current, [], [])
             : Decision.Reject(current, Rejection.Conflict("case-exists", $"Case {current.CaseId} already exists with other details."));
 
-    private static bool ServesPerson(RegionCode officeRegion, string registered, string residence) =>
+    internal static bool ServesPerson(RegionCode officeRegion, string registered, string residence) =>
         new[] { registered, residence }.Any(r =>
             RegionCode.TryParse(r, out var person)
             && (officeRegion.IsWithin(person.Value.ScopePrefix) || person.Value.IsWithin(officeRegion.ScopePrefix)));
 
     /// <summary>Sets the notice, acknowledgement, release, report and agreement deadlines for the planned release date.</summary>
-    private static void PlanAfterNotice(DecisionBuilder b, Actor by, bool acknowledgementDue)
+    internal static void PlanAfterNotice(DecisionBuilder b, Actor by, bool acknowledgementDue, bool planNotice = true)
     {
         var c = b.State;
-        var notice = DeadlinePlanner.Notice(c.ReleaseDate, b.Now);
-        b.SetDeadline(by, notice);
-        if (notice.Status == DeadlineStatus.Missed && !HasOpen(c, EscalationKind.LateNotice))
+        if (planNotice)
         {
-            // 戒毒条例 34: registered less than 3 days ahead. It can never be remedied, so it does not climb like a missed step: the
-            // centre and the supervisor above it are told at once, and it ends when the office acknowledges or the person is released.
-            OpenAsNotice(b, EscalationKind.LateNotice);
+            var notice = DeadlinePlanner.Notice(c.ReleaseDate, b.Now);
+            b.SetDeadline(by, notice);
+            if (notice.Status == DeadlineStatus.Missed && !HasOpen(c, EscalationKind.LateNotice))
+            {
+                // 戒毒条例 34: registered less than 3 days ahead. It can never be remedied, so it does not climb like a missed step: the
+                // centre and the supervisor above it are told at once, and it ends when the office acknowledges or the person is released.
+                OpenAsNotice(b, EscalationKind.LateNotice);
+            }
         }
 
+        var officePolicy = b.Context.PolicyOf(c.OfficeId);
         if (acknowledgementDue)
         {
-            b.SetDeadline(by, DeadlinePlanner.Acknowledgement(b.Now, b.Context));
+            b.SetDeadline(by, DeadlinePlanner.Acknowledgement(b.Now, b.Context.Calendar, officePolicy));
         }
 
         b.SetDeadline(by, DeadlinePlanner.Release(c.ReleaseDate));
@@ -177,7 +181,7 @@ public static partial class CaseWorkflow
         {
             var report = DeadlinePlanner.Report(c.ReleaseDate, provisional: true, b.Context.Calendar);
             b.SetDeadline(by, report);
-            b.SetDeadline(by, DeadlinePlanner.Agreement(report.LastDay, provisional: true, b.Context));
+            b.SetDeadline(by, DeadlinePlanner.Agreement(report.LastDay, provisional: true, b.Context.Calendar, officePolicy));
         }
     }
 
@@ -232,6 +236,17 @@ public static partial class CaseWorkflow
             return Rejection.Conflict("case-cancelled", "The release was cancelled.");
         }
 
+        if (c.OfficeId is null)
+        {
+            // A file that began with the decision: the office and police station come from the release notice (戒毒条例 34).
+            return Rejection.Conflict("release-notice-not-sent", "Send the release notice first (戒毒条例 34): it names the office and the police station.");
+        }
+
+        if (Chain.ChainRules.NotAway(c) is { } away)
+        {
+            return away;
+        }
+
         if (x.ReleasedAt > b.Now + b.Context.Policy.ClockSkewAllowance)
         {
             return Rejection.Invalid("releasedAt", "in-the-future", "must not be in the future");
@@ -256,13 +271,14 @@ public static partial class CaseWorkflow
             // 戒毒条例 38: the order is served on release, so the 15 days run from the actual release date.
             var report = DeadlinePlanner.Report(ChinaTime.LocalDate(x.ReleasedAt), provisional: false, b.Context.Calendar);
             b.SetDeadline(x.By, report);
-            b.SetDeadline(x.By, DeadlinePlanner.Agreement(report.LastDay, provisional: true, b.Context));
+            b.SetDeadline(x.By, DeadlinePlanner.Agreement(report.LastDay, provisional: true, b.Context.Calendar, b.Context.PolicyOf(c.OfficeId)));
         }
 
         // The letter gives the report deadline just set, not the one counted from the planned date.
         b.Notify(NoticeComposer.ReleaseRecordedNotices(released, b.State, releaseEvent, b.Context.Directory));
 
         Resolve(b, x.By, "出所情况已登记", EscalationKind.ReleaseNotRecorded);
+        Chain.ChainRules.OnRelease(b, x.By);
         // The person has left: the notice's acknowledgement can no longer come before the release, so its escalation ends saying why (the
         // missed deadline stays on the record), as does a late notice's.
         if (c.DeadlineFor(DeadlineStep.Acknowledgement) is { Status: DeadlineStatus.Open } acknowledgement)
@@ -325,7 +341,7 @@ public static partial class CaseWorkflow
 
         b.Add(new ReportRecorded(b.Now, x.By, x.ReportedAt));
         b.SetDeadline(x.By, DeadlinePlanner.Complete(c.DeadlineFor(DeadlineStep.Report)!, x.ReportedAt, b.Now));
-        b.SetDeadline(x.By, DeadlinePlanner.Agreement(ChinaTime.LocalDate(x.ReportedAt), provisional: false, b.Context));
+        b.SetDeadline(x.By, DeadlinePlanner.Agreement(ChinaTime.LocalDate(x.ReportedAt), provisional: false, b.Context.Calendar, b.Context.PolicyOf(c.OfficeId)));
         Resolve(b, x.By, "人员已到执行地报到", EscalationKind.NotReported, EscalationKind.NotCollected);
         return null;
     }
@@ -379,6 +395,11 @@ public static partial class CaseWorkflow
             return Rejection.Invalid("reason", "invalid-text", reasonRule);
         }
 
+        if (c.Commitment is not null)
+        {
+            return Rejection.Conflict("term-governs", "The release follows the term of the decision: it is not withdrawn; a change of the term is proposed to the deciding organ (戒毒条例 33).");
+        }
+
         if (c.State == CaseState.Cancelled)
         {
             return null;
@@ -410,6 +431,11 @@ public static partial class CaseWorkflow
         if (Text.TextRules.Reason(x.Reason) is { } reasonRule)
         {
             return Rejection.Invalid("reason", "invalid-text", reasonRule);
+        }
+
+        if (c.Commitment is not null)
+        {
+            return Rejection.Conflict("term-governs", "The release date follows the term: propose an extension to the deciding organ (禁毒法 47, 戒毒条例 33).");
         }
 
         if (c.ReleasedAt is not null || c.State == CaseState.Cancelled)

@@ -9,19 +9,12 @@ public static partial class CaseWorkflow
     /// Acts on everything due at <c>now</c>: firm open deadlines whose instant has passed become missed and open their escalation;
     /// open escalations climb one level per interval elapsed. Safe to run at any time, any number of times.
     /// </summary>
-    private static void ActOnWhatIsDue(DecisionBuilder b)
+    internal static void ActOnWhatIsDue(DecisionBuilder b)
     {
         foreach (var deadline in b.State.Deadlines.Where(d => d.Status == DeadlineStatus.Open && !d.Provisional && d.DueAt <= b.Now).ToList())
         {
             b.Add(new DeadlineMissed(b.Now, Actor.System, deadline.Step));
-            var kind = deadline.Step switch
-            {
-                DeadlineStep.Acknowledgement => EscalationKind.NotAcknowledged,
-                DeadlineStep.Release => EscalationKind.ReleaseNotRecorded,
-                DeadlineStep.Report => EscalationKind.NotReported,
-                DeadlineStep.Agreement => EscalationKind.NoAgreement,
-                _ => (EscalationKind?)null,
-            };
+            var kind = EscalationFor(deadline.Step);
             if (kind is not null && !HasOpen(b.State, kind.Value))
             {
                 // Climbs are anchored on the due instant, so a late wake-up catches up rather than shifting the ladder.
@@ -51,7 +44,7 @@ public static partial class CaseWorkflow
     }
 
     /// <summary>Opens an escalation at level 1, to the responsible organisation(s).</summary>
-    private static void Open(DecisionBuilder b, EscalationKind kind, DateTimeOffset anchor)
+    internal static void Open(DecisionBuilder b, EscalationKind kind, DateTimeOffset anchor)
     {
         var c = b.State;
         var id = $"{c.CaseId}-E{c.Escalations.Count + 1}";
@@ -64,7 +57,7 @@ public static partial class CaseWorkflow
     /// Opens an escalation that cannot be remedied as a notice: level 1 to the responsible organisation and, at once, level 2 to the
     /// supervisors above it; it never climbs further.
     /// </summary>
-    private static void OpenAsNotice(DecisionBuilder b, EscalationKind kind)
+    internal static void OpenAsNotice(DecisionBuilder b, EscalationKind kind)
     {
         var c = b.State;
         var id = $"{c.CaseId}-E{c.Escalations.Count + 1}";
@@ -75,7 +68,7 @@ public static partial class CaseWorkflow
         }
     }
 
-    private static void Resolve(DecisionBuilder b, Actor by, string resolution, params EscalationKind[] kinds)
+    internal static void Resolve(DecisionBuilder b, Actor by, string resolution, params EscalationKind[] kinds)
     {
         foreach (var escalation in b.State.Escalations.Where(e => e.Status == EscalationStatus.Open && kinds.Contains(e.Kind)).ToList())
         {
@@ -83,25 +76,57 @@ public static partial class CaseWorkflow
         }
     }
 
-    private static bool HasOpen(Case c, EscalationKind kind) =>
+    internal static bool HasOpen(Case c, EscalationKind kind) =>
         c.Escalations.Any(e => e.Kind == kind && e.Status == EscalationStatus.Open);
+
+    /// <summary>The escalation a missed deadline of <paramref name="step"/> opens.</summary>
+    public static EscalationKind? EscalationFor(DeadlineStep step) => step switch
+    {
+        DeadlineStep.Delivery => EscalationKind.NotDelivered,
+        DeadlineStep.DecisionNotices or DeadlineStep.TermNotices => EscalationKind.NotNotified,
+        DeadlineStep.Transfer => EscalationKind.NotTransferred,
+        DeadlineStep.Reception => EscalationKind.NotReceived,
+        DeadlineStep.ReceptionNotice => EscalationKind.FamilyNotTold,
+        DeadlineStep.TermDecision => EscalationKind.TermDecisionLate,
+        DeadlineStep.Notice => EscalationKind.NoticeNotSent,
+        DeadlineStep.Acknowledgement => EscalationKind.NotAcknowledged,
+        DeadlineStep.Release => EscalationKind.ReleaseNotRecorded,
+        DeadlineStep.Report => EscalationKind.NotReported,
+        DeadlineStep.Agreement => EscalationKind.NoAgreement,
+        _ => null,
+    };
+
+    /// <summary>
+    /// The organisation that must act on an escalation of <paramref name="kind"/>, whose supervisors it climbs to: the deciding organ for
+    /// the delivery, its notices and term decisions; the centre holding the person for its transfer, notices and release; the receiving
+    /// centre for a reception; otherwise the receiving office.
+    /// </summary>
+    public static string? Owner(Case c, EscalationKind kind) => kind switch
+    {
+        EscalationKind.NotDelivered or EscalationKind.IntakeRefused or EscalationKind.NotNotified or EscalationKind.TermDecisionLate => c.DecisionAuthorityId,
+        EscalationKind.LateNotice or EscalationKind.ReleaseNotRecorded or EscalationKind.NotTransferred or EscalationKind.ReceptionRefused
+            or EscalationKind.FamilyNotTold or EscalationKind.NoticeNotSent => c.CentreId,
+        EscalationKind.NotReceived => c.Commitment?.Transfer?.ToCentreId ?? c.CentreId,
+        _ => c.OfficeId,
+    };
 
     /// <summary>
     /// Level 1: the organisation that must act. For a person not collected or not reported, also the police station and the
-    /// deciding organ, who must find them (戒毒条例 21, 34).
+    /// deciding organ, who must find them (戒毒条例 21, 34). A reception not recorded goes to both centres: the sending one answers for
+    /// the person until the receiving one has received them.
     /// </summary>
     private static List<string> Responsible(Case c, EscalationKind kind) => kind switch
     {
-        EscalationKind.LateNotice or EscalationKind.ReleaseNotRecorded => [c.CentreId],
-        EscalationKind.NotAcknowledged or EscalationKind.NoAgreement => [c.OfficeId],
-        _ => new[] { c.OfficeId, c.PoliceStationId, c.DecisionAuthorityId }.Distinct(StringComparer.Ordinal).ToList(),
+        EscalationKind.NotCollected or EscalationKind.NotReported =>
+            new[] { c.OfficeId, c.PoliceStationId, c.DecisionAuthorityId }.OfType<string>().Distinct(StringComparer.Ordinal).ToList(),
+        EscalationKind.NotReceived => new[] { Owner(c, kind), c.Commitment?.Transfer?.FromCentreId }.OfType<string>().Distinct(StringComparer.Ordinal).ToList(),
+        _ => new[] { Owner(c, kind) }.OfType<string>().ToList(),
     };
 
-    /// <summary>The supervisors above the responsible organisation: county, city, province (those that exist).</summary>
+    /// <summary>The supervisors above the organisation that must act: county, city, province (those that exist).</summary>
     private static IReadOnlyList<IReadOnlyList<Organisation>> Ladder(Case c, EscalationKind kind, OrganisationDirectory directory)
     {
-        var centreKinds = kind is EscalationKind.LateNotice or EscalationKind.ReleaseNotRecorded;
-        var responsible = directory.Find(centreKinds ? c.CentreId : c.OfficeId);
+        var responsible = directory.Find(Owner(c, kind));
         return responsible is null
             ? []
             : directory.SupervisorLadder(responsible.Region, responsible.Kind);

@@ -28,6 +28,11 @@ public static partial class CaseWorkflow
             };
         }
 
+        if (e.Create() is { } created)
+        {
+            return created;
+        }
+
         var c = state ?? throw new InvalidOperationException($"{e.GetType().Name} before the case was registered.");
         c = c with { EventCount = c.EventCount + 1 };
         return e switch
@@ -91,7 +96,7 @@ public static partial class CaseWorkflow
                     ReadBy = [.. esc.ReadBy, new EscalationReceipt(x.By.OrganisationId, x.At)],
                 }),
             },
-            _ => throw new InvalidOperationException($"No evolve rule for {e.GetType().Name}."),
+            _ => e.Apply(c),
         };
     }
 

@@ -15,6 +15,9 @@ internal sealed class DecisionBuilder(Case? state, WorkflowContext context)
 
     public DateTimeOffset Now => context.Now;
 
+    /// <summary>The events added so far.</summary>
+    public IReadOnlyList<CaseEvent> Events => _events;
+
     public void Add(CaseEvent e)
     {
         state = CaseWorkflow.Evolve(state, e);

@@ -2,7 +2,9 @@ namespace Handoff.Core.Workflow;
 
 /// <summary>
 /// Numbers that are local practice rather than law, with their documented defaults. Operators set them in configuration
-/// (<c>Handoff:Policy</c>); the legal periods are fixed in <see cref="LegalPeriods"/>.
+/// (<c>Handoff:Policy</c>), and per province or city under <c>Handoff:Policy:Regions:{prefix}</c> (a region prefix of 2, 4 or 6 digits,
+/// e.g. <c>31</c> for 上海): a regional setting starts from the national ones and changes only what it names
+/// (<see cref="WorkflowContext.PolicyFor"/>). The legal periods are fixed in <see cref="LegalPeriods"/>.
 /// </summary>
 public sealed record HandoffPolicy
 {
@@ -31,6 +33,37 @@ public sealed record HandoffPolicy
     /// law. Default 3; 0 turns it off; 0–14.
     /// </summary>
     public int ReminderDaysBeforeReport { get; init; } = 3;
+
+    /// <summary>
+    /// Days from the decision's service for the deciding organ to deliver the person to the centre (禁毒法 41). No national figure was
+    /// found (chain.md §1): policy. Counted without rolling over holidays, the person's liberty being restricted (程序规定 §35).
+    /// Default 1; 1–30.
+    /// </summary>
+    public int DeliveryDays { get; init; } = 1;
+
+    /// <summary>
+    /// The most months a person stays in a public-security centre from intake before the transfer to a justice one: 6 (戒毒条例 27②),
+    /// or up to 12 where the province has adopted a plan (27③). Default 6; 6–12.
+    /// </summary>
+    public int TransferMaxMonths { get; init; } = 6;
+
+    /// <summary>Days from a transfer for the receiving justice centre to record the reception or refuse it. No national figure (chain.md §2):
+    /// policy. Default 1; 1–15.</summary>
+    public int ReceptionDays { get; init; } = 1;
+
+    /// <summary>Days from the reception for the justice centre to tell the family in writing: 5 is reported practice of 司法部令第127号,
+    /// its article not found (chain.md §2). Default 5; 1–30.</summary>
+    public int ReceptionNoticeDays { get; init; } = 5;
+
+    /// <summary>
+    /// How many days before the release the centre sends the release notice: 3 by law (戒毒条例 34), more where a province says so
+    /// (上海: 7 working days). Never fewer than the law's 3. Default 3; 3–30.
+    /// </summary>
+    public int ReleaseNoticeDays { get; init; } = LegalPeriods.ReleaseNoticeDays;
+
+    /// <summary>Whether <see cref="ReleaseNoticeDays"/> are working days (the official 调休 schedules count). Default false: the national
+    /// texts count calendar days (chain.md §0).</summary>
+    public bool ReleaseNoticeInWorkingDays { get; init; }
 
     /// <summary>
     /// Where these figures come from, as an official cites it (a local document's number, e.g. 梅州市禁毒办〔2026〕3号): every deadline set
@@ -70,6 +103,31 @@ public sealed record HandoffPolicy
         if (ReminderDaysBeforeRelease is < 0 or > 15)
         {
             errors.Add((nameof(ReminderDaysBeforeRelease), "must be 0–15 days"));
+        }
+
+        if (DeliveryDays is < 1 or > 30)
+        {
+            errors.Add((nameof(DeliveryDays), "must be 1–30 days"));
+        }
+
+        if (TransferMaxMonths is < 6 or > 12)
+        {
+            errors.Add((nameof(TransferMaxMonths), "must be 6–12 months (戒毒条例 27: 6, or at most 12 under a provincial plan)"));
+        }
+
+        if (ReceptionDays is < 1 or > 15)
+        {
+            errors.Add((nameof(ReceptionDays), "must be 1–15 days"));
+        }
+
+        if (ReceptionNoticeDays is < 1 or > 30)
+        {
+            errors.Add((nameof(ReceptionNoticeDays), "must be 1–30 days"));
+        }
+
+        if (ReleaseNoticeDays is < LegalPeriods.ReleaseNoticeDays or > 30)
+        {
+            errors.Add((nameof(ReleaseNoticeDays), "must be 3–30 days: never fewer than the law's 3 (戒毒条例 34)"));
         }
 
         if (ReminderDaysBeforeReport is < 0 or > 14)

@@ -15,6 +15,21 @@ public static class LegalPeriods
     /// <summary>禁毒法 47③: the term "最长可以延长一年" — the furthest a release can be postponed from its first date.</summary>
     public const int MaxExtensionYears = 1;
 
+    /// <summary>戒毒条例 27①: the term is two years (24 months) from the decision.</summary>
+    public const int TermMonths = 24;
+
+    /// <summary>戒毒条例 27②: the transfer from a public-security centre comes after 3 months there (and by 6).</summary>
+    public const int TransferAfterMonths = 3;
+
+    /// <summary>禁毒法 47②: an early release after at least one year.</summary>
+    public const int EarlyReleaseAfterMonths = 12;
+
+    /// <summary>禁毒法 47③: an extension of at most one year.</summary>
+    public const int MaxExtensionMonths = 12;
+
+    /// <summary>戒毒条例 33: the deciding organ decides on a term proposal within 7 days.</summary>
+    public const int TermDecisionDays = 7;
+
     /// <summary>禁毒法 47①: the term is two years, so a release is never registered more than term plus extension ahead.</summary>
     public const int MaxYearsAhead = 3;
 

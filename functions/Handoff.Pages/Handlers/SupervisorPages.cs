@@ -257,8 +257,9 @@ public static class SupervisorPages
 
     /// <summary>A CSV cell: quoted when it holds a separator, a quote or a line break; a leading <c>= + - @</c> defused with <c>'</c>
     /// so that a spreadsheet never reads a name as a formula.</summary>
-    private static string Csv(string value)
+    private static string Csv(string? value)
     {
+        value ??= "";
         var formula = value.Length > 0 && value[0] is '=' or '+' or '-' or '@';
         return formula || value.IndexOfAny([',', '"', '\r', '\n']) >= 0
             ? "\"" + (formula ? "'" : "") + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""

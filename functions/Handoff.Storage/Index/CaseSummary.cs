@@ -5,6 +5,7 @@ namespace Handoff.Storage.Index;
 
 /// <summary>What a list of cases shows: enough to triage without opening each case. No identity number in clear.</summary>
 /// <param name="ReleaseDate">The planned release date (the notice's).</param>
+/// <param name="OfficeId">The receiving office; null until the release notice of a file that began with the decision names it.</param>
 /// <param name="ReleasedAt">When the person actually left the centre, once recorded (rows written before it was listed have none).</param>
 public sealed record CaseSummary(
     string CaseId,
@@ -12,8 +13,8 @@ public sealed record CaseSummary(
     string PersonName,
     string MaskedIdNumber,
     string CentreId,
-    string OfficeId,
-    string PoliceStationId,
+    string? OfficeId,
+    string? PoliceStationId,
     string DecisionAuthorityId,
     DateOnly ReleaseDate,
     DateTimeOffset? ReleasedAt,

@@ -373,7 +373,7 @@ public sealed record DirtyCounty(string County, ETag Marker);
 /// <summary>What a list of cases behind a figure shows of each.</summary>
 /// <param name="ReleaseDate">The planned release date.</param>
 /// <param name="ReleasedAt">When the person actually left, once recorded (facts written before it was kept have none).</param>
-public sealed record CaseLine(string CaseId, string PersonName, string MaskedIdNumber, DateOnly ReleaseDate, CaseState State, string OfficeId, DateTimeOffset? ReleasedAt = null)
+public sealed record CaseLine(string CaseId, string PersonName, string MaskedIdNumber, DateOnly ReleaseDate, CaseState State, string? OfficeId, DateTimeOffset? ReleasedAt = null)
 {
     public static CaseLine From(Case c) => new(c.CaseId, c.Person.Name, c.Person.MaskedIdNumber, c.ReleaseDate, c.State, c.OfficeId, c.ReleasedAt);
 }

@@ -17,9 +17,12 @@ public sealed class CaseRun
 
     public HandoffPolicy Policy { get; init; } = new();
 
+    /// <summary>Policies by region prefix (<see cref="WorkflowContext.Regional"/>).</summary>
+    public IReadOnlyDictionary<string, HandoffPolicy>? Regional { get; init; }
+
     public Decision Do(CaseCommand command, DateTimeOffset now)
     {
-        var decision = CaseWorkflow.Decide(State, command, TestData.Context(now, Policy));
+        var decision = CaseWorkflow.Decide(State, command, TestData.Context(now, Policy, Regional));
         if (!decision.IsRejected)
         {
             State = decision.State;

@@ -1,0 +1,13 @@
+using System.Text.Json.Serialization;
+
+namespace Handoff.Core.Cases;
+
+/// <summary>A change of the term a centre proposes (禁毒法 47). Serialised in kebab-case.</summary>
+public enum TermChangeKind
+{
+    /// <summary>延长: at most one year in all (禁毒法 47③).</summary>
+    [JsonStringEnumMemberName("extension")] Extension,
+
+    /// <summary>提前解除: after at least one year (禁毒法 47②), never after an escape (戒毒条例 32).</summary>
+    [JsonStringEnumMemberName("early-release")] EarlyRelease,
+}

@@ -1,0 +1,112 @@
+using Handoff.Core.Cases;
+using Handoff.Core.Notices;
+using Handoff.Core.Organisations;
+using Handoff.Core.Serialization;
+using Handoff.Core.Workflow;
+using N = Handoff.Core.Notices.NoticeComposer;
+
+namespace Handoff.Core.Chain;
+
+/// <summary>
+/// The centre holding the person sends the release notice (戒毒条例 34) for the release date the term sets — not typed, followed: it names
+/// the community office, the police station that collects the person, and the years of community rehabilitation ordered (禁毒法 48,
+/// 戒毒条例 37). From here the release handoff runs as for a release registered at the centre: acknowledgement, release, report, agreement.
+/// Due 3 days before the release (or the province's longer period); sent late, the supervisors are told at once.
+/// </summary>
+[WireName("sendReleaseNotice")]
+public sealed record SendReleaseNotice(Actor By, string OfficeId, string PoliceStationId, int RehabilitationYears) : CaseCommand(By)
+{
+    internal override Rejection? Decide(DecisionBuilder b)
+    {
+        var c = b.State;
+        if (Checks.First(
+                ChainRules.FromDecision(c),
+                Checks.Party(By, c.CentreId, "Only the centre holding the person sends the release notice."),
+                ChainRules.NotAway(c)) is { } problem)
+        {
+            return problem;
+        }
+
+        if (c.OfficeId is not null)
+        {
+            return c.OfficeId == OfficeId && c.PoliceStationId == PoliceStationId && c.RehabilitationYears == RehabilitationYears
+                ? null
+                : Rejection.Conflict("notice-already-sent", "The release notice was already sent, with other details.");
+        }
+
+        if (Checks.InState(c, "not-in-centre", "The release notice is sent for a person held in the centre.", CaseState.InCentre) is { } state)
+        {
+            return state;
+        }
+
+        if (Problems(c, b.Context) is [var first, ..])
+        {
+            return first;
+        }
+
+        var notice = c.DeadlineFor(DeadlineStep.Notice)!;
+        b.Add(new ReleaseNoticeSent(b.Now, By, OfficeId, PoliceStationId, RehabilitationYears));
+        var sent = DeadlinePlanner.Complete(notice, b.Now, b.Now);
+        b.SetDeadline(By, sent);
+        CaseWorkflow.Resolve(b, By, "出所衔接通报已发出", EscalationKind.NoticeNotSent);
+        if (sent.Status == DeadlineStatus.Missed && !b.State.Escalations.Any(e => e.Kind == EscalationKind.NoticeNotSent))
+        {
+            // Sent late, before the deadline's own escalation went out: the supervisors are told once, as for a late registration.
+            CaseWorkflow.OpenAsNotice(b, EscalationKind.LateNotice);
+        }
+
+        CaseWorkflow.PlanAfterNotice(b, By, acknowledgementDue: true, planNotice: false);
+        return null;
+    }
+
+    /// <summary>Every rule the notice breaks, each field on its own: the office and police station of the person's region (禁毒法 33②,
+    /// 戒毒条例 34, 37②) and the years (禁毒法 48).</summary>
+    public IReadOnlyList<Rejection> Problems(Case c, WorkflowContext context)
+    {
+        var problems = new List<Rejection>();
+        var office = context.Directory.Find(OfficeId);
+        if (office is not { Kind: OrganisationKind.CommunityOffice })
+        {
+            problems.Add(Rejection.Invalid("receivingOfficeId", "unknown-office", "must name a community-office in the directory"));
+        }
+        else if (RehabilitationYears > 0 && !CaseWorkflow.ServesPerson(office.Region, c.Person.RegisteredRegion, c.Person.ResidenceRegion))
+        {
+            problems.Add(Rejection.Invalid("receivingOfficeId", "office-not-at-residence",
+                "must be an office in the person's registered region or residence region (戒毒条例 37)"));
+        }
+
+        if (context.Directory.Find(PoliceStationId) is not { Kind: OrganisationKind.PoliceStation } police)
+        {
+            problems.Add(Rejection.Invalid("policeStationId", "unknown-police-station", "must name a police-station in the directory"));
+        }
+        else if (!CaseWorkflow.ServesPerson(police.Region, c.Person.RegisteredRegion, c.Person.ResidenceRegion))
+        {
+            problems.Add(Rejection.Invalid("policeStationId", "police-not-at-residence",
+                "must be a police station of the person's registered region or residence region (戒毒条例 34)"));
+        }
+
+        if (RehabilitationYears is < 0 or > LegalPeriods.MaxRehabilitationYears)
+        {
+            problems.Add(Rejection.Invalid("rehabilitationYears", "rehabilitation-years-range",
+                "must be 0–3: community rehabilitation is at most three years (禁毒法 48, 戒毒条例 37)"));
+        }
+
+        return problems;
+    }
+}
+
+/// <summary>The centre sent the release notice for the date the term sets; the release handoff starts.</summary>
+[WireName("releaseNoticeSent")]
+public sealed record ReleaseNoticeSent(DateTimeOffset At, Actor By, string OfficeId, string PoliceStationId, int RehabilitationYears) : CaseEvent(At, By)
+{
+    internal override Case Apply(Case c) => c with
+    {
+        State = CaseState.Scheduled,
+        OfficeId = OfficeId,
+        PoliceStationId = PoliceStationId,
+        RehabilitationYears = RehabilitationYears,
+    };
+
+    internal override IReadOnlyList<Notice> Notices(Case after, OrganisationDirectory directory) =>
+        N.ReleaseNotices(after, At, directory);
+}
