@@ -95,6 +95,25 @@ public static class HttpFunctions
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = HandoffRoutes.Health)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
         HandoffHttp.RunAsync(req.HttpContext, client, HandoffRoutes.GetHealth);
 
+    [Function(nameof(ChainSteps.RecordDecision))]
+    public static Task<IResult> RecordDecision(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ChainSteps.Decisions)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
+        HandoffHttp.RunAsync(req.HttpContext, client, ChainSteps.RecordDecision);
+
+    /// <summary>
+    /// Every step before the release (<see cref="ChainSteps.Steps"/>, <c>api/cases/{id}/steps/{step}</c>) through one function: the route's
+    /// last segment picks the step, which is then run exactly as the self-host runs its own mapping of it. An unknown step is 404.
+    /// </summary>
+    [Function(CaseStepFunction)]
+    public static Task<IResult> CaseStep(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ChainSteps.StepRoute)] HttpRequest req, [DurableClient] DurableTaskClient client, string step) =>
+        ChainSteps.Named(step) is { } route
+            ? HandoffHttp.RunAsync(req.HttpContext, client, route)
+            : Task.FromResult<IResult>(Problems.NotFound("step"));
+
+    /// <summary>The name of the one function serving every <see cref="ChainSteps.Steps"/> route.</summary>
+    public const string CaseStepFunction = "CaseStep";
+
     /// <summary>The committed OpenAPI document, the same file the self-host serves: the worker generates none of its own.</summary>
     [Function(nameof(HandoffRoutes.GetOpenApiDocument))]
     public static Task<IResult> GetOpenApiDocument(

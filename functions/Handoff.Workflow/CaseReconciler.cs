@@ -326,7 +326,7 @@ public sealed class CaseReconciler(
         foreach (var pending in await persons.PendingAsync(time.Real.GetUtcNow() - options.ReservationTimeout, cancellationToken).ConfigureAwait(false))
         {
             var (record, row) = await store.LoadAsync(pending.CaseId, pending.CommandId, cancellationToken).ConfigureAwait(false);
-            if (record is null && row is { Status: CommandStatus.Accepted, Payload: RegisterRelease register })
+            if (record is null && row is { Status: CommandStatus.Accepted, Payload: OpenCase register })
             {
                 if (await registrations.ProceedAsync(client, pending.CaseId, row, register, cancellationToken).ConfigureAwait(false) is null)
                 {

@@ -22,7 +22,7 @@ public sealed class CaseCommands(CommandService service, CaseStore store, Workfl
     public async Task<IResult> RunAsync(HandoffRequest r, string caseId, CaseCommand command, object request) =>
         await AnswerAsync(await service.SendAsync(Request(r, caseId, command, CommandRequests.Fingerprint(request)), r.Aborted), r.Aborted);
 
-    public async Task<IResult> RegisterAsync(HandoffRequest r, RegisterRelease command, string fingerprint) =>
+    public async Task<IResult> RegisterAsync(HandoffRequest r, OpenCase command, string fingerprint) =>
         await AnswerAsync(await service.RegisterAsync(Request(r, command.CaseId, command, fingerprint), r.Aborted), r.Aborted);
 
     /// <summary>What became of a command the API answered 202 for.</summary>

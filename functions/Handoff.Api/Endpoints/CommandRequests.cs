@@ -1,6 +1,7 @@
 using System.Globalization;
 using Handoff.Api.Auth;
 using Handoff.Core.Cases;
+using Handoff.Core.Chain;
 using Handoff.Core.People;
 using Handoff.Core.Regions;
 using Handoff.Core.Time;
@@ -45,33 +46,7 @@ public static class CommandRequests
         }
 
         var problems = new List<Rejection>();
-        if (person.Name is null)
-        {
-            problems.Add(Rejection.Invalid("person.name", "invalid-name", "is required and must not be blank"));
-        }
-
-        if (!ResidentIdNumber.TryParse(person.IdNumber, ChinaTime.LocalDate(receivedAt), out var idNumber, out var idError))
-        {
-            problems.Add(Rejection.Invalid("person.idNumber", "invalid-id-number", idError!));
-        }
-        else if (!regions.HasProvince(idNumber!.ProvincePrefix))
-        {
-            // The address code is the county that issued the number and stays valid after renames and mergers (GB 11643): only its
-            // province is checked against today's list.
-            problems.Add(Rejection.Invalid("person.idNumber", "invalid-id-number", "characters 1–2 must be a province code (GB/T 2260)"));
-        }
-
-        if (!RegionCode.TryParse(person.RegisteredRegion, out var registered) || !regions.Contains(registered.Value))
-        {
-            problems.Add(Rejection.Invalid("person.registeredRegion", "invalid-region", $"must be an administrative division code on the GB/T 2260 list (as of {regions.AsOf})"));
-        }
-
-        var residence = registered;
-        if (person.ResidenceRegion is not null && (!RegionCode.TryParse(person.ResidenceRegion, out residence) || !regions.Contains(residence.Value)))
-        {
-            problems.Add(Rejection.Invalid("person.residenceRegion", "invalid-region", $"must be an administrative division code on the GB/T 2260 list (as of {regions.AsOf})"));
-        }
-
+        var record = Person(person, receivedAt, regions, protector, problems);
         if (!TryDate(body.ReleaseDate, out var releaseDate))
         {
             problems.Add(Rejection.Invalid("releaseDate", "invalid-date", "is required, as yyyy-MM-dd"));
@@ -103,12 +78,99 @@ public static class CommandRequests
             return (null, "", problems);
         }
 
-        var record = new PersonRecord(person.Name!, idNumber!.Masked, protector.Protect(idNumber.Value), protector.Lookup(idNumber.Value),
-            registered!.Value.Value, residence!.Value.Value);
         var caseId = key is null ? CaseIds.New() : CaseIds.ForIdempotencyKey(caller.Organisation.Id, key);
-        var command = new RegisterRelease(caller.Actor, caseId, record, body.ReceivingOfficeId!, body.PoliceStationId!, body.DecisionAuthorityId!,
+        var command = new RegisterRelease(caller.Actor, caseId, record!, body.ReceivingOfficeId!, body.PoliceStationId!, body.DecisionAuthorityId!,
             releaseDate, releaseType, body.RehabilitationYears!.Value);
-        return (command, Fingerprint(body with { Person = person with { IdNumber = record.IdNumberLookup } }), []);
+        return (command, Fingerprint(body with { Person = person with { IdNumber = record!.IdNumberLookup } }), []);
+    }
+
+    /// <summary>
+    /// The person of a command that opens a file: the identity number checked (GB 11643) and protected, the regions on the GB/T 2260
+    /// list. Null, with each field at fault added to <paramref name="problems"/>, when any is.
+    /// </summary>
+    public static PersonRecord? Person(PersonRequest person, DateTimeOffset receivedAt, RegionCatalog regions, IdNumberProtector protector, List<Rejection> problems)
+    {
+        var before = problems.Count;
+        if (person.Name is null)
+        {
+            problems.Add(Rejection.Invalid("person.name", "invalid-name", "is required and must not be blank"));
+        }
+
+        if (!ResidentIdNumber.TryParse(person.IdNumber, ChinaTime.LocalDate(receivedAt), out var idNumber, out var idError))
+        {
+            problems.Add(Rejection.Invalid("person.idNumber", "invalid-id-number", idError!));
+        }
+        else if (!regions.HasProvince(idNumber!.ProvincePrefix))
+        {
+            // The address code is the county that issued the number and stays valid after renames and mergers (GB 11643): only its
+            // province is checked against today's list.
+            problems.Add(Rejection.Invalid("person.idNumber", "invalid-id-number", "characters 1–2 must be a province code (GB/T 2260)"));
+        }
+
+        if (!RegionCode.TryParse(person.RegisteredRegion, out var registered) || !regions.Contains(registered.Value))
+        {
+            problems.Add(Rejection.Invalid("person.registeredRegion", "invalid-region", $"must be an administrative division code on the GB/T 2260 list (as of {regions.AsOf})"));
+        }
+
+        var residence = registered;
+        if (person.ResidenceRegion is not null && (!RegionCode.TryParse(person.ResidenceRegion, out residence) || !regions.Contains(residence.Value)))
+        {
+            problems.Add(Rejection.Invalid("person.residenceRegion", "invalid-region", $"must be an administrative division code on the GB/T 2260 list (as of {regions.AsOf})"));
+        }
+
+        return problems.Count > before
+            ? null
+            : new PersonRecord(person.Name!, idNumber!.Masked, protector.Protect(idNumber.Value), protector.Lookup(idNumber.Value),
+                registered!.Value.Value, residence!.Value.Value);
+    }
+
+    /// <summary>
+    /// A 强制隔离戒毒 decision: the person as for a registration, the decision's number, day and service, the centre. Every field at fault,
+    /// as a form shows them; the rules about the decision itself (who may, the dates, the centre) are the core's.
+    /// </summary>
+    public static (RecordDecision? Command, string Fingerprint, IReadOnlyList<Rejection> Problems) DecisionChecked(
+        RecordDecisionRequest? body, Caller caller, string? key, DateTimeOffset receivedAt, RegionCatalog regions, IdNumberProtector protector)
+    {
+        if (body is null)
+        {
+            return (null, "", [Rejection.Invalid("body", "body-required", "must be a JSON object")]);
+        }
+
+        if (body.Person is not { } person)
+        {
+            return (null, "", [Rejection.Invalid("person", "required", "is required")]);
+        }
+
+        var problems = new List<Rejection>();
+        var record = Person(person, receivedAt, regions, protector, problems);
+        if (string.IsNullOrWhiteSpace(body.DecisionNumber))
+        {
+            problems.Add(Rejection.Invalid("decisionNumber", "required", "is required: the 决定书's number"));
+        }
+
+        if (!TryDate(body.DecidedOn, out var decidedOn))
+        {
+            problems.Add(Rejection.Invalid("decidedOn", "invalid-date", "is required, as yyyy-MM-dd"));
+        }
+
+        if (body.ServedAt is null)
+        {
+            problems.Add(Rejection.Invalid("servedAt", "required", "is required: when the decision was served on the person"));
+        }
+
+        if (string.IsNullOrWhiteSpace(body.CentreId) || body.CentreId.Length > 100)
+        {
+            problems.Add(Rejection.Invalid("centreId", "required", "is required, at most 100 characters"));
+        }
+
+        if (problems.Count > 0)
+        {
+            return (null, "", problems);
+        }
+
+        var caseId = key is null ? CaseIds.New() : CaseIds.ForIdempotencyKey(caller.Organisation.Id, key);
+        var command = new RecordDecision(caller.Actor, caseId, record!, body.DecisionNumber!, decidedOn, body.ServedAt!.Value, body.CentreId!);
+        return (command, Fingerprint(body with { Person = person with { IdNumber = record!.IdNumberLookup } }), []);
     }
 
     public static CaseCommand Acknowledgement(Actor by) => new AcknowledgeNotice(by);
@@ -152,6 +214,6 @@ public static class CommandRequests
     /// <summary>What a request said, for its <c>Idempotency-Key</c>: the same key with another request is refused.</summary>
     public static string Fingerprint(object request) => System.Text.Json.JsonSerializer.Serialize(request, request.GetType(), Core.Serialization.CoreJson.Options);
 
-    private static bool TryDate(string? text, out DateOnly date) =>
+    internal static bool TryDate(string? text, out DateOnly date) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
 }

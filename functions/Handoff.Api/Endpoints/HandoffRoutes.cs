@@ -137,11 +137,19 @@ public static class HandoffRoutes
         Problems = [Status404NotFound],
     };
 
-    public static IReadOnlyList<HandoffRoute> All { get; } =
+    /// <summary>Every route. Built on first use: the steps are declared in <see cref="ChainSteps"/>, whose own initialisation reads this class.</summary>
+    public static IReadOnlyList<HandoffRoute> All => AllRoutes.Value;
+
+    private static readonly Lazy<IReadOnlyList<HandoffRoute>> AllRoutes = new(() => (IReadOnlyList<HandoffRoute>)(HandoffRoute[])
     [
         ListOrganisations, ListNotices, RegisterRelease, ListCases, GetCase, GetCommand, AcknowledgeNotice, RecordRelease, RecordReport,
         RecordAgreement, PostponeRelease, CancelRelease, RecordPersonFound, ListEscalations, MarkEscalationRead, GetHealth, GetOpenApiDocument,
-    ];
+        ChainSteps.RecordDecision, .. ChainSteps.Steps,
+    ]);
+
+    /// <summary>A command on a case (<see cref="Step"/>), for the steps declared elsewhere (<see cref="ChainSteps"/>).</summary>
+    internal static HandoffRoute CaseStep(string name, string route, string summary, Func<HandoffRequest, Task<IResult>> handler, Type body, bool bodyOptional) =>
+        Step(name, route, summary, handler, body, bodyOptional);
 
     /// <summary>A command on a case: the case (200) once applied, 202 while pending; idempotent by key.</summary>
     private static HandoffRoute Step(string name, string route, string summary, Func<HandoffRequest, Task<IResult>> handler, Type? body, bool bodyOptional) =>

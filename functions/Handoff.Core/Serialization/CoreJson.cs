@@ -43,7 +43,8 @@ public static class CoreJson
     {
         if (info.PolymorphismOptions is { } polymorphism && WireTypes.TryGetValue(info.Type, out var derived))
         {
-            foreach (var type in derived)
+            // Options configured twice (a host's options built from ours) run the modifier twice: each type is added once.
+            foreach (var type in derived.Where(d => polymorphism.DerivedTypes.All(x => x.DerivedType != d.DerivedType)))
             {
                 polymorphism.DerivedTypes.Add(type);
             }

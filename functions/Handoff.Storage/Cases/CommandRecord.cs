@@ -74,7 +74,11 @@ public sealed record CommandRecord
     /// <summary>Still in the inbox: waiting to be decided, or decided and not yet published.</summary>
     public bool Open => Status == CommandStatus.Accepted || !Published;
 
-    public bool IsRegistration => Command == nameof(RegisterRelease);
+    /// <summary>A command that opens a person's file (<see cref="OpenCase"/>): it reserves the person before its case exists.</summary>
+    public bool IsRegistration => OpeningCommands.Contains(Command);
+
+    private static readonly HashSet<string> OpeningCommands = typeof(OpenCase).Assembly.GetTypes()
+        .Where(t => !t.IsAbstract && typeof(OpenCase).IsAssignableFrom(t)).Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>A command received by the API, as it is written to the inbox.</summary>
     public static CommandRecord Accepted(string commandId, CaseCommand command, DateTimeOffset receivedAt, string? requestHash, string? reservationKey = null) => new()

@@ -234,7 +234,7 @@ public sealed class ApplyPendingActivity(
         foreach (var registration in decided.Where(d => d.IsRegistration))
         {
             // A registration that made no case gives the person back; its pending note goes once it is decided, either way.
-            if (record is null && registration.Payload is RegisterRelease refused)
+            if (record is null && registration.Payload is OpenCase refused)
             {
                 await persons.ReleaseAsync(refused.Person.IdNumberLookup, caseId, cancellationToken).ConfigureAwait(false);
             }

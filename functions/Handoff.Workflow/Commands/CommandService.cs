@@ -107,7 +107,8 @@ public sealed partial class CommandService(
         return await WaitAsync(request.Client, request.CaseId, commandId, listener, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>A registration: the command that creates its case (<see cref="RegisterRelease.CaseId"/>).</summary>
+    /// <summary>A command that opens a person's file and creates its case (<see cref="OpenCase.CaseId"/>): a release registered at the
+    /// centre, or the deciding organ's decision.</summary>
     public async Task<CommandOutcome> RegisterAsync(CommandRequest request, CancellationToken cancellationToken = default)
     {
         if (KeyProblem(request.IdempotencyKey) is { } tooLong)
@@ -115,7 +116,7 @@ public sealed partial class CommandService(
             return tooLong;
         }
 
-        var register = (RegisterRelease)request.Command;
+        var register = (OpenCase)request.Command;
         var caseId = register.CaseId;
         var commandId = CommandIdOf(request);
         var hash = Hash(request.Command, request.Fingerprint);
@@ -226,7 +227,7 @@ public sealed partial class CommandService(
             return;
         }
 
-        if (row is { IsRegistration: true, Payload: RegisterRelease register })
+        if (row is { IsRegistration: true, Payload: OpenCase register })
         {
             await registrations.ProceedAsync(client, caseId, row, register, cancellationToken).ConfigureAwait(false);
         }

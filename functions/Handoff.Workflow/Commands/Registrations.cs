@@ -22,21 +22,24 @@ public sealed partial class Registrations(
     public static readonly Rejection OpenCaseExists = Rejection.Conflict("open-case-exists",
         "already has an open handoff; the existing record must be closed before a new one is registered", "person.idNumber");
 
-    /// <summary>The refusal of a centre's own repeat: the open case is its own, so it is named (nothing confidential) and no supervisor is
-    /// told of a duplicate that is not one.</summary>
+    /// <summary>The refusal of an organisation's own repeat: the open file is one it holds (the centre holding the person, or the deciding
+    /// organ of its decision), so it is named (nothing confidential) and no supervisor is told of a duplicate that is not one. A centre
+    /// holding a person whose file began with the decision sends the release notice on that file instead of registering the release.</summary>
     public static Rejection OwnOpenCase(string caseId) => Rejection.Conflict("own-open-case",
-        $"this centre registered this person already, in open case {caseId}: act on that case", "person.idNumber");
+        $"this organisation already holds this person's open file, case {caseId}: act on that case", "person.idNumber");
 
     /// <summary>
     /// Reserves the person for the accepted <paramref name="row"/> and starts its case's orchestration (a start under a running id changes
     /// nothing). Returns the refusal when another open case holds the person: the row is then refused and its pending note removed.
     /// </summary>
-    public async Task<Rejection?> ProceedAsync(DurableTaskClient client, string caseId, CommandRecord row, RegisterRelease register, CancellationToken cancellationToken = default)
+    public async Task<Rejection?> ProceedAsync(DurableTaskClient client, string caseId, CommandRecord row, OpenCase register, CancellationToken cancellationToken = default)
     {
         if (!await ReserveAsync(register.Person.IdNumberLookup, caseId, cancellationToken).ConfigureAwait(false))
         {
             var existing = await HolderAsync(register.Person.IdNumberLookup, cancellationToken).ConfigureAwait(false);
-            var rejection = existing is { } own && own.State.CentreId == register.By.OrganisationId ? OwnOpenCase(own.State.CaseId) : OpenCaseExists;
+            var rejection = existing is { } own && (own.State.CentreId == register.By.OrganisationId || own.State.DecisionAuthorityId == register.By.OrganisationId)
+                ? OwnOpenCase(own.State.CaseId)
+                : OpenCaseExists;
 
             // Conditional on the row as read: if the case's activity decided it meanwhile, its decision stands.
             if (await store.RecordAsync(caseId, row with { Status = CommandStatus.Refused, Rejection = rejection, Published = true, Payload = null }, cancellationToken: cancellationToken)
@@ -101,7 +104,7 @@ public sealed partial class Registrations(
     /// The refused registration reaches the supervisors who may see the open case (<see cref="NoticeComposer.DuplicateRegistration"/>).
     /// Best effort: the caller's answer is the same 409 whether or not the notice could be sent, and a failure is logged.
     /// </summary>
-    private async Task TellSupervisorsOfDuplicateAsync(CaseRecord existing, RegisterRelease command, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    private async Task TellSupervisorsOfDuplicateAsync(CaseRecord existing, OpenCase command, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
         try
         {

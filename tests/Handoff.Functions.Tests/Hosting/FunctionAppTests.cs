@@ -53,12 +53,23 @@ public class FunctionAppTests
         var triggers = await GeneratedTriggersAsync();
 
         var http = triggers.Where(t => t.Type == "httpTrigger").ToList();
-        foreach (var route in HandoffRoutes.All)
+        foreach (var route in HandoffRoutes.All.Except(ChainSteps.Steps))
         {
             var function = Assert.Single(http, t => t.Name == route.Name);
             Assert.Equal(route.Route, function.Route);
             Assert.Equal(route.Method.ToLowerInvariant(), function.Methods);
         }
+
+        // Every step before the release is served by one function whose route's last segment names the step.
+        var steps = Assert.Single(http, t => t.Name == Handoff.Functions.HttpFunctions.CaseStepFunction);
+        Assert.Equal(ChainSteps.StepRoute, steps.Route);
+        Assert.Equal("post", steps.Methods);
+        Assert.All(ChainSteps.Steps, route =>
+        {
+            Assert.Equal("POST", route.Method);
+            Assert.StartsWith(ChainSteps.StepPrefix, route.Route, StringComparison.Ordinal);
+            Assert.Same(route, ChainSteps.Named(route.Route[ChainSteps.StepPrefix.Length..]));
+        });
 
         foreach (var page in PageRoutes.All)
         {
@@ -67,7 +78,8 @@ public class FunctionAppTests
             Assert.Equal(page.Method.ToLowerInvariant(), function.Methods);
         }
 
-        Assert.Equal(HandoffRoutes.All.Select(r => r.Name).Concat(PageRoutes.All.Select(p => p.Name)).Order(StringComparer.Ordinal),
+        Assert.Equal(HandoffRoutes.All.Except(ChainSteps.Steps).Select(r => r.Name).Append(Handoff.Functions.HttpFunctions.CaseStepFunction)
+                .Concat(PageRoutes.All.Select(p => p.Name)).Order(StringComparer.Ordinal),
             http.Select(t => t.Name).Order(StringComparer.Ordinal));
 
         Assert.Single(triggers, t => t.Type == "orchestrationTrigger" && t.Name == CaseOrchestration.Name);
@@ -76,7 +88,7 @@ public class FunctionAppTests
         var timer = Assert.Single(triggers, t => t.Type == "timerTrigger");
         Assert.Equal("0 */1 * * * *", timer.Schedule);
         Assert.Single(triggers, t => t.Type == "queueTrigger" && t.Queue == StorageNames.WebhookQueue);
-        Assert.Equal(HandoffRoutes.All.Count + PageRoutes.All.Count + 6, triggers.Count);
+        Assert.Equal(HandoffRoutes.All.Count - ChainSteps.Steps.Count + 1 + PageRoutes.All.Count + 6, triggers.Count);
     }
 
     [Fact]
@@ -100,7 +112,10 @@ public class FunctionAppTests
         var pages = PageRoutes.All.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
         var http = file.Select(f => ToTrigger((string)f!["name"]!, f["bindings"]!.AsArray().Select(b => b!)))
             .Where(t => t.Type == "httpTrigger" && !pages.Contains(t.Name)).ToList();
-        Assert.Equal(HandoffRoutes.All.Count, http.Count);
+        Assert.Equal(HandoffRoutes.All.Count - ChainSteps.Steps.Count + 1, http.Count);
+        var steps = Assert.Single(http, f => f.Name == Handoff.Functions.HttpFunctions.CaseStepFunction);
+        http.Remove(steps);
+        http.AddRange(ChainSteps.Steps.Select(r => steps with { Name = r.Name, Route = r.Route }));
         foreach (var function in http)
         {
             foreach (var method in function.Methods.Split(','))
