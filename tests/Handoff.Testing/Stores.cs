@@ -13,12 +13,12 @@ namespace Handoff.Testing;
 /// <summary>Our tables and the case's activity wired against Azurite as the hosts wire them, with request counting and fault injection.</summary>
 public sealed class Stores
 {
-    public Stores(string connectionString, HandoffPolicy? policy = null)
+    public Stores(string connectionString, HandoffPolicy? policy = null, IReadOnlyDictionary<string, HandoffPolicy>? regional = null)
     {
         Counter = new StorageRequestCounter();
         Faults = new FaultInjector();
         Clients = StorageClients.FromConnectionString(connectionString, Counter.For, Faults.Policy);
-        Environment = new WorkflowEnvironment(TestData.Calendar, TestData.Orgs, policy ?? new HandoffPolicy());
+        Environment = new WorkflowEnvironment(TestData.Calendar, TestData.Orgs, policy ?? new HandoffPolicy(), regional);
         Store = new CaseStore(Clients);
         Persons = new PersonReservations(Clients);
         Inbox = new InboxStore(Clients);

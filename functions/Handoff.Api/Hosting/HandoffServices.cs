@@ -47,7 +47,7 @@ public static class HandoffServices
         }
 
         services.AddSingleton(policy);
-        services.AddSingleton(new WorkflowEnvironment(calendar, directory, policy));
+        services.AddSingleton(new WorkflowEnvironment(calendar, directory, policy, RegionalPolicies(configuration, policy)));
         services.AddSingleton(Bind<ReconcilerOptions>(configuration, "Handoff:Sweep"));
         services.AddSingleton(Bind<CommandOptions>(configuration, "Handoff:Api"));
         var retry = Bind<ApplyRetry>(configuration, "Handoff:Orchestration:Retry");
@@ -171,6 +171,33 @@ public static class HandoffServices
         }
 
         return new WorkflowTime(clock, grace);
+    }
+
+    /// <summary>
+    /// <c>Handoff:Policy:Regions:{prefix}</c>: for a province, city or county (a region prefix of 2, 4 or 6 digits), the settings that differ
+    /// from the national ones; each starts from the national policy. Invalid ones stop the start-up, naming the region and the setting.
+    /// </summary>
+    private static Dictionary<string, HandoffPolicy> RegionalPolicies(IConfiguration configuration, HandoffPolicy national)
+    {
+        var regional = new Dictionary<string, HandoffPolicy>(StringComparer.Ordinal);
+        foreach (var section in configuration.GetSection("Handoff:Policy:Regions").GetChildren())
+        {
+            if (section.Key.Length is not (2 or 4 or 6) || !section.Key.All(char.IsAsciiDigit))
+            {
+                throw new InvalidOperationException($"Handoff:Policy:Regions:{section.Key}: the key must be a region prefix of 2, 4 or 6 digits (31 for 上海, 5001 for a city).");
+            }
+
+            var policy = national with { };
+            section.Bind(policy);
+            if (policy.Validate() is { Count: > 0 } errors)
+            {
+                throw new InvalidOperationException($"Invalid Handoff:Policy:Regions:{section.Key}: " + string.Join("; ", errors.Select(e => $"{e.Setting} {e.Rule}")));
+            }
+
+            regional[section.Key] = policy;
+        }
+
+        return regional;
     }
 
     private static T Bind<T>(IConfiguration configuration, string section)

@@ -29,7 +29,11 @@ public abstract record CaseCommand(Actor By)
 }
 
 /// <summary>A command that opens a person's file (creates the case): one open file per person (<see cref="Person"/>'s lookup hash).</summary>
-public abstract record OpenCase(Actor By, string CaseId, PersonRecord Person) : CaseCommand(By)
+/// <remarks>Its id and person come first in the JSON, where a registration's always were (the stored payloads' golden files pin it).</remarks>
+public abstract record OpenCase(
+    Actor By,
+    [property: System.Text.Json.Serialization.JsonPropertyOrder(-2)] string CaseId,
+    [property: System.Text.Json.Serialization.JsonPropertyOrder(-1)] PersonRecord Person) : CaseCommand(By)
 {
     /// <summary>The decision on a case that does not exist yet.</summary>
     internal abstract Workflow.Decision Open(Workflow.WorkflowContext context);

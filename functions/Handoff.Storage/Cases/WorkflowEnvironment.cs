@@ -5,7 +5,9 @@ using Handoff.Core.Workflow;
 namespace Handoff.Storage.Cases;
 
 /// <summary>What every decision consults besides the case and the command; <c>now</c> is always passed in.</summary>
-public sealed class WorkflowEnvironment(LegalCalendar calendar, OrganisationDirectory directory, HandoffPolicy policy)
+/// <param name="regional">Policies by region prefix (<c>Handoff:Policy:Regions:{prefix}</c>), each complete.</param>
+public sealed class WorkflowEnvironment(
+    LegalCalendar calendar, OrganisationDirectory directory, HandoffPolicy policy, IReadOnlyDictionary<string, HandoffPolicy>? regional = null)
 {
     public OrganisationDirectory Directory => directory;
 
@@ -13,5 +15,7 @@ public sealed class WorkflowEnvironment(LegalCalendar calendar, OrganisationDire
 
     public HandoffPolicy Policy => policy;
 
-    public WorkflowContext Context(DateTimeOffset now) => new(now, calendar, directory, policy);
+    public IReadOnlyDictionary<string, HandoffPolicy> Regional { get; } = regional ?? new Dictionary<string, HandoffPolicy>();
+
+    public WorkflowContext Context(DateTimeOffset now) => new(now, calendar, directory, policy, Regional);
 }

@@ -21,6 +21,8 @@ public sealed class WireFormatTests
     private static readonly Actor Centre = new("meizhou-centre", "api-key");
     private static readonly Actor Office = new("pingyuan-dazhe-office", "entra");
     private static readonly Actor Police = new("pingyuan-dazhe-police", "api-key");
+    private static readonly Actor Authority = new("meizhou-psb", "api-key");
+    private static readonly Actor PsbCentre = new("meizhou-psb-centre", "api-key");
 
     private static readonly RegisterRelease Registration = new(
         Centre, "HO-0123456789AB",
@@ -40,6 +42,21 @@ public sealed class WireFormatTests
         ["recordPersonFound"] = new("c-found", new RecordPersonFound(Police, Received.AddDays(30), "在家中找到"), Received.AddDays(30)),
         ["markEscalationRead"] = new("c-read", new MarkEscalationRead(Office, "HO-0123456789AB-E2"), Received),
         ["tick"] = new("t5f0c2b0e9d7a4e8c9b1a2d3e4f5a6b7c", new Tick(), Received.AddDays(46)),
+        ["recordDecision"] = new("c-decision", new Handoff.Core.Chain.RecordDecision(Authority, "HO-0123456789AC", Registration.Person, "梅公（禁）决字〔2026〕15号",
+            new DateOnly(2026, 3, 1), Received.AddHours(-20), "meizhou-psb-centre"), Received, "sha256:1a2b3c4d5e6f7081", "0639050000000000000_6f1ed002ab5595859014ebf0951522d9"),
+        ["recordIntake"] = new("c-intake", new Handoff.Core.Chain.RecordIntake(PsbCentre, Received.AddHours(-2)), Received),
+        ["refuseIntake"] = new("c-refuse-intake", new Handoff.Core.Chain.RefuseIntake(PsbCentre, "患有严重疾病"), Received),
+        ["redirectDelivery"] = new("c-redirect", new Handoff.Core.Chain.RedirectDelivery(Authority, "meizhou-centre", "改送"), Received),
+        ["recordDecisionNotices"] = new("c-notices", new Handoff.Core.Chain.RecordDecisionNotices(Authority, Received.AddHours(-1)), Received),
+        ["recordTransfer"] = new("c-transfer", new Handoff.Core.Chain.RecordTransfer(PsbCentre, "meizhou-centre", Received.AddDays(100)), Received.AddDays(100)),
+        ["recordReception"] = new("c-reception", new Handoff.Core.Chain.RecordReception(Centre, Received.AddDays(100).AddHours(5), "决定书", null), Received.AddDays(100).AddHours(5)),
+        ["refuseReception"] = new("c-refuse-reception", new Handoff.Core.Chain.RefuseReception(Centre, "怀孕"), Received.AddDays(100)),
+        ["recordFamilyNotice"] = new("c-family", new Handoff.Core.Chain.RecordFamilyNotice(Centre, Received.AddDays(101)), Received.AddDays(101)),
+        ["recordEscape"] = new("c-escape", new Handoff.Core.Chain.RecordEscape(Centre, Received.AddDays(200)), Received.AddDays(200)),
+        ["recordReturn"] = new("c-return", new Handoff.Core.Chain.RecordReturn(Centre, Received.AddDays(210)), Received.AddDays(210)),
+        ["proposeTermChange"] = new("c-proposal", new Handoff.Core.Chain.ProposeTermChange(Centre, TermChangeKind.Extension, new DateOnly(2028, 9, 1), "诊断评估未达标"), Received.AddDays(600)),
+        ["decideTermChange"] = new("c-term-decision", new Handoff.Core.Chain.DecideTermChange(Authority, true, Received.AddDays(603), null), Received.AddDays(603)),
+        ["sendReleaseNotice"] = new("c-release-notice", new Handoff.Core.Chain.SendReleaseNotice(Centre, "pingyuan-dazhe-office", "pingyuan-dazhe-police", 3), Received.AddDays(700)),
     };
 
     public static TheoryData<string> CommandTypes() => [.. Steps.Keys];
@@ -47,7 +64,8 @@ public sealed class WireFormatTests
     [Fact]
     public void Steps_CoverEveryCommandType()
     {
-        var declared = typeof(CaseCommand).GetCustomAttributes<JsonDerivedTypeAttribute>().Select(a => (string)a.TypeDiscriminator!).Order();
+        // Declared on the base type, or by a command written in one place with its rule (a WireName the JSON conventions register).
+        var declared = WorkflowJson.Options.GetTypeInfo(typeof(CaseCommand)).PolymorphismOptions!.DerivedTypes.Select(d => (string)d.TypeDiscriminator!).Order();
         Assert.Equal(declared, Steps.Keys.Order());
         Assert.All(Steps, s => Assert.Equal(s.Key, Discriminator(s.Value.Command)));
     }

@@ -36,7 +36,7 @@ public sealed class CaseRun
 
     public string CaseId { get; private set; } = "";
 
-    public RegisterRelease? Registration { get; private set; }
+    public OpenCase? Registration { get; private set; }
 
     /// <summary>Registers a release by 梅州市强制隔离戒毒所 to 平远县大柘镇 and waits until its first step is applied.</summary>
     public async Task<Case> RegisterAsync(DateOnly releaseDate, int rehabilitationYears = 3)
@@ -48,6 +48,19 @@ public sealed class CaseRun
         Assert.True(await _stores.Persons.ReserveAsync(Registration.Person.IdNumberLookup, CaseId, Time.GetUtcNow()), "the person is already reserved");
         Assert.True(await _instances.StartAsync(_client, CaseId), "the case's orchestration was running already");
         return await PublishedAsync(listener, "register");
+    }
+
+    /// <summary>Opens a file with <paramref name="opening"/> (a registration or a decision) as the command path does, and waits until
+    /// its first step is applied.</summary>
+    public async Task<Case> OpenAsync(OpenCase opening)
+    {
+        Registration = opening;
+        CaseId = opening.CaseId;
+        using var listener = _stores.Signals.Listen(CaseId, "open");
+        await _stores.AcceptAsync(CaseId, opening, Time.GetUtcNow(), "open");
+        Assert.True(await _stores.Persons.ReserveAsync(opening.Person.IdNumberLookup, CaseId, Time.GetUtcNow()), "the person is already reserved");
+        Assert.True(await _instances.StartAsync(_client, CaseId), "the case's orchestration was running already");
+        return await PublishedAsync(listener, "open");
     }
 
     /// <summary>Sends a command received now (or at <paramref name="receivedAt"/>) and waits until it is applied and published.</summary>
