@@ -118,4 +118,13 @@ public static class PageFunctions
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = PageRoutes.Asset)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
         PageHttp.RunAsync(req.HttpContext, client, PageRoutes.AssetFile);
 
+    [Function(nameof(PageRoutes.DecisionPage))]
+    public static Task<IResult> DecisionPage(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = PageRoutes.Decision)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
+        PageHttp.RunAsync(req.HttpContext, client, PageRoutes.DecisionPage);
+
+    [Function(nameof(PageRoutes.DecisionForm))]
+    public static Task<IResult> DecisionForm(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = PageRoutes.Decision)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
+        PageHttp.RunAsync(req.HttpContext, client, PageRoutes.DecisionForm);
 }

@@ -65,6 +65,28 @@ public static class CasePages
             }, "found"),
         };
 
+    /// <summary>
+    /// The steps before the release, each sent as the API's body for it and mapped to its command by the API's own mapping
+    /// (<see cref="ChainSteps.Command"/>): the form's field names are the body's. The outcome code shown on success is the step's name.
+    /// </summary>
+    private static readonly Dictionary<string, Func<PageRequest, IFormCollection, (object Body, Rejection? Problem)>> Steps = new(StringComparer.Ordinal)
+    {
+        ["intake"] = (_, f) => When(f, "intakeAt", at => new IntakeRequest(at)),
+        ["intake-refusal"] = (_, f) => (new RefusalRequest(Text(f, "reason")), null),
+        ["delivery"] = (_, f) => (new RedirectDeliveryRequest(Text(f, "centreId"), Text(f, "reason")), null),
+        ["decision-notices"] = (_, f) => When(f, "notifiedAt", at => new NotifiedRequest(at)),
+        ["transfer"] = (_, f) => When(f, "transferredAt", at => new TransferRequest(Text(f, "toCentreId"), at)),
+        ["reception"] = (_, f) => When(f, "receivedAt", at => new ReceptionRequest(at, Text(f, "documents"), Text(f, "injuries"))),
+        ["reception-refusal"] = (_, f) => (new RefusalRequest(Text(f, "reason")), null),
+        ["family-notice"] = (_, f) => When(f, "notifiedAt", at => new NotifiedRequest(at)),
+        ["escape"] = (_, f) => When(f, "escapedAt", at => new EscapeRequest(at)),
+        ["return"] = (_, f) => When(f, "returnedAt", at => new ReturnRequest(at)),
+        ["term-proposal"] = (_, f) => (new TermProposalRequest(Text(f, "kind"), Text(f, "newReleaseDate"), Text(f, "reason")), null),
+        ["term-decision"] = (_, f) => When(f, "servedAt", at => new TermDecisionRequest(f["approved"] == "yes" ? true : f["approved"] == "no" ? false : null, at, Text(f, "reason"))),
+        ["release-notice"] = (_, f) => (new ReleaseNoticeRequest(Text(f, "receivingOfficeId"), Text(f, "policeStationId"),
+            int.TryParse(Text(f, "rehabilitationYears"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var y) ? y : null), null),
+    };
+
     public static async Task<IResult> FileAsync(PageRequest p)
     {
         var commands = p.Get<CaseCommands>();
@@ -78,7 +100,7 @@ public static class CasePages
         var view = await commands.ViewAsync(record.State, p.Aborted);
         return await PageHttp.RenderAsync<CaseFilePage>(p.Http, new Dictionary<string, object?>
         {
-            [nameof(CaseFilePage.Frame)] = PageHttp.Frame(p.Http, $"一人一档：{view.Person.Name}"),
+            [nameof(CaseFilePage.Frame)] = PageHttp.Frame(p.Http, $"一人一档：{view.Person.Name}").Beside(ChainActions.Steps.Select(step => (view.CaseId, step))),
             [nameof(CaseFilePage.Case)] = view,
             [nameof(CaseFilePage.Directory)] = p.Get<OrganisationDirectory>(),
             [nameof(CaseFilePage.Regions)] = p.Get<RegionCatalog>(),
@@ -91,7 +113,23 @@ public static class CasePages
         _ = p.ReceivedAt; // stamped before the form is read: the step's legal time is when the form arrived
         var form = await p.Http.Request.ReadFormAsync(p.Aborted);
         var back = PageCommands.LocalReturn(form["returnTo"], $"/cases/{p.Route("id")}");
-        if (!Actions.TryGetValue(p.Route("action"), out var action))
+        var name = p.Route("action");
+        (Func<PageRequest, IFormCollection, (CaseCommand? Command, object Request, Rejection? Problem)> Map, string Done) action;
+        if (Steps.TryGetValue(name, out var step))
+        {
+            action = ((page, f) =>
+            {
+                var (body, bad) = step(page, f);
+                if (bad is not null)
+                {
+                    return (null, body, bad);
+                }
+
+                var (command, problem) = ChainSteps.Command(name, body, page.By.Actor, page.ReceivedAt);
+                return (command, body, problem);
+            }, name);
+        }
+        else if (!Actions.TryGetValue(name, out action))
         {
             return await PageHttp.ErrorAsync(p.Http, StatusCodes.Status404NotFound, "没有这个操作", "没有这个操作。");
         }
@@ -101,6 +139,13 @@ public static class CasePages
         return new SeeOther(outcome.Pending ? PageCommands.WithOutcome(back, "msg", "pending")
             : outcome.Succeeded ? PageCommands.WithOutcome(back, "msg", action.Done)
             : PageCommands.WithError(back, outcome.Code ?? "error", p.Route("id"), p.Route("action"), outcome.Field));
+    }
+
+    /// <summary>A body whose step happened at the form's moment (<see cref="PageWhen"/>), or the moment's problem.</summary>
+    private static (object Body, Rejection? Problem) When(IFormCollection form, string field, Func<DateTimeOffset?, object> body)
+    {
+        var (at, bad) = PageWhen.Read(form, field);
+        return (body(at), bad);
     }
 
     private static string? Text(IFormCollection form, string name) => form[name].ToString().Trim() is { Length: > 0 } v ? v : null;

@@ -28,15 +28,17 @@ public static class CentrePages
 
         // Every open case of the centre (a work list is never cut short), the soonest due first; the closed ones are in 在册名单.
         var open = await p.Get<CaseIndexStore>().OpenCasesAsync(p.By.Organisation, cancellationToken: p.Aborted);
-        var cases = open.Where(c => c.CentreId == p.By.Organisation.Id)
+        // Its own cases, and a person on the way to it from a public-security centre (the sender answers for them until received).
+        var cases = open.Where(c => c.CentreId == p.By.Organisation.Id || c.Commitment?.Transfer?.ToCentreId == p.By.Organisation.Id)
             .OrderByDescending(c => c.Escalations.Any(e => e.Status == Core.Cases.EscalationStatus.Open))
             .ThenBy(c => c.NextDueAt ?? DateTimeOffset.MaxValue)
             .ToList();
         return await PageHttp.RenderAsync<CentrePage>(p.Http, new Dictionary<string, object?>
         {
             [nameof(CentrePage.Frame)] = PageHttp.Frame(p.Http, "本所案件").Beside(
-                cases.Where(c => c.State is "scheduled" or "acknowledged").SelectMany(c => new[] { (c.CaseId, "release"), (c.CaseId, "postponement"), (c.CaseId, "cancellation") })),
+                cases.Where(c => c.State is "scheduled" or "acknowledged" && c.CentreId == p.By.Organisation.Id).SelectMany(c => new[] { (c.CaseId, "release"), (c.CaseId, "postponement"), (c.CaseId, "cancellation") })),
             [nameof(CentrePage.Cases)] = cases,
+            [nameof(CentrePage.Me)] = p.By.Organisation.Id,
             [nameof(CentrePage.Now)] = p.Get<WorkflowTime>().GetUtcNow(),
         });
     }

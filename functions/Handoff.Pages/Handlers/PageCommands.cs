@@ -24,7 +24,7 @@ internal static class PageCommands
     public static async Task<Outcome> SendAsync(PageRequest p, string caseId, CaseCommand command, object request, string? idempotencyKey) =>
         From(await p.Get<CommandService>().SendAsync(Request(p, caseId, command, CommandRequests.Fingerprint(request), idempotencyKey), p.Aborted));
 
-    public static async Task<Outcome> RegisterAsync(PageRequest p, RegisterRelease command, string fingerprint, string? idempotencyKey) =>
+    public static async Task<Outcome> RegisterAsync(PageRequest p, OpenCase command, string fingerprint, string? idempotencyKey) =>
         From(await p.Get<CommandService>().RegisterAsync(Request(p, command.CaseId, command, fingerprint, idempotencyKey), p.Aborted));
 
     /// <summary>A form's key, if it is one the command path takes (the pages mint them; a forged one is ignored, not refused).</summary>

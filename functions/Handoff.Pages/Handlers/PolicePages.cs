@@ -1,4 +1,6 @@
+using Handoff.Api.Endpoints;
 using Handoff.Core.Cases;
+using Handoff.Core.Regions;
 using Handoff.Core.Organisations;
 using Handoff.Pages.Components;
 using Handoff.Pages.Infrastructure;
@@ -14,9 +16,93 @@ namespace Handoff.Pages.Handlers;
 /// </summary>
 public static class PolicePages
 {
+    /// <summary>The decision form's fields: the API's JSON names, so a refusal's <c>field</c> is the input at fault.</summary>
+    private static readonly string[] DecisionFields =
+    [
+        "person.name", "person.idNumber", "person.registeredRegion", "person.residenceRegion", "decisionNumber", "decidedOn", "servedAt", "centreId",
+    ];
+
+    public static Task<IResult> DecisionFormAsync(PageRequest p) =>
+        RefuseAllButDecidingOrgans(p) ?? DecisionFormAsync(p, new Dictionary<string, string>(), new Dictionary<string, string>(), null, StatusCodes.Status200OK);
+
+    /// <summary>A 强制隔离戒毒 decision from the form: every field at fault at once (the API's and the core's rules), else the file is opened.</summary>
+    public static async Task<IResult> DecideAsync(PageRequest p)
+    {
+        _ = p.ReceivedAt; // stamped before the form is read
+        if (RefuseAllButDecidingOrgans(p) is { } refused)
+        {
+            return await refused;
+        }
+
+        var form = await p.Http.Request.ReadFormAsync(p.Aborted);
+        var values = DecisionFields.ToDictionary(f => f, f => form[f].ToString().Trim());
+        string? Optional(string name) => values[name] is { Length: > 0 } v ? v : null;
+        var errors = new Dictionary<string, string>();
+        DateTimeOffset? servedAt = null;
+        if (Optional("servedAt") is { } served)
+        {
+            var (at, bad) = PageWhen.Read(form, "servedAt");
+            servedAt = at;
+            if (bad is not null || at is null)
+            {
+                errors["servedAt"] = Zh.Problem("invalid-date", null);
+            }
+        }
+
+        var body = new RecordDecisionRequest(
+            new PersonRequest(Optional("person.name"), Optional("person.idNumber"), Optional("person.registeredRegion"), Optional("person.residenceRegion")),
+            Optional("decisionNumber"), Optional("decidedOn"), servedAt, Optional("centreId"));
+        var (command, fingerprint, problems) = CommandRequests.DecisionChecked(
+            body, p.By, PageCommands.Key(form["idempotencyKey"]), p.ReceivedAt, p.Get<RegionCatalog>(), p.Get<Storage.Protection.IdNumberProtector>());
+        if (command is not null)
+        {
+            problems = command.Problems(p.Get<Storage.Cases.WorkflowEnvironment>().Context(p.ReceivedAt));
+        }
+
+        foreach (var problem in problems)
+        {
+            errors.TryAdd(problem.Field is { } f && DecisionFields.Contains(f) ? f : "_", Zh.Problem(problem.Code, problem.Detail));
+        }
+
+        if (errors.Count > 0)
+        {
+            return await DecisionFormAsync(p, values, errors, form["idempotencyKey"], StatusCodes.Status400BadRequest);
+        }
+
+        var outcome = await PageCommands.RegisterAsync(p, command!, fingerprint, form["idempotencyKey"]);
+        if (outcome.Pending)
+        {
+            return new SeeOther("/police?msg=pending");
+        }
+
+        if (outcome.Succeeded)
+        {
+            return new SeeOther(outcome.Record is { } record ? $"/cases/{record.State.CaseId}?msg=decided" : "/police?msg=decided");
+        }
+
+        var field = outcome.Field is { } of && DecisionFields.Contains(of) ? of : outcome.Code is "open-case-exists" or "own-open-case" ? "person.idNumber" : "_";
+        errors[field] = Zh.Problem(outcome.Code, outcome.Detail);
+        return await DecisionFormAsync(p, values, errors, null, StatusCodes.Status400BadRequest);
+    }
+
+    private static async Task<IResult> DecisionFormAsync(
+        PageRequest p, IReadOnlyDictionary<string, string> values, IReadOnlyDictionary<string, string> errors, string? idempotencyKey, int status) =>
+        await PageHttp.RenderAsync<DecisionPage>(p.Http, new Dictionary<string, object?>
+        {
+            [nameof(DecisionPage.Frame)] = PageHttp.Frame(p.Http, "强制隔离戒毒决定"),
+            [nameof(DecisionPage.Values)] = values,
+            [nameof(DecisionPage.Errors)] = errors,
+            [nameof(DecisionPage.Centres)] = CentrePages.Nearest(p.Get<OrganisationDirectory>(), OrganisationKind.Centre, p.By.Organisation.Region),
+            [nameof(DecisionPage.IdempotencyKey)] = idempotencyKey is { Length: > 0 } k ? k : "page-" + Guid.NewGuid().ToString("N"),
+        }, status);
+
+    private static Task<IResult>? RefuseAllButDecidingOrgans(PageRequest p) => p.By.Organisation.Kind == OrganisationKind.DecisionAuthority ? null
+        : PageHttp.ErrorAsync(p.Http, StatusCodes.Status403Forbidden, "无权访问", "这一页只供作出强制隔离戒毒决定的公安机关使用。");
+
     public static async Task<IResult> WorkListAsync(PageRequest p)
     {
         var me = p.By.Organisation;
+        var station = me.Kind == OrganisationKind.PoliceStation;
         if (me.Kind is not (OrganisationKind.PoliceStation or OrganisationKind.DecisionAuthority))
         {
             return await PageHttp.ErrorAsync(p.Http, StatusCodes.Status403Forbidden, "无权访问", "这一页只供派出所和作出决定的公安机关使用。");
@@ -24,18 +110,24 @@ public static class PolicePages
 
         var mine = (await p.Get<CaseIndexStore>().OpenCasesAsync(me, cancellationToken: p.Aborted)).Where(c => c.PoliceStationId == me.Id || c.DecisionAuthorityId == me.Id)
             .Where(c => c.State is not ("cancelled" or "agreementSigned" or "completed")).ToList();
+        var decided = station ? new List<CaseSummary>() : mine.Where(c => c.DecisionAuthorityId == me.Id).ToList();
         var toFind = mine.Where(OfficePages.IsMissing).ToList();
         var coming = mine.Where(c => c.State is "scheduled" or "acknowledged").OrderBy(c => c.ReleaseDate).ToList();
         var released = mine.Where(c => c.State == "released" && !toFind.Contains(c)).OrderBy(c => c.NextDueAt).ToList();
-        var station = me.Kind == OrganisationKind.PoliceStation;
         return await PageHttp.RenderAsync<PolicePage>(p.Http, new Dictionary<string, object?>
         {
             [nameof(PolicePage.Frame)] = PageHttp.Frame(p.Http, station ? "本辖区人员" : "本机关决定的人员")
-                .Beside(station ? toFind.Select(c => (c.CaseId, "found")) : []),
+                .Beside(station ? toFind.Select(c => (c.CaseId, "found")) : decided.SelectMany(c => new[] { (c.CaseId, "decision-notices"), (c.CaseId, "term-decision") })),
             [nameof(PolicePage.Station)] = station,
             [nameof(PolicePage.ToFind)] = toFind,
             [nameof(PolicePage.Coming)] = coming,
             [nameof(PolicePage.Released)] = released,
+            // The deciding organ's own steps before the release: deliveries owed (and refused), notices owed, term proposals to decide.
+            [nameof(PolicePage.Delivering)] = decided.Where(c => c.State == "decided").OrderBy(c => c.NextDueAt ?? DateTimeOffset.MaxValue).ToList(),
+            [nameof(PolicePage.ToNotify)] = decided.Where(c => c.Deadlines.Any(d => d.Step is DeadlineStep.DecisionNotices or DeadlineStep.TermNotices && d.CompletedAt is null
+                && d.Status is DeadlineStatus.Open or DeadlineStatus.Missed)).ToList(),
+            [nameof(PolicePage.ToDecide)] = decided.Where(c => c.Commitment?.Proposal is not null).OrderBy(c => c.Commitment!.Proposal!.ProposedAt).ToList(),
+            [nameof(PolicePage.Serving)] = decided.Where(c => c.State is "inCentre" or "transferring").OrderBy(c => c.ReleaseDate).ToList(),
             [nameof(PolicePage.Directory)] = p.Get<OrganisationDirectory>(),
             [nameof(PolicePage.Now)] = p.Get<WorkflowTime>().GetUtcNow(),
         });

@@ -65,10 +65,31 @@ public static class HistoryText
             "EscalationResolved" => $"督办（{Kind()}）解除：{h.Details["resolution"]?.GetValue<string>()}",
             "EscalationRead" => $"督办通知（{Kind()}）已阅",
             "StepFailed" => "一项操作未能完成，已记录",
+            "CommitmentDecided" => $"作出强制隔离戒毒决定（{h.Details["decisionNumber"]?.GetValue<string>()}，{Day("decidedOn")}决定，送{Org("centreId")}执行，期限至{Day("termEnds")}）",
+            "DeliveryRedirected" => $"改送{Org("centreId")}执行" + Reason(h),
+            "IntakeRecorded" => $"登记入所（入所时间 {At("intakeAt")}）",
+            "IntakeRefused" => $"拒绝收治，理由：{h.Details["reason"]?.GetValue<string>()}",
+            "DecisionNoticesRecorded" => $"登记已通知家属、所在单位和户籍地派出所（通知时间 {At("notifiedAt")}）",
+            "TransferSent" => $"移送{Org("toCentreId")}（移送时间 {At("sentAt")}）",
+            "ReceptionRecorded" => $"登记接收（接收时间 {At("receivedAt")}；随附材料：{h.Details["documents"]?.GetValue<string>()}"
+                + (h.Details["injuries"]?.GetValue<string>() is { Length: > 0 } injuries ? $"；伤情：{injuries}" : "；未见伤情") + "）",
+            "ReceptionRefused" => $"拒绝接收，理由：{h.Details["reason"]?.GetValue<string>()}；人员仍由移送所负责",
+            "FamilyNoticeRecorded" => $"登记已书面通知家属（通知时间 {At("notifiedAt")}）",
+            "EscapeRecorded" => $"登记脱逃（脱逃时间 {At("escapedAt")}），期限暂停计算",
+            "ReturnRecorded" => $"登记回所（回所时间 {At("returnedAt")}），脱逃{h.Details["daysAway"]?.GetValue<int>()}日不计入期限，解除日期改为{Day("termEnds")}",
+            "TermChangeProposed" => $"提出{TermKind()}意见，解除日期拟为{Day("newTermEnds")}" + Reason(h),
+            "TermChangeDecided" => (h.Details["approved"]?.GetValue<bool>() == true ? "批准" : "不批准") + $"{TermKind()}"
+                + (h.Details["approved"]?.GetValue<bool>() == true ? $"，解除日期为{Day("termEnds")}" : "") + $"（送达时间 {At("servedAt")}）" + Reason(h),
+            "TermProposalLapsed" => "人员已出所，期限变更意见不再决定",
+            "ReleaseNoticeSent" => $"发出出所通报：接收工作站{Org("officeId")}，派出所{Org("policeStationId")}，社区康复{h.Details["rehabilitationYears"]?.GetValue<int>()}年",
             _ => h.Type,
         };
 
         string OpenedKind() => Get<EscalationKind?>(h.Details, "kind") is { } k ? NoticeComposer.KindTitle(k) : "督办";
+        string Org(string field) => h.Details[field]?.GetValue<string>() is { } id ? directory.Find(id)?.Name ?? id : "";
+        string Day(string field) => Get<DateOnly?>(h.Details, field) is { } d ? Zh.Date(d) : "";
+        string At(string field) => Get<DateTimeOffset?>(h.Details, field) is { } t ? Zh.Instant(t) : "";
+        string TermKind() => Get<TermChangeKind?>(h.Details, "kind") == TermChangeKind.Extension ? "延长强制隔离戒毒期限" : "提前解除强制隔离戒毒";
     }
 
     /// <summary>The organisation, and how it signed in, in words; the system's own steps (a deadline reached) as 系统.</summary>

@@ -6,6 +6,8 @@ namespace Handoff.Storage.Index;
 /// <summary>What a list of cases shows: enough to triage without opening each case. No identity number in clear.</summary>
 /// <param name="ReleaseDate">The planned release date (the notice's).</param>
 /// <param name="OfficeId">The receiving office; null until the release notice of a file that began with the decision names it.</param>
+/// <param name="Commitment">The decision, centres, pending transfer and term of a file that began with the decision (null otherwise, and in
+/// rows written before it was listed).</param>
 /// <param name="ReleasedAt">When the person actually left the centre, once recorded (rows written before it was listed have none).</param>
 public sealed record CaseSummary(
     string CaseId,
@@ -21,7 +23,8 @@ public sealed record CaseSummary(
     DateTimeOffset? NextDueAt,
     bool Overdue,
     IReadOnlyList<Deadline> Deadlines,
-    IReadOnlyList<Escalation> Escalations)
+    IReadOnlyList<Escalation> Escalations,
+    Commitment? Commitment = null)
 {
     public static CaseSummary From(Case c) => new(
         c.CaseId,
@@ -37,7 +40,8 @@ public sealed record CaseSummary(
         CaseWorkflow.NextDueAt(c),
         IsOverdue(c),
         c.Deadlines,
-        c.Escalations);
+        c.Escalations,
+        c.Commitment);
 
     /// <summary>Overdue: an escalation is open, or a deadline was missed and its step is still not done.</summary>
     public static bool IsOverdue(Case c) =>
@@ -46,5 +50,6 @@ public sealed record CaseSummary(
 
     public bool Concerns(string organisationId) =>
         CentreId == organisationId || OfficeId == organisationId || PoliceStationId == organisationId || DecisionAuthorityId == organisationId
+        || Commitment?.Transfer?.ToCentreId == organisationId || Commitment?.Centres.Contains(organisationId) == true
         || Escalations.Any(e => e.Recipients.Any(r => r.OrganisationId == organisationId));
 }

@@ -64,7 +64,7 @@ public sealed class ChainOrchestrationTests(AzuriteFixture azurite) : IAsyncLife
         var late = await run.UntilAsync(c => c.Escalations.Any(e => e.Kind == EscalationKind.NotDelivered), "the delivery escalated");
         var escalation = Assert.Single(late.Escalations, e => e.Kind == EscalationKind.NotDelivered);
         Assert.True(escalation.OpenedAt >= due, $"opened at {escalation.OpenedAt:O}, before the deadline ended at {due:O}");
-        Assert.Equal([Authority], escalation.Recipients.Select(r => r.OrganisationId));
+        Assert.Equal([Authority], escalation.Recipients.Where(r => r.Level == 1).Select(r => r.OrganisationId));
 
         var taken = await run.SendAsync(new RecordIntake(As(PublicSecurityCentre), run.Time.GetUtcNow()));
         Assert.Equal(EscalationStatus.Resolved, Assert.Single(taken.Escalations, e => e.Kind == EscalationKind.NotDelivered).Status);
@@ -84,7 +84,7 @@ public sealed class ChainOrchestrationTests(AzuriteFixture azurite) : IAsyncLife
         var late = await run.UntilAsync(c => c.Escalations.Any(e => e.Kind == EscalationKind.NotTransferred), "the transfer escalated");
         var escalation = Assert.Single(late.Escalations, e => e.Kind == EscalationKind.NotTransferred);
         Assert.True(escalation.OpenedAt >= due, $"opened at {escalation.OpenedAt:O}, before the window closed at {due:O}");
-        Assert.Equal([PublicSecurityCentre], escalation.Recipients.Select(r => r.OrganisationId));
+        Assert.Equal([PublicSecurityCentre], escalation.Recipients.Where(r => r.Level == 1).Select(r => r.OrganisationId));
 
         var sent = await run.SendAsync(new RecordTransfer(As(PublicSecurityCentre), Centre, run.Time.GetUtcNow()));
         Assert.Equal(CaseState.Transferring, sent.State);

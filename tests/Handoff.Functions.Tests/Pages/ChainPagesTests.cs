@@ -1,0 +1,190 @@
+using System.Net;
+using Handoff.Functions.Tests.Api;
+using Handoff.Testing;
+using Microsoft.Playwright;
+
+namespace Handoff.Functions.Tests.Pages;
+
+/// <summary>
+/// The chain before the release through the pages, in chromium, as each new user works it: the deciding organ records a decision and
+/// decides term proposals; the public-security centre takes people in (or refuses them, saying why) and transfers them; the justice
+/// centre receives them and sends the release notice for the date the term sets.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public class ChainPagesTests(BrowserFixture browser) : ApiTestBase(browser)
+{
+    private const string Authority = "meizhou-psb";
+    private const string PublicSecurityCentre = "meizhou-psb-centre";
+    private const string JusticeCentre = "meizhou-centre";
+
+    [Fact]
+    public async Task DecidingOrgan_RecordsADecisionInTheForm_EveryFieldAtFaultShownAtOnce()
+    {
+        var page = await browser.SignedInAsync(Authority);
+        await page.GotoAsync("/police");
+        await page.GetByRole(AriaRole.Link, new() { Name = "登记强制隔离戒毒决定" }).ClickAsync();
+        await page.GetByLabel("公民身份号码").FillAsync("4414261990030712");
+        await page.GetByLabel("决定日期").FillAsync(Date(Today.AddDays(2)));
+        await page.GetByRole(AriaRole.Button, new() { Name = "登记决定并通知戒毒所" }).ClickAsync();
+        foreach (var field in new[] { "person-name", "person-idNumber", "person-registeredRegion", "decisionNumber", "servedAt", "centreId" })
+        {
+            Assert.True(await page.Locator($"#{field}").GetAttributeAsync("aria-invalid") == "true", field);
+            Assert.Equal(1, await page.Locator($"#{field}-error").CountAsync());
+        }
+
+        var idNumber = TestData.UniqueIdNumber();
+        await page.GetByLabel("姓名", new() { Exact = true }).FillAsync("赵某");
+        await page.GetByLabel("公民身份号码").FillAsync(idNumber);
+        await page.GetByLabel("户籍地行政区划代码").FillAsync("441426");
+        await page.GetByLabel("决定书文号").FillAsync("梅公（禁）决字〔2026〕21号");
+        await page.GetByLabel("决定日期").FillAsync(Date(Today));
+        await page.GetByLabel("送达本人时间").FillAsync(Today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + "T00:05");
+        await page.Locator("#centreId").SelectOptionAsync(PublicSecurityCentre);
+        await page.GetByRole(AriaRole.Button, new() { Name = "登记决定并通知戒毒所" }).ClickAsync();
+        await page.WaitForURLAsync("**/cases/*?msg=decided");
+
+        var file = await page.Locator("#commitment ~ dl").InnerTextAsync();
+        Assert.Contains("梅公（禁）决字〔2026〕21号", file);
+        Assert.Contains($"至{Handoff.Pages.Infrastructure.Zh.Date(Today.AddMonths(24))}", file);
+        Assert.DoesNotContain(idNumber, await page.ContentAsync());
+        Assert.Contains("送所执行", await page.Locator("#deadlines ~ div table").InnerTextAsync());
+
+        await page.GotoAsync("/police");
+        Assert.Equal(1, await page.Locator("#police-delivering ~ ul li", new() { HasText = "赵某" }).CountAsync());
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Centre_ARefusalWithoutAReason_IsShownBesideTheField_AndARefusalGoesBackToTheDecidingOrgan()
+    {
+        var caseId = await DecideAsync(TestData.UniqueIdNumber());
+        var centre = await browser.SignedInAsync(PublicSecurityCentre);
+        await centre.GotoAsync("/centre");
+        await centre.Locator($"tr:has(a[href='/cases/{caseId}'])").GetByRole(AriaRole.Link, new() { Name = "办理入所" }).ClickAsync();
+        await centre.Locator("#act summary", new() { HasText = "拒收" }).ClickAsync();
+        await centre.Locator("#intake-reason").FillAsync("  ");
+        await centre.GetByRole(AriaRole.Button, new() { Name = "拒收", Exact = true }).ClickAsync();
+        Assert.Contains("必填", await centre.Locator("#err-intake-refusal").InnerTextAsync());
+
+        await centre.Locator("#intake-reason").FillAsync("患有危及生命的严重疾病");
+        await centre.GetByRole(AriaRole.Button, new() { Name = "拒收", Exact = true }).ClickAsync();
+        await centre.WaitForURLAsync($"**/cases/{caseId}?msg=intake-refusal*");
+        Assert.Contains("拒收", await centre.Locator(".flash").First.InnerTextAsync());
+
+        var organ = await browser.SignedInAsync(Authority);
+        await organ.GotoAsync("/police");
+        var item = organ.Locator($"#deliver-{caseId}");
+        Assert.Contains("患有危及生命的严重疾病", await item.InnerTextAsync());
+        await item.GetByRole(AriaRole.Link, new() { Name = "改送其他戒毒所" }).ClickAsync();
+        await organ.Locator("#delivery-centre").SelectOptionAsync(JusticeCentre);
+        await organ.GetByRole(AriaRole.Button, new() { Name = "改送" }).ClickAsync();
+        await organ.WaitForURLAsync($"**/cases/{caseId}?msg=delivery*");
+
+        var justice = await browser.SignedInAsync(JusticeCentre);
+        await justice.GotoAsync($"/cases/{caseId}");
+        await justice.GetByRole(AriaRole.Button, new() { Name = "登记入所" }).ClickAsync();
+        await justice.WaitForURLAsync($"**/cases/{caseId}?msg=intake*");
+        Assert.Contains("在所执行", await justice.Locator("#person ~ dl").InnerTextAsync());
+        foreach (var p in new[] { centre, organ, justice })
+        {
+            await p.Context.CloseAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Transfer_FromThePublicSecurityCentre_ReceivedByTheJusticeCentre_ThenTheReleaseNoticeFollowsTheTerm()
+    {
+        var caseId = await DecideAsync(TestData.UniqueIdNumber(), monthsAgo: 4);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(PublicSecurityCentre, $"/api/cases/{caseId}/steps/intake", new { intakeAt = Api.Time.GetUtcNow().AddMonths(-4).AddHours(2) })).Status);
+
+        var sender = await browser.SignedInAsync(PublicSecurityCentre);
+        await sender.GotoAsync($"/cases/{caseId}");
+        Assert.Contains("起可移送", await sender.Locator("#act").InnerTextAsync());
+        await sender.Locator("#transfer-to").SelectOptionAsync(JusticeCentre);
+        await sender.GetByRole(AriaRole.Button, new() { Name = "登记移送" }).ClickAsync();
+        await sender.WaitForURLAsync($"**/cases/{caseId}?msg=transfer*");
+
+        var receiver = await browser.SignedInAsync(JusticeCentre);
+        await receiver.GotoAsync("/centre");
+        await receiver.Locator($"tr:has(a[href='/cases/{caseId}'])").GetByRole(AriaRole.Link, new() { Name = "办理接收" }).ClickAsync();
+        await receiver.Locator("#reception-documents").FillAsync("决定书、诊断评估记录");
+        await receiver.GetByRole(AriaRole.Button, new() { Name = "登记接收" }).ClickAsync();
+        await receiver.WaitForURLAsync($"**/cases/{caseId}?msg=reception*");
+        var facts = await receiver.Locator("#commitment ~ dl").InnerTextAsync();
+        Assert.Contains("梅州市公安局强制隔离戒毒所（示例） → 梅州市强制隔离戒毒所", facts);
+
+        // The release notice starts from the term: no date to type, the office and police station of the person's region offered.
+        var notice = receiver.Locator("#act");
+        Assert.Contains($"期限至{Handoff.Pages.Infrastructure.Zh.Date(Today.AddMonths(20))}", await notice.InnerTextAsync());
+        Assert.Equal(0, await notice.Locator("input[type=date][name=releaseDate]").CountAsync());
+        Assert.Equal("pingyuan-dazhe-office", await receiver.Locator("#notice-office").InputValueAsync());
+        await receiver.GetByRole(AriaRole.Button, new() { Name = "发出出所通报" }).ClickAsync();
+        await receiver.WaitForURLAsync($"**/cases/{caseId}?msg=release-notice*");
+        Assert.Contains("待出所", await receiver.Locator("#person ~ dl").InnerTextAsync());
+
+        var office = await browser.SignedInAsync("pingyuan-dazhe-office");
+        await office.GotoAsync("/office");
+        Assert.Equal(1, await office.Locator($"#todo-ack ~ ul #row-{caseId}").GetByRole(AriaRole.Button, new() { Name = "签收" }).CountAsync());
+        foreach (var p in new[] { sender, receiver, office })
+        {
+            await p.Context.CloseAsync();
+        }
+    }
+
+    [Fact]
+    public async Task DecidingOrgan_DecidesAProposalFromItsPage_AndTheFileShowsTheNewDate()
+    {
+        var caseId = await DecideAsync(TestData.UniqueIdNumber(), monthsAgo: 13, centre: JusticeCentre);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(JusticeCentre, $"/api/cases/{caseId}/steps/intake", new { intakeAt = Api.Time.GetUtcNow().AddMonths(-13).AddHours(2) })).Status);
+
+        var centre = await browser.SignedInAsync(JusticeCentre);
+        await centre.GotoAsync($"/cases/{caseId}");
+        await centre.Locator("#act summary", new() { HasText = "提出延长期限或提前解除的意见" }).ClickAsync();
+        await centre.Locator("#proposal-kind").SelectOptionAsync("early-release");
+        await centre.Locator("#proposal-date").FillAsync(Date(Today.AddDays(20)));
+        await centre.Locator("#proposal-reason").FillAsync("诊断评估合格");
+        await centre.GetByRole(AriaRole.Button, new() { Name = "提交决定机关" }).ClickAsync();
+        await centre.WaitForURLAsync($"**/cases/{caseId}?msg=term-proposal*");
+
+        var organ = await browser.SignedInAsync(Authority);
+        await organ.GotoAsync("/police");
+        var item = organ.Locator($"#decide-{caseId}");
+        Assert.Contains("提前解除", await item.InnerTextAsync());
+        await item.GetByRole(AriaRole.Button, new() { Name = "登记决定" }).ClickAsync();
+        await organ.WaitForURLAsync("**/police?msg=term-decision*");
+
+        await centre.GotoAsync($"/cases/{caseId}");
+        Assert.Contains($"至{Handoff.Pages.Infrastructure.Zh.Date(Today.AddDays(20))}", await centre.Locator("#commitment ~ dl").InnerTextAsync());
+        Assert.Contains("批准提前解除强制隔离戒毒", await centre.Locator("#history ~ ol").InnerTextAsync());
+        foreach (var p in new[] { centre, organ })
+        {
+            await p.Context.CloseAsync();
+        }
+    }
+
+    [Fact]
+    public async Task OnAPhone_TheCentresIntakeButtonIsOnScreen()
+    {
+        var caseId = await DecideAsync(TestData.UniqueIdNumber());
+        var page = await browser.SignedInAsync(PublicSecurityCentre, 390, 844);
+        await page.GotoAsync($"/cases/{caseId}");
+        var button = await page.GetByRole(AriaRole.Button, new() { Name = "登记入所" }).BoundingBoxAsync();
+        Assert.NotNull(button);
+        Assert.True(button.X >= 0 && button.X + button.Width <= 390, $"登记入所 at x={button.X}, width {button.Width}");
+        await page.Context.CloseAsync();
+    }
+
+    private async Task<string> DecideAsync(string idNumber, int monthsAgo = 0, string centre = PublicSecurityCentre)
+    {
+        var (status, body) = await PostAsync(Authority, "/api/decisions", new
+        {
+            person = new { name = "钱某", idNumber, registeredRegion = "441426" },
+            decisionNumber = "梅公（禁）决字〔2026〕9号",
+            decidedOn = Date(Today.AddMonths(-monthsAgo)),
+            servedAt = Api.Time.GetUtcNow().AddMonths(-monthsAgo),
+            centreId = centre,
+        });
+        Assert.Equal(HttpStatusCode.Created, status);
+        return body.GetProperty("caseId").GetString()!;
+    }
+}
