@@ -45,40 +45,40 @@ public static class HttpFunctions
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = HandoffRoutes.Command)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
         HandoffHttp.RunAsync(req.HttpContext, client, HandoffRoutes.GetCommand);
 
-    [Function(nameof(HandoffRoutes.AcknowledgeNotice))]
+    [Function(nameof(ReleaseSteps.AcknowledgeNotice))]
     public static Task<IResult> AcknowledgeNotice(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = HandoffRoutes.Acknowledgement)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
-        HandoffHttp.RunAsync(req.HttpContext, client, HandoffRoutes.AcknowledgeNotice);
+        HandoffHttp.RunAsync(req.HttpContext, client, ReleaseSteps.AcknowledgeNotice);
 
-    [Function(nameof(HandoffRoutes.RecordRelease))]
+    [Function(nameof(ReleaseSteps.RecordRelease))]
     public static Task<IResult> RecordRelease(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = HandoffRoutes.Release)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
-        HandoffHttp.RunAsync(req.HttpContext, client, HandoffRoutes.RecordRelease);
+        HandoffHttp.RunAsync(req.HttpContext, client, ReleaseSteps.RecordRelease);
 
-    [Function(nameof(HandoffRoutes.RecordReport))]
+    [Function(nameof(ReleaseSteps.RecordReport))]
     public static Task<IResult> RecordReport(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = HandoffRoutes.Report)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
-        HandoffHttp.RunAsync(req.HttpContext, client, HandoffRoutes.RecordReport);
+        HandoffHttp.RunAsync(req.HttpContext, client, ReleaseSteps.RecordReport);
 
-    [Function(nameof(HandoffRoutes.RecordAgreement))]
+    [Function(nameof(ReleaseSteps.RecordAgreement))]
     public static Task<IResult> RecordAgreement(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = HandoffRoutes.Agreement)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
-        HandoffHttp.RunAsync(req.HttpContext, client, HandoffRoutes.RecordAgreement);
+        HandoffHttp.RunAsync(req.HttpContext, client, ReleaseSteps.RecordAgreement);
 
-    [Function(nameof(HandoffRoutes.PostponeRelease))]
+    [Function(nameof(ReleaseSteps.PostponeRelease))]
     public static Task<IResult> PostponeRelease(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = HandoffRoutes.Postponement)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
-        HandoffHttp.RunAsync(req.HttpContext, client, HandoffRoutes.PostponeRelease);
+        HandoffHttp.RunAsync(req.HttpContext, client, ReleaseSteps.PostponeRelease);
 
-    [Function(nameof(HandoffRoutes.CancelRelease))]
+    [Function(nameof(ReleaseSteps.CancelRelease))]
     public static Task<IResult> CancelRelease(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = HandoffRoutes.Cancellation)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
-        HandoffHttp.RunAsync(req.HttpContext, client, HandoffRoutes.CancelRelease);
+        HandoffHttp.RunAsync(req.HttpContext, client, ReleaseSteps.CancelRelease);
 
-    [Function(nameof(HandoffRoutes.RecordPersonFound))]
+    [Function(nameof(ReleaseSteps.RecordPersonFound))]
     public static Task<IResult> RecordPersonFound(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = HandoffRoutes.Found)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
-        HandoffHttp.RunAsync(req.HttpContext, client, HandoffRoutes.RecordPersonFound);
+        HandoffHttp.RunAsync(req.HttpContext, client, ReleaseSteps.RecordPersonFound);
 
     [Function(nameof(HandoffRoutes.ListEscalations))]
     public static Task<IResult> ListEscalations(

@@ -69,60 +69,6 @@ public static class CasesEndpoints
         return TypedResults.Ok(new Page<CaseSummary>(page.Cases, page.ContinuationToken));
     }
 
-    public static Task<IResult> AcknowledgeAsync(HandoffRequest r) =>
-        RunAsync(r, CommandRequests.Acknowledgement(r.By.Actor), new { });
-
-    public static async Task<IResult> ReleaseAsync(HandoffRequest r)
-    {
-        var (body, unreadable) = await HandoffHttp.ReadBodyAsync<RecordReleaseRequest>(r);
-        if (unreadable is not null)
-        {
-            return unreadable;
-        }
-
-        var (command, problem) = CommandRequests.Release(body, r.By.Actor, HandoffHttp.ReceivedAt(r));
-        return problem is not null ? Problems.From(problem) : await RunAsync(r, command!, body!);
-    }
-
-    public static async Task<IResult> ReportAsync(HandoffRequest r)
-    {
-        var (body, unreadable) = await HandoffHttp.ReadBodyAsync<RecordReportRequest>(r);
-        return unreadable ?? await RunAsync(r, CommandRequests.Report(body, r.By.Actor, HandoffHttp.ReceivedAt(r)), body ?? new RecordReportRequest(null));
-    }
-
-    public static async Task<IResult> AgreementAsync(HandoffRequest r)
-    {
-        var (body, unreadable) = await HandoffHttp.ReadBodyAsync<RecordAgreementRequest>(r);
-        return unreadable ?? await RunAsync(r, CommandRequests.Agreement(body, r.By.Actor, HandoffHttp.ReceivedAt(r)), body ?? new RecordAgreementRequest(null));
-    }
-
-    public static async Task<IResult> CancelAsync(HandoffRequest r)
-    {
-        var (body, unreadable) = await HandoffHttp.ReadBodyAsync<CancelRequest>(r);
-        return unreadable ?? await RunAsync(r, CommandRequests.Cancellation(body, r.By.Actor), body ?? new CancelRequest(null));
-    }
-
-    public static async Task<IResult> PostponeAsync(HandoffRequest r)
-    {
-        var (body, unreadable) = await HandoffHttp.ReadBodyAsync<PostponeRequest>(r);
-        if (unreadable is not null)
-        {
-            return unreadable;
-        }
-
-        var (command, problem) = CommandRequests.Postponement(body, r.By.Actor);
-        return problem is not null ? Problems.From(problem) : await RunAsync(r, command!, body!);
-    }
-
-    public static async Task<IResult> FoundAsync(HandoffRequest r)
-    {
-        var (body, unreadable) = await HandoffHttp.ReadBodyAsync<PersonFoundRequest>(r);
-        return unreadable ?? await RunAsync(r, CommandRequests.Found(body, r.By.Actor, HandoffHttp.ReceivedAt(r)), body ?? new PersonFoundRequest(null, null));
-    }
-
-    private static Task<IResult> RunAsync(HandoffRequest r, CaseCommand command, object request) =>
-        r.Get<CaseCommands>().RunAsync(r, r.Id, command, request);
-
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
 }

@@ -43,9 +43,6 @@ public sealed record ReleaseNoticeRequest(string? ReceivingOfficeId, string? Pol
 /// </summary>
 public static class ChainSteps
 {
-    /// <summary>Each step's mapping from its body to its command, by the step's name (the route's last segment): the pages send the same.</summary>
-    private static readonly Dictionary<string, Func<object?, Actor, DateTimeOffset, (CaseCommand? Command, Rejection? Problem)>> Maps = new(StringComparer.Ordinal);
-
     /// <summary>The route of every step on a case before the release: <c>api/cases/{id}/steps/{step}</c>.</summary>
     public const string StepPrefix = "api/cases/{id}/steps/";
 
@@ -157,13 +154,6 @@ public static class ChainSteps
         RecordEscape, RecordReturn, ProposeTermChange, DecideTermChange, SendReleaseNotice,
     ];
 
-    /// <summary>
-    /// The command a step's body makes, exactly as the API makes it (a page builds the body from its form): null with the problem when
-    /// the body cannot make one. An unknown step is a programming error.
-    /// </summary>
-    public static (CaseCommand? Command, Rejection? Problem) Command(string step, object? body, Actor by, DateTimeOffset receivedAt) =>
-        Maps[step](body, by, receivedAt);
-
     /// <summary>The step whose route ends in <paramref name="step"/>, for the Function App's one <c>CaseStep</c> function.</summary>
     public static HandoffRoute? Named(string? step) => Steps.FirstOrDefault(r => r.Route == StepPrefix + step);
 
@@ -180,32 +170,8 @@ public static class ChainSteps
         return problems is [var first, ..] ? Problems.From(first) : await r.Get<CaseCommands>().RegisterAsync(r, command!, fingerprint);
     }
 
-    /// <summary>
-    /// A step on a case: the body read (or left out when every field is optional), mapped to its command by <paramref name="map"/>
-    /// (given the caller and the instant the request was received), and sent down the command path.
-    /// </summary>
     private static HandoffRoute Step<TBody>(string name, string step, string summary, bool bodyOptional,
         Func<TBody?, Actor, DateTimeOffset, (CaseCommand? Command, Rejection? Problem)> map)
-        where TBody : class
-    {
-        Maps[step] = (body, by, at) => map((TBody?)body, by, at);
-        return HandoffRoutes.CaseStep(name, StepPrefix + step, summary, async r =>
-        {
-            var (body, unreadable) = await HandoffHttp.ReadBodyAsync<TBody>(r);
-            if (unreadable is not null)
-            {
-                return unreadable;
-            }
-
-            if (body is null && !bodyOptional)
-            {
-                return Problems.Invalid("body", "body-required", "must be a JSON object");
-            }
-
-            var (command, problem) = map(body, r.By.Actor, HandoffHttp.ReceivedAt(r));
-            return problem is not null
-                ? Problems.From(problem)
-                : await r.Get<CaseCommands>().RunAsync(r, r.Id, command!, (object?)body ?? new { });
-        }, typeof(TBody), bodyOptional) with { Tag = "Chain" };
-    }
+        where TBody : class =>
+        CaseSteps.Step(name, StepPrefix + step, summary, bodyOptional, map) with { Tag = "Chain" };
 }

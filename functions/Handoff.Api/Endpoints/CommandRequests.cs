@@ -173,42 +173,6 @@ public static class CommandRequests
         return (command, Fingerprint(body with { Person = person with { IdNumber = record!.IdNumberLookup } }), []);
     }
 
-    public static CaseCommand Acknowledgement(Actor by) => new AcknowledgeNotice(by);
-
-    /// <summary>The release; <c>releasedAt</c> defaults to the instant the request was received.</summary>
-    public static (CaseCommand? Command, Rejection? Problem) Release(RecordReleaseRequest? body, Actor by, DateTimeOffset receivedAt)
-    {
-        if (body?.CollectedBy is not { } collected)
-        {
-            return (null, Rejection.Invalid("collectedBy", "required", "is required: {kind: family|police|office|none, name}"));
-        }
-
-        CollectorKind kind;
-        switch (collected.Kind)
-        {
-            case "family": kind = CollectorKind.Family; break;
-            case "police": kind = CollectorKind.Police; break;
-            case "office": kind = CollectorKind.Office; break;
-            case "none": kind = CollectorKind.None; break;
-            default: return (null, Rejection.Invalid("collectedBy.kind", "invalid-collector", "must be family, police, office or none"));
-        }
-
-        return (new RecordRelease(by, body.ReleasedAt ?? receivedAt, new CollectedBy(kind, collected.Name)), null);
-    }
-
-    public static CaseCommand Report(RecordReportRequest? body, Actor by, DateTimeOffset receivedAt) => new RecordReport(by, body?.ReportedAt ?? receivedAt);
-
-    public static CaseCommand Agreement(RecordAgreementRequest? body, Actor by, DateTimeOffset receivedAt) => new RecordAgreement(by, body?.SignedAt ?? receivedAt);
-
-    public static CaseCommand Cancellation(CancelRequest? body, Actor by) => new CancelRelease(by, body?.Reason);
-
-    public static (CaseCommand? Command, Rejection? Problem) Postponement(PostponeRequest? body, Actor by) =>
-        TryDate(body?.NewReleaseDate, out var date)
-            ? (new PostponeRelease(by, date, body!.Reason), null)
-            : (null, Rejection.Invalid("newReleaseDate", "invalid-date", "is required, as yyyy-MM-dd"));
-
-    public static CaseCommand Found(PersonFoundRequest? body, Actor by, DateTimeOffset receivedAt) => new RecordPersonFound(by, body?.FoundAt ?? receivedAt, body?.Note);
-
     public static CaseCommand EscalationRead(Actor by, string escalationId) => new MarkEscalationRead(by, escalationId);
 
     /// <summary>What a request said, for its <c>Idempotency-Key</c>: the same key with another request is refused.</summary>

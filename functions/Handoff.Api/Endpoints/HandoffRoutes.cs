@@ -97,20 +97,6 @@ public static class HandoffRoutes
         Problems = [Status400BadRequest, Status403Forbidden, Status404NotFound, Status409Conflict],
     };
 
-    public static readonly HandoffRoute AcknowledgeNotice = Step(nameof(AcknowledgeNotice), Acknowledgement, "The receiving office acknowledges the release notice.", CasesEndpoints.AcknowledgeAsync, null, true);
-
-    public static readonly HandoffRoute RecordRelease = Step(nameof(RecordRelease), Release, "The centre records the release and who collected the person.", CasesEndpoints.ReleaseAsync, typeof(RecordReleaseRequest), false);
-
-    public static readonly HandoffRoute RecordReport = Step(nameof(RecordReport), Report, "The office records that the person reported (戒毒条例 38).", CasesEndpoints.ReportAsync, typeof(RecordReportRequest), true);
-
-    public static readonly HandoffRoute RecordAgreement = Step(nameof(RecordAgreement), Agreement, "The office records the signed agreement (戒毒条例 16).", CasesEndpoints.AgreementAsync, typeof(RecordAgreementRequest), true);
-
-    public static readonly HandoffRoute PostponeRelease = Step(nameof(PostponeRelease), Postponement, "The centre moves the release date (at most one year past the first, 禁毒法 47).", CasesEndpoints.PostponeAsync, typeof(PostponeRequest), false);
-
-    public static readonly HandoffRoute CancelRelease = Step(nameof(CancelRelease), Cancellation, "The centre withdraws a release that has not happened.", CasesEndpoints.CancelAsync, typeof(CancelRequest), true);
-
-    public static readonly HandoffRoute RecordPersonFound = Step(nameof(RecordPersonFound), Found, "Police or the office record that a person not collected was found.", CasesEndpoints.FoundAsync, typeof(PersonFoundRequest), true);
-
     public static readonly HandoffRoute ListEscalations = new(nameof(ListEscalations), "GET", Escalations, false, "Escalations",
         "Escalations sent to the caller; for a supervisor, every escalation under its region prefix. Paged by case.", EscalationsEndpoints.ListAsync, Response: typeof(Page<EscalationsEndpoints.EscalationView>))
     {
@@ -142,13 +128,12 @@ public static class HandoffRoutes
 
     private static readonly Lazy<IReadOnlyList<HandoffRoute>> AllRoutes = new(() => (IReadOnlyList<HandoffRoute>)(HandoffRoute[])
     [
-        ListOrganisations, ListNotices, RegisterRelease, ListCases, GetCase, GetCommand, AcknowledgeNotice, RecordRelease, RecordReport,
-        RecordAgreement, PostponeRelease, CancelRelease, RecordPersonFound, ListEscalations, MarkEscalationRead, GetHealth, GetOpenApiDocument,
-        ChainSteps.RecordDecision, .. ChainSteps.Steps,
+        ListOrganisations, ListNotices, RegisterRelease, ListCases, GetCase, GetCommand, .. ReleaseSteps.Steps, ListEscalations, MarkEscalationRead,
+        GetHealth, GetOpenApiDocument, ChainSteps.RecordDecision, .. ChainSteps.Steps,
     ]);
 
-    /// <summary>A command on a case (<see cref="Step"/>), for the steps declared elsewhere (<see cref="ChainSteps"/>).</summary>
-    internal static HandoffRoute CaseStep(string name, string route, string summary, Func<HandoffRequest, Task<IResult>> handler, Type body, bool bodyOptional) =>
+    /// <summary>A command on a case (<see cref="Step"/>), for the steps declared with their mappings (<see cref="CaseSteps"/>).</summary>
+    internal static HandoffRoute CaseStep(string name, string route, string summary, Func<HandoffRequest, Task<IResult>> handler, Type? body, bool bodyOptional) =>
         Step(name, route, summary, handler, body, bodyOptional);
 
     /// <summary>A command on a case: the case (200) once applied, 202 while pending; idempotent by key.</summary>

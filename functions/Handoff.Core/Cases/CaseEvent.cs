@@ -9,14 +9,6 @@ namespace Handoff.Core.Cases;
 /// Events carry every computed value (deadlines, recipients), so replay needs no calendar or directory.
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
-[JsonDerivedType(typeof(ReleaseRegistered), "releaseRegistered")]
-[JsonDerivedType(typeof(NoticeAcknowledged), "noticeAcknowledged")]
-[JsonDerivedType(typeof(ReleasePostponed), "releasePostponed")]
-[JsonDerivedType(typeof(ReleaseCancelled), "releaseCancelled")]
-[JsonDerivedType(typeof(ReleaseRecorded), "releaseRecorded")]
-[JsonDerivedType(typeof(ReportRecorded), "reportRecorded")]
-[JsonDerivedType(typeof(AgreementRecorded), "agreementRecorded")]
-[JsonDerivedType(typeof(PersonFound), "personFound")]
 [JsonDerivedType(typeof(DeadlineSet), "deadlineSet")]
 [JsonDerivedType(typeof(DeadlineMissed), "deadlineMissed")]
 [JsonDerivedType(typeof(EscalationOpened), "escalationOpened")]
@@ -31,33 +23,14 @@ public abstract record CaseEvent(DateTimeOffset At, Actor By)
     internal virtual Case? Create() => null;
 
     /// <summary>
-    /// What the event changes, for an event written in one place with its command (<c>Handoff.Core/Chain</c>); the events of the
-    /// release handoff are applied in <see cref="Workflow.CaseWorkflow.Evolve"/>.
+    /// What the event changes, written with its command; the workflow's own events (deadlines, escalations) are applied in
+    /// <see cref="Workflow.CaseWorkflow.Evolve"/>.
     /// </summary>
     internal virtual Case Apply(Case c) => throw new InvalidOperationException($"No evolve rule for {GetType().Name}.");
 
     /// <summary>The notices the event causes, given the case after it, for an event written with its command.</summary>
     internal virtual IReadOnlyList<Notices.Notice> Notices(Case after, Organisations.OrganisationDirectory directory) => [];
 }
-
-public sealed record ReleaseRegistered(
-    DateTimeOffset At, Actor By, string CaseId, PersonRecord Person,
-    string CentreId, string OfficeId, string PoliceStationId, string DecisionAuthorityId,
-    DateOnly ReleaseDate, ReleaseType ReleaseType, int RehabilitationYears) : CaseEvent(At, By);
-
-public sealed record NoticeAcknowledged(DateTimeOffset At, Actor By) : CaseEvent(At, By);
-
-public sealed record ReleasePostponed(DateTimeOffset At, Actor By, DateOnly NewReleaseDate, string? Reason) : CaseEvent(At, By);
-
-public sealed record ReleaseCancelled(DateTimeOffset At, Actor By, string? Reason) : CaseEvent(At, By);
-
-public sealed record ReleaseRecorded(DateTimeOffset At, Actor By, DateTimeOffset ReleasedAt, CollectedBy CollectedBy) : CaseEvent(At, By);
-
-public sealed record ReportRecorded(DateTimeOffset At, Actor By, DateTimeOffset ReportedAt) : CaseEvent(At, By);
-
-public sealed record AgreementRecorded(DateTimeOffset At, Actor By, DateTimeOffset SignedAt) : CaseEvent(At, By);
-
-public sealed record PersonFound(DateTimeOffset At, Actor By, DateTimeOffset FoundAt, string? Note) : CaseEvent(At, By);
 
 /// <summary>A deadline was set or moved, or its status changed; it replaces the step's previous deadline.</summary>
 public sealed record DeadlineSet(DateTimeOffset At, Actor By, Deadline Deadline) : CaseEvent(At, By);

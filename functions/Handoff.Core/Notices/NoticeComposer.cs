@@ -18,21 +18,6 @@ public static class NoticeComposer
         var eventNumber = after.EventCount;
         switch (e)
         {
-            case ReleaseRegistered:
-                return ReleaseNotices(after, e.At, directory);
-            case ReleasePostponed p:
-                return Informational(after, eventNumber, e.At, NoticeKind.ReleasePostponed, directory,
-                    "出所日期变更通报",
-                    $"{Name(directory, after.CentreId)}通报：{Person(after)}的解除强制隔离戒毒日期变更为{Date(p.NewReleaseDate)}"
-                    + (string.IsNullOrWhiteSpace(p.Reason) ? "。" : $"，原因：{p.Reason}。") + "各相关期限已相应调整。");
-            case ReleaseCancelled c:
-                return Informational(after, eventNumber, e.At, NoticeKind.ReleaseCancelled, directory,
-                    "出所衔接撤销通报",
-                    $"{Name(directory, after.CentreId)}通报：{Person(after)}原定于{Date(after.ReleaseDate)}的出所已撤销"
-                    + (string.IsNullOrWhiteSpace(c.Reason) ? "。" : $"，原因：{c.Reason}。"));
-            case ReleaseRecorded:
-                // Composed by the release's decision once the report deadline counted from the actual release is set (ReleaseRecordedNotices below).
-                return [];
             case EscalationOpened o:
                 return EscalationNotices(after, o.EscalationId, 1, o.Recipients, e.At, directory);
             case EscalationClimbed c:
@@ -118,7 +103,7 @@ public static class NoticeComposer
                 $"{Name(directory, after.CentreId)}通报：{Person(after)}的解除强制隔离戒毒日期由{Date(previous)}变更为{Date(after.ReleaseDate)}（{why}）。"
                 + "各相关期限已相应调整，请按新日期做好接收准备。", directory);
 
-    private static List<Notice> Informational(
+    internal static List<Notice> Informational(
         Case c, int eventNumber, DateTimeOffset at, NoticeKind kind, OrganisationDirectory directory, string title, string text)
     {
         var recipients = new[] { c.OfficeId, c.PoliceStationId, c.DecisionAuthorityId }.OfType<string>().Distinct(StringComparer.Ordinal);

@@ -8,26 +8,6 @@ public static partial class CaseWorkflow
     /// <exception cref="InvalidOperationException">The history is broken (an event before registration).</exception>
     public static Case Evolve(Case? state, CaseEvent e)
     {
-        if (e is ReleaseRegistered r)
-        {
-            return new Case
-            {
-                CaseId = r.CaseId,
-                State = CaseState.Scheduled,
-                Person = r.Person,
-                CentreId = r.By.OrganisationId,
-                OfficeId = r.OfficeId,
-                PoliceStationId = r.PoliceStationId,
-                DecisionAuthorityId = r.DecisionAuthorityId,
-                ReleaseDate = r.ReleaseDate,
-                OriginalReleaseDate = r.ReleaseDate,
-                ReleaseType = r.ReleaseType,
-                RehabilitationYears = r.RehabilitationYears,
-                RegisteredAt = r.At,
-                EventCount = 1,
-            };
-        }
-
         if (e.Create() is { } created)
         {
             return created;
@@ -37,22 +17,6 @@ public static partial class CaseWorkflow
         c = c with { EventCount = c.EventCount + 1 };
         return e switch
         {
-            NoticeAcknowledged x => c with
-            {
-                AcknowledgedAt = x.At,
-                State = c.State == CaseState.Scheduled ? CaseState.Acknowledged : c.State,
-            },
-            ReleasePostponed x => c with { ReleaseDate = x.NewReleaseDate },
-            ReleaseCancelled x => c with { State = CaseState.Cancelled, CancelledAt = x.At },
-            ReleaseRecorded x => c with
-            {
-                ReleasedAt = x.ReleasedAt,
-                CollectedBy = x.CollectedBy,
-                State = c.RehabilitationYears > 0 ? CaseState.Released : CaseState.Completed,
-            },
-            ReportRecorded x => c with { ReportedAt = x.ReportedAt, State = CaseState.Reported },
-            AgreementRecorded x => c with { AgreementSignedAt = x.SignedAt, State = CaseState.AgreementSigned },
-            PersonFound x => c with { FoundAt = x.FoundAt },
             DeadlineSet x => c with { Deadlines = Replace(c.Deadlines, x.Deadline) },
             DeadlineMissed x => Missed(c, x.Step),
             EscalationOpened x => c with

@@ -100,7 +100,7 @@ public static class CentrePages
         if (command is not null)
         {
             // Every rule of the core at once as well (the decision itself refuses with the first).
-            problems = CaseWorkflow.RegistrationProblems(command, context);
+            problems = command.Problems(context);
         }
         else if (body.Person!.Name is { } name && Core.Text.TextRules.Name(name) is { } nameRule && problems.All(x => x.Field != "person.name"))
         {

@@ -187,7 +187,7 @@ public class RegistrationTests
         var everything = Register(new DateOnly(2026, 2, 19)) with { PoliceStationId = OtherPolice, OfficeId = OtherOffice };
         Assert.Equal(
             ["office-not-at-residence", "police-not-at-residence", "release-date-past"],
-            CaseWorkflow.RegistrationProblems(everything, Context(Beijing(2026, 2, 20))).Select(r => r.Code).Order(StringComparer.Ordinal));
+            everything.Problems(Context(Beijing(2026, 2, 20))).Select(r => r.Code).Order(StringComparer.Ordinal));
     }
 
     [Fact]

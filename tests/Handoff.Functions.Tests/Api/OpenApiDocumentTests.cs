@@ -14,8 +14,8 @@ public class OpenApiDocumentTests(ApiFixture api) : ApiTestBase(api)
 
     private static readonly HandoffRoute[] Commands =
     [
-        HandoffRoutes.AcknowledgeNotice, HandoffRoutes.RecordRelease, HandoffRoutes.RecordReport, HandoffRoutes.RecordAgreement,
-        HandoffRoutes.PostponeRelease, HandoffRoutes.CancelRelease, HandoffRoutes.RecordPersonFound, HandoffRoutes.MarkEscalationRead,
+        ReleaseSteps.AcknowledgeNotice, ReleaseSteps.RecordRelease, ReleaseSteps.RecordReport, ReleaseSteps.RecordAgreement,
+        ReleaseSteps.PostponeRelease, ReleaseSteps.CancelRelease, ReleaseSteps.RecordPersonFound, HandoffRoutes.MarkEscalationRead,
     ];
 
     [Fact]
@@ -179,10 +179,10 @@ public class OpenApiDocumentTests(ApiFixture api) : ApiTestBase(api)
 
         // Bodies of commands whose every field is optional may be left out; the others are required.
         Assert.True((bool?)Operation(document, HandoffRoutes.RegisterRelease)["requestBody"]!["required"] == true);
-        Assert.True((bool?)Operation(document, HandoffRoutes.RecordRelease)["requestBody"]!["required"] == true);
-        Assert.True((bool?)Operation(document, HandoffRoutes.PostponeRelease)["requestBody"]!["required"] == true);
-        Assert.True((bool?)Operation(document, HandoffRoutes.RecordReport)["requestBody"]!["required"] is null or false);
-        Assert.Null(Operation(document, HandoffRoutes.AcknowledgeNotice)["requestBody"]);
+        Assert.True((bool?)Operation(document, ReleaseSteps.RecordRelease)["requestBody"]!["required"] == true);
+        Assert.True((bool?)Operation(document, ReleaseSteps.PostponeRelease)["requestBody"]!["required"] == true);
+        Assert.True((bool?)Operation(document, ReleaseSteps.RecordReport)["requestBody"]!["required"] is null or false);
+        Assert.Null(Operation(document, ReleaseSteps.AcknowledgeNotice)["requestBody"]);
     }
 
     [Fact]

@@ -198,6 +198,34 @@ public class HandoffHostTests
     }
 
     [Fact]
+    public void AddHandoff_RegionalPolicy_StartsFromTheNationalOne_AndChangesOnlyWhatItNames()
+    {
+        var builder = Builder("Development", ("Handoff:Policy:DeliveryDays", "2"), ("Handoff:Policy:Regions:44:TransferMaxMonths", "12"),
+            ("Handoff:Policy:Regions:4414:ReleaseNoticeDays", "7"), ("Handoff:Policy:Regions:4414:ReleaseNoticeInWorkingDays", "true"));
+        var services = new ServiceCollection();
+        services.AddHandoff(builder.Configuration, builder.Environment, "handofftest");
+        var environment = services.BuildServiceProvider().GetRequiredService<Handoff.Storage.Cases.WorkflowEnvironment>();
+        var context = environment.Context(DateTimeOffset.UnixEpoch);
+
+        var meizhou = context.PolicyFor(Core.Regions.RegionCode.Parse("441426"));
+        Assert.Equal((2, 6, 7, true), (meizhou.DeliveryDays, meizhou.TransferMaxMonths, meizhou.ReleaseNoticeDays, meizhou.ReleaseNoticeInWorkingDays));
+        var shaoguan = context.PolicyFor(Core.Regions.RegionCode.Parse("440200"));
+        Assert.Equal((2, 12, 3, false), (shaoguan.DeliveryDays, shaoguan.TransferMaxMonths, shaoguan.ReleaseNoticeDays, shaoguan.ReleaseNoticeInWorkingDays));
+        Assert.Equal(6, context.PolicyFor(Core.Regions.RegionCode.Parse("520100")).TransferMaxMonths);
+    }
+
+    [Theory]
+    [InlineData("Handoff:Policy:Regions:44:TransferMaxMonths", "13", "TransferMaxMonths")]
+    [InlineData("Handoff:Policy:Regions:4:DeliveryDays", "2", "Regions:4")]
+    [InlineData("Handoff:Policy:Regions:44:ReleaseNoticeDays", "2", "ReleaseNoticeDays")]
+    public void AddHandoff_InvalidRegionalPolicy_NamesTheRegionAndTheSetting(string key, string value, string named)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => AddHandoff(Builder("Development", (key, value))));
+
+        Assert.Contains(named, error.Message);
+    }
+
+    [Fact]
     public void DirectoryLoader_SampleDirectory_HasEveryKindInEveryNamedPlace()
     {
         var directory = DirectoryLoader.Load(Path.Combine(AppContext.BaseDirectory, "directory.sample.json"));

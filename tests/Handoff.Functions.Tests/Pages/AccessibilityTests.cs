@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Handoff.Functions.Tests.Api;
+using Handoff.Testing;
 using Microsoft.Playwright;
 
 namespace Handoff.Functions.Tests.Pages;
@@ -28,6 +29,10 @@ public class AccessibilityTests(BrowserFixture browser) : ApiTestBase(browser)
         { "supervisor", "guangdong-nco", "/supervisor" },
         { "supervisor-cases", "guangdong-nco", "/supervisor/cases?measure=registered" },
         { "not-found", "shaoguan-centre", "/cases/{case}" },
+        { "decision", "meizhou-psb", "/police/decision" },
+        { "decision-refused", "meizhou-psb", "submit:/police/decision" },
+        { "chain-intake", "meizhou-psb-centre", "/cases/{decided}" },
+        { "chain-release-notice", "meizhou-centre", "/cases/{held}" },
     };
 
     [Theory]
@@ -36,6 +41,18 @@ public class AccessibilityTests(BrowserFixture browser) : ApiTestBase(browser)
     {
         var caseId = (await RegisterAsync(daysAhead: 10)).GetProperty("caseId").GetString()!;
         path = path.Replace("{case}", caseId, StringComparison.Ordinal);
+        if (path.Contains("{decided}", StringComparison.Ordinal))
+        {
+            path = path.Replace("{decided}", await DecidedAsync("meizhou-psb-centre"), StringComparison.Ordinal);
+        }
+
+        if (path.Contains("{held}", StringComparison.Ordinal))
+        {
+            var held = await DecidedAsync("meizhou-centre");
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await PostAsync("meizhou-centre", $"/api/cases/{held}/steps/intake")).Status);
+            path = path.Replace("{held}", held, StringComparison.Ordinal);
+        }
+
         foreach (var (width, height, suffix) in new[] { (1366, 768, "desktop"), (390, 844, "phone") })
         {
             var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
@@ -54,7 +71,7 @@ public class AccessibilityTests(BrowserFixture browser) : ApiTestBase(browser)
             if (path.StartsWith("submit:", StringComparison.Ordinal))
             {
                 await page.GotoAsync(path["submit:".Length..]);
-                await page.GetByRole(AriaRole.Button, new() { Name = "登记并发出出所通知" }).ClickAsync();
+                await page.GetByRole(AriaRole.Button, new() { Name = path.Contains("decision", StringComparison.Ordinal) ? "登记决定并通知戒毒所" : "登记并发出出所通知" }).ClickAsync();
             }
             else
             {
@@ -78,5 +95,20 @@ public class AccessibilityTests(BrowserFixture browser) : ApiTestBase(browser)
             Assert.True(serious.Count == 0, $"{name} at {width}×{height}: " + string.Join("; ", serious.Select(v => v.ToString())));
             await context.CloseAsync();
         }
+    }
+
+    /// <summary>A 强制隔离戒毒 decision by 梅州市公安局 delivering a new person to <paramref name="centre"/>: its case id.</summary>
+    private async Task<string> DecidedAsync(string centre)
+    {
+        var (status, body) = await PostAsync("meizhou-psb", "/api/decisions", new
+        {
+            person = new { name = "孙某", idNumber = TestData.UniqueIdNumber(), registeredRegion = "441426" },
+            decisionNumber = "梅公（禁）决字〔2026〕3号",
+            decidedOn = Date(Today),
+            servedAt = Api.Time.GetUtcNow(),
+            centreId = centre,
+        });
+        Assert.Equal(System.Net.HttpStatusCode.Created, status);
+        return body.GetProperty("caseId").GetString()!;
     }
 }

@@ -1,0 +1,59 @@
+using Handoff.Core.Serialization;
+using Handoff.Core.Time;
+using Handoff.Core.Workflow;
+
+namespace Handoff.Core.Cases;
+
+/// <summary>The office records that the person reported (戒毒条例 38); the agreement is then due (戒毒条例 16).</summary>
+[WireName("recordReport")]
+public sealed record RecordReport(Actor By, DateTimeOffset ReportedAt) : CaseCommand(By)
+{
+    internal override Rejection? Decide(DecisionBuilder b)
+    {
+        var c = b.State;
+        if (By.OrganisationId != c.OfficeId)
+        {
+            return Rejection.Forbidden("Only the receiving office records the report.");
+        }
+
+        if (c.ReportedAt is not null)
+        {
+            return c.ReportedAt == ReportedAt
+                ? null
+                : Rejection.Conflict("already-reported", $"The report was already recorded at {c.ReportedAt:O}.");
+        }
+
+        if (c.RehabilitationYears == 0)
+        {
+            return Rejection.Conflict("no-rehabilitation-ordered", "No community rehabilitation was ordered for this release.");
+        }
+
+        if (c.State is CaseState.Scheduled or CaseState.Acknowledged)
+        {
+            return Rejection.Conflict("release-not-recorded", "The centre has not recorded the release yet.");
+        }
+
+        if (c.State == CaseState.Cancelled)
+        {
+            return Rejection.Conflict("case-cancelled", "The release was cancelled.");
+        }
+
+        if (Checks.When(b, "reportedAt", ReportedAt, c.ReleasedAt, "release") is { } when)
+        {
+            return when;
+        }
+
+        b.Add(new ReportRecorded(b.Now, By, ReportedAt));
+        b.SetDeadline(By, DeadlinePlanner.Complete(c.DeadlineFor(DeadlineStep.Report)!, ReportedAt, b.Now));
+        b.SetDeadline(By, DeadlinePlanner.Agreement(ChinaTime.LocalDate(ReportedAt), provisional: false, b.Context.Calendar, b.Context.PolicyOf(c.OfficeId)));
+        CaseWorkflow.Resolve(b, By, "人员已到执行地报到", EscalationKind.NotReported, EscalationKind.NotCollected);
+        return null;
+    }
+}
+
+/// <summary>The person reported to the office.</summary>
+[WireName("reportRecorded")]
+public sealed record ReportRecorded(DateTimeOffset At, Actor By, DateTimeOffset ReportedAt) : CaseEvent(At, By)
+{
+    internal override Case Apply(Case c) => c with { ReportedAt = ReportedAt, State = CaseState.Reported };
+}
