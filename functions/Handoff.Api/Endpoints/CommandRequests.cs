@@ -148,10 +148,16 @@ public static class CommandRequests
             problems.Add(Rejection.Invalid("decisionNumber", "required", "is required: the 决定书's number"));
         }
 
-        if (!TryDate(body.DecidedOn, out var decidedOn))
+        if (string.IsNullOrWhiteSpace(body.DecidedOn))
         {
-            problems.Add(Rejection.Invalid("decidedOn", "invalid-date", "is required, as yyyy-MM-dd"));
+            problems.Add(Rejection.Invalid("decidedOn", "required", "is required, as yyyy-MM-dd"));
         }
+        else if (!TryDate(body.DecidedOn, out _))
+        {
+            problems.Add(Rejection.Invalid("decidedOn", "invalid-date", "must be a date, yyyy-MM-dd"));
+        }
+
+        TryDate(body.DecidedOn, out var decidedOn);
 
         if (body.ServedAt is null)
         {

@@ -57,6 +57,15 @@ internal static class ChainRules
         }
 
         PlanRelease(b, by);
+        var c = b.State;
+        if (c.OfficeId is not null)
+        {
+            // The office was told of the old date: the date-change notice this step sends is the notice of the new one (戒毒条例 34),
+            // on time or not against the new date.
+            var notice = DeadlinePlanner.ReleaseNotice(c.ReleaseDate, b.Context.Calendar, b.Context.PolicyOf(c.CentreId));
+            b.SetDeadline(by, DeadlinePlanner.Complete(notice, b.Now, b.Now));
+        }
+
         CaseWorkflow.Resolve(b, by, "解除日期已变更", EscalationKind.NoticeNotSent, EscalationKind.ReleaseNotRecorded);
     }
 

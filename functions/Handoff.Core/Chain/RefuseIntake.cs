@@ -32,9 +32,10 @@ public sealed record RefuseIntake(Actor By, string? Reason) : CaseCommand(By)
         }
 
         var reason = Text.TextRules.CleanNote(Reason)!;
-        if (b.State.Escalations.Any(e => e is { Kind: EscalationKind.IntakeRefused, Status: EscalationStatus.Open }) && LastRefusal(c) == reason)
+        if (CaseWorkflow.HasOpen(c, EscalationKind.IntakeRefused) && c.Commitment.Refusals.LastOrDefault() is { } last && last.CentreId == By.OrganisationId)
         {
-            return null;
+            // Refused already, and the deciding organ has not acted: the same refusal again is a repeat; another is not a second refusal.
+            return last.Reason == reason ? null : Rejection.Conflict("already-refused", $"The centre refused the person at {last.At:O}; the deciding organ has not yet acted on it.");
         }
 
         if (Checks.InState(c, "not-being-delivered", "Only a person being delivered can be refused.", CaseState.Decided) is { } state)
@@ -46,8 +47,6 @@ public sealed record RefuseIntake(Actor By, string? Reason) : CaseCommand(By)
         CaseWorkflow.OpenAsNotice(b, EscalationKind.IntakeRefused);
         return null;
     }
-
-    private static string? LastRefusal(Case c) => c.Commitment?.Refusals.LastOrDefault()?.Reason;
 }
 
 /// <summary>The centre refused the person; the reason stays in the file.</summary>

@@ -39,6 +39,13 @@ public sealed record SendReleaseNotice(Actor By, string OfficeId, string PoliceS
             return state;
         }
 
+        if (b.Context.Directory.Find(c.CentreId) is { IsPublicSecurityCentre: true } && c.DeadlineFor(DeadlineStep.Transfer) is { CompletedAt: null })
+        {
+            // 戒毒条例 27②③: a public-security centre holds a person 6 months (12 under a plan) of a two-year term; the justice centre
+            // that receives them releases them.
+            return Rejection.Conflict("transfer-owed", "A public-security centre transfers the person to a justice centre (戒毒条例 27); the release notice is the receiving centre's.");
+        }
+
         if (Problems(c, b.Context) is [var first, ..])
         {
             return first;

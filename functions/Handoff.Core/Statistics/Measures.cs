@@ -11,7 +11,14 @@ public static class Measures
     /// </summary>
     public static UnitRoles Responsible(Measure measure) => measure == Measure.Notice ? UnitRoles.Centre : UnitRoles.Office;
 
-    /// <summary>The unit an escalation counts against: the centre for a late notice and an unrecorded release; the office for the rest.</summary>
-    public static UnitRoles Responsible(EscalationKind kind) =>
-        kind is EscalationKind.LateNotice or EscalationKind.ReleaseNotRecorded ? UnitRoles.Centre : UnitRoles.Office;
+    /// <summary>
+    /// The unit an escalation counts against: the centre for a late notice and an unrecorded release, and for every escalation before the
+    /// release notice (the file is where the centre is; a deciding organ's missed step counts there too: the figures have no place of
+    /// their own for it); the office for the rest.
+    /// </summary>
+    public static UnitRoles Responsible(EscalationKind kind) => kind switch
+    {
+        EscalationKind.NotAcknowledged or EscalationKind.NotCollected or EscalationKind.NotReported or EscalationKind.NoAgreement => UnitRoles.Office,
+        _ => UnitRoles.Centre,
+    };
 }

@@ -57,7 +57,7 @@ public static class CasePages
         var view = await commands.ViewAsync(record.State, p.Aborted);
         return await PageHttp.RenderAsync<CaseFilePage>(p.Http, new Dictionary<string, object?>
         {
-            [nameof(CaseFilePage.Frame)] = PageHttp.Frame(p.Http, $"一人一档：{view.Person.Name}").Beside(ChainActions.Steps.Select(step => (view.CaseId, step))),
+            [nameof(CaseFilePage.Frame)] = PageHttp.Frame(p.Http, $"一人一档：{view.Person.Name}").Beside(ChainActions.Steps.Select(step => (view.CaseId, step))) with { ErrorSection = "act" },
             [nameof(CaseFilePage.Case)] = view,
             [nameof(CaseFilePage.Directory)] = p.Get<OrganisationDirectory>(),
             [nameof(CaseFilePage.Regions)] = p.Get<RegionCatalog>(),

@@ -39,7 +39,7 @@ public static class PolicePages
         string? Optional(string name) => values[name] is { Length: > 0 } v ? v : null;
         var errors = new Dictionary<string, string>();
         DateTimeOffset? servedAt = null;
-        if (Optional("servedAt") is { } served)
+        if (Optional("servedAt") is not null)
         {
             var (at, bad) = PageWhen.Read(form, "servedAt");
             servedAt = at;
@@ -54,9 +54,19 @@ public static class PolicePages
             Optional("decisionNumber"), Optional("decidedOn"), servedAt, Optional("centreId"));
         var (command, fingerprint, problems) = CommandRequests.DecisionChecked(
             body, p.By, PageCommands.Key(form["idempotencyKey"]), p.ReceivedAt, p.Get<RegionCatalog>(), p.Get<Storage.Protection.IdNumberProtector>());
+        var context = p.Get<Storage.Cases.WorkflowEnvironment>().Context(p.ReceivedAt);
         if (command is not null)
         {
-            problems = command.Problems(p.Get<Storage.Cases.WorkflowEnvironment>().Context(p.ReceivedAt));
+            problems = command.Problems(context);
+        }
+        else if (DateOnly.TryParseExact(body.DecidedOn, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var decidedOn)
+                 && body.ServedAt is { } served)
+        {
+            // The identity number (or another field the API checks) is at fault, but the decision's own rules are shown at once too: the
+            // core's checks run on what was typed, the person aside.
+            var typed = new Core.Chain.RecordDecision(p.By.Actor, "HO-FORMCHECKS01", new Core.People.PersonRecord(body.Person!.Name ?? "", "", "", "", "", ""),
+                body.DecisionNumber ?? "", decidedOn, served, body.CentreId ?? "");
+            problems = [.. problems, .. typed.Problems(context).Where(x => x.Field != "person.name")];
         }
 
         foreach (var problem in problems)

@@ -135,6 +135,10 @@ public sealed record PageFrame(string Title, Organisation? Organisation, string?
     /// <summary>Whether the page shows the refusal beside a row rather than at the top (it lists the refused case's form).</summary>
     public bool ErrorBesideRow { get; init; }
 
+    /// <summary>Where the top of the page points for a refusal shown beside its form: a list's row (<c>#row-{case}</c>), or a file's
+    /// 办理 section (<c>act</c>).</summary>
+    public string? ErrorSection { get; init; }
+
     /// <summary>The refusal in Chinese for the form <paramref name="action"/> of <paramref name="caseId"/>, if it was that one.</summary>
     public string? ErrorFor(string caseId, string action) =>
         Error is { Length: > 0 } e && ErrorBesideRow && ErrorCase == caseId && ErrorAction == action ? Zh.Problem(e, null) : null;

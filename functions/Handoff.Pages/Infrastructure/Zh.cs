@@ -30,7 +30,8 @@ public static class Zh
         releasedAt is { } at ? $"计划{Date(planned)}，实际{Instant(at)}出所" : $"计划{Date(planned)}出所";
 
     /// <summary>A deadline's end: 24:00 of its last day is written as that day's 24时, as the law counts it (民法典 203).</summary>
-    public static string DeadlineEnd(Deadline d) => Date(d.LastDay) + "24时";
+    public static string DeadlineEnd(Deadline d) =>
+        d.DueAt == ChinaTime.EndOfDay(d.LastDay) ? Date(d.LastDay) + "24时" : Instant(d.DueAt); // an hours period (禁毒法 40: 24小时) ends at its minute
 
     /// <summary>
     /// A deadline's end as far as it is known: the agreement's counts from the report (戒毒条例 16), so until then it has none; the report's

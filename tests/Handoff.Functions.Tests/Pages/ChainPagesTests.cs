@@ -150,6 +150,7 @@ public class ChainPagesTests(BrowserFixture browser) : ApiTestBase(browser)
         await organ.GotoAsync("/police");
         var item = organ.Locator($"#decide-{caseId}");
         Assert.Contains("提前解除", await item.InnerTextAsync());
+        await item.Locator($"#approved-{caseId}").SelectOptionAsync("yes");
         await item.GetByRole(AriaRole.Button, new() { Name = "登记决定" }).ClickAsync();
         await organ.WaitForURLAsync("**/police?msg=term-decision*");
 
@@ -171,6 +172,86 @@ public class ChainPagesTests(BrowserFixture browser) : ApiTestBase(browser)
         var button = await page.GetByRole(AriaRole.Button, new() { Name = "登记入所" }).BoundingBoxAsync();
         Assert.NotNull(button);
         Assert.True(button.X >= 0 && button.X + button.Width <= 390, $"登记入所 at x={button.X}, width {button.Width}");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task DecidingOrgan_SeesWhereEachPersonIsToBeDelivered_AndARefusalOnlyWhileItStands()
+    {
+        // Found walking the pages: 待送所执行 read "送@Name(c.CentreId)"; after a redirect the old centre's refusal still showed as if
+        // the new centre had refused.
+        var caseId = await DecideAsync(TestData.UniqueIdNumber());
+        var organ = await browser.SignedInAsync(Authority);
+        await organ.GotoAsync("/police");
+        var row = await organ.Locator($"#deliver-{caseId}").InnerTextAsync();
+        Assert.Contains("送梅州市公安局强制隔离戒毒所（示例）", row);
+        Assert.DoesNotContain("@", row);
+
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(PublicSecurityCentre, $"/api/cases/{caseId}/steps/intake-refusal", new { reason = "患有严重疾病" })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(Authority, $"/api/cases/{caseId}/steps/delivery", new { centreId = JusticeCentre })).Status);
+        await organ.GotoAsync($"/cases/{caseId}");
+        Assert.Equal(0, await organ.Locator("#act .flash", new() { HasText = "拒收" }).CountAsync());
+        await organ.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Centre_IsOfferedOnlyWhatItCanDo_NoSecondRefusal_NoTransferBeforeTheWindow()
+    {
+        // Found walking the pages: a centre that had refused was offered 拒收 again (a second refusal, a second round of notices), and
+        // 登记移送 was offered before the window opened and then refused.
+        var refusedId = await DecideAsync(TestData.UniqueIdNumber());
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(PublicSecurityCentre, $"/api/cases/{refusedId}/steps/intake-refusal", new { reason = "患有严重疾病" })).Status);
+        var heldId = await DecideAsync(TestData.UniqueIdNumber());
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(PublicSecurityCentre, $"/api/cases/{heldId}/steps/intake")).Status);
+
+        var centre = await browser.SignedInAsync(PublicSecurityCentre);
+        await centre.GotoAsync($"/cases/{refusedId}");
+        Assert.Equal(0, await centre.GetByRole(AriaRole.Button, new() { Name = "拒收", Exact = true }).CountAsync());
+        await centre.GotoAsync($"/cases/{heldId}");
+        Assert.Equal(0, await centre.GetByRole(AriaRole.Button, new() { Name = "登记移送" }).CountAsync());
+        Assert.Contains("起可移送", await centre.Locator("#act").InnerTextAsync());
+        // A public-security centre owes the transfer: it has no release notice to send.
+        Assert.Equal(0, await centre.GetByRole(AriaRole.Button, new() { Name = "发出出所通报" }).CountAsync());
+        await centre.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task CaseFile_ARefusedStep_SaysWhereTheErrorIs_OnThisPage()
+    {
+        // Found walking the pages: the file said "见该人员一行（标红处）", a phrase of the lists; a file has no rows.
+        var caseId = await DecideAsync(TestData.UniqueIdNumber());
+        var centre = await browser.SignedInAsync(PublicSecurityCentre);
+        await centre.GotoAsync($"/cases/{caseId}");
+        await centre.Locator("#act summary", new() { HasText = "拒收" }).ClickAsync();
+        await centre.Locator("#intake-reason").FillAsync("  ");
+        await centre.GetByRole(AriaRole.Button, new() { Name = "拒收", Exact = true }).ClickAsync();
+        var flash = await centre.Locator(".flash.bad").First.InnerTextAsync();
+        Assert.DoesNotContain("该人员一行", flash);
+        Assert.Contains("办理", flash);
+        await centre.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task DecisionForm_ShowsTheDatesFaultsWithTheNumbersFault_AndAMissingDayIsRequired()
+    {
+        // Found walking the pages: a bad check digit hid that the service was before the decision until the next submit, and an empty
+        // 决定日期 was called a bad format.
+        var page = await browser.SignedInAsync(Authority);
+        await page.GotoAsync("/police/decision");
+        await page.GetByLabel("姓名", new() { Exact = true }).FillAsync("周某");
+        await page.GetByLabel("公民身份号码").FillAsync("441426199003071235");
+        await page.GetByLabel("户籍地行政区划代码").FillAsync("441426");
+        await page.GetByLabel("决定书文号").FillAsync("梅公（禁）决字〔2026〕30号");
+        await page.GetByLabel("决定日期").FillAsync(Date(Today));
+        await page.GetByLabel("送达本人时间").FillAsync(Today.AddDays(-2).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + "T09:00");
+        await page.Locator("#centreId").SelectOptionAsync(PublicSecurityCentre);
+        await page.GetByRole(AriaRole.Button, new() { Name = "登记决定并通知戒毒所" }).ClickAsync();
+        Assert.Equal(1, await page.Locator("#person-idNumber-error").CountAsync());
+        Assert.Contains("送达时间不能早于决定日期", await page.Locator("#servedAt-error").InnerTextAsync());
+
+        await page.GetByLabel("决定日期").FillAsync("");
+        await page.GetByRole(AriaRole.Button, new() { Name = "登记决定并通知戒毒所" }).ClickAsync();
+        Assert.Contains("必填", await page.Locator("#decidedOn-error").InnerTextAsync());
         await page.Context.CloseAsync();
     }
 

@@ -48,3 +48,15 @@ public class DeadlineBadgeTests
         return System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(html, "<[^>]+>", "")).Trim();
     }
 }
+
+public class DeadlineEndTests
+{
+    [Fact]
+    public void AnHoursDeadline_IsShownToTheMinute_NotAsTheEndOfItsDay()
+    {
+        // Found walking the pages: the 24-hour notice (禁毒法 40) due 12月8日 09:00 was shown as 12月8日24时.
+        var due = new DateTimeOffset(2026, 12, 8, 9, 0, 0, TimeSpan.FromHours(8));
+        var deadline = new Deadline(DeadlineStep.DecisionNotices, new DateOnly(2026, 12, 8), due, DeadlineStatus.Open, true, false, null, "禁毒法第四十条");
+        Assert.Equal("2026年12月8日 09:00", Handoff.Pages.Infrastructure.Zh.DeadlineEnd(deadline));
+    }
+}
