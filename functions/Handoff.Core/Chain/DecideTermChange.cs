@@ -72,7 +72,7 @@ public sealed record TermChangeDecided(
         var toCentre = N.Step(after, NoticeKind.TermChange, At, [after.CentreId], Approved ? $"{what}已批准" : $"{what}未批准",
             $"{N.Name(directory, By.OrganisationId)}决定：{(Approved ? "批准" : "不批准")}{N.Person(after)}{what}" + (Approved ? $"，解除日期为{N.Date(TermEnds)}" : "")
             + (Reason is null ? "。" : $"，理由：{Reason}。") + $"决定已于{N.Instant(ServedAt)}送达本人。", directory);
-        var toOffice = Approved ? N.ReleaseDateChanged(after, At, PreviousTermEnds, what + "已批准，《禁毒法》第四十七条", directory) : [];
+        var toOffice = Approved ? N.ReleaseDateChanged(after, At, PreviousTermEnds, what + "已批准，《禁毒法》第四十七条", By.OrganisationId, directory) : [];
         return [.. toCentre, .. toOffice];
     }
 }

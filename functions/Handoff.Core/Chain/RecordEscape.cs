@@ -103,5 +103,5 @@ public sealed record ReturnRecorded(DateTimeOffset At, Actor By, DateTimeOffset 
     };
 
     internal override IReadOnlyList<Notice> Notices(Case after, OrganisationDirectory directory) =>
-        N.ReleaseDateChanged(after, At, PreviousTermEnds, $"脱逃{DaysAway}日不计入期限，《戒毒条例》第三十二条", directory);
+        N.ReleaseDateChanged(after, At, PreviousTermEnds, $"脱逃{DaysAway}日不计入期限，《戒毒条例》第三十二条", By.OrganisationId, directory);
 }

@@ -96,11 +96,11 @@ public static class NoticeComposer
             .ToList();
 
     /// <summary>The release date changed after the office, police station and deciding organ were told of it.</summary>
-    internal static IReadOnlyList<Notice> ReleaseDateChanged(Case after, DateTimeOffset at, DateOnly previous, string why, OrganisationDirectory directory) =>
+    internal static IReadOnlyList<Notice> ReleaseDateChanged(Case after, DateTimeOffset at, DateOnly previous, string why, string announcedBy, OrganisationDirectory directory) =>
         after.OfficeId is null || after.ReleasedAt is not null || after.ReleaseDate == previous
             ? []
             : Step(after, NoticeKind.ReleaseDateChanged, at, [after.OfficeId, after.PoliceStationId, after.DecisionAuthorityId], "出所日期变更通报",
-                $"{Name(directory, after.CentreId)}通报：{Person(after)}的解除强制隔离戒毒日期由{Date(previous)}变更为{Date(after.ReleaseDate)}（{why}）。"
+                $"{Name(directory, announcedBy)}通报：{Person(after)}的解除强制隔离戒毒日期由{Date(previous)}变更为{Date(after.ReleaseDate)}（{why}）。"
                 + "各相关期限已相应调整，请按新日期做好接收准备。", directory);
 
     internal static List<Notice> Informational(

@@ -33,11 +33,11 @@ public static class HistoryText
                     continue;
                 }
 
-                lines.Add(new Line(h.At, "设定期限", Who(h, directory), [text]));
+                lines.Add(new Line(h.At, "设定期限", Who(h, directory, kinds), [text]));
                 continue;
             }
 
-            lines.Add(new Line(h.At, What(h, kinds, directory), Who(h, directory), []));
+            lines.Add(new Line(h.At, What(h, kinds, directory), Who(h, directory, kinds), []));
         }
 
         return lines;
@@ -93,11 +93,12 @@ public static class HistoryText
     }
 
     /// <summary>The organisation, and how it signed in, in words; the system's own steps (a deadline reached) as 系统.</summary>
-    private static string Who(HistoryView h, OrganisationDirectory directory)
+    private static string Who(HistoryView h, OrganisationDirectory directory, IReadOnlyDictionary<string, EscalationKind> kinds)
     {
         if (h.By == "system")
         {
-            return "系统（期限到时自动）";
+            // A deadline reached, or a refusal or late notice told to the supervisors at once: the system's own step either way.
+            return Immediate(h, kinds) ? "系统（自动转报）" : "系统（期限到时自动）";
         }
 
         var how = h.Credential switch
@@ -112,6 +113,12 @@ public static class HistoryText
         var person = Zh.Officer(h.ByName, organisation);
         return organisation + (person is { Length: > 0 } ? $"（{person}{how}）" : how.Length > 0 ? $"（{how[1..]}）" : "");
     }
+
+    /// <summary>An escalation told at once, by a refusal or a late notice, rather than by a deadline reached.</summary>
+    private static bool Immediate(HistoryView h, IReadOnlyDictionary<string, EscalationKind> kinds) =>
+        h.Type is "EscalationOpened" or "EscalationClimbed"
+        && h.Details["escalationId"]?.GetValue<string>() is { } id && kinds.TryGetValue(id, out var kind)
+        && kind is EscalationKind.IntakeRefused or EscalationKind.ReceptionRefused or EscalationKind.LateNotice;
 
     private static string Reason(HistoryView h) => h.Details["reason"]?.GetValue<string>() is { Length: > 0 } r ? $"，理由：{r}" : "";
 

@@ -86,6 +86,8 @@ public class TermTests
         var toOffice = Assert.Single(decided.Notices, n => n.RecipientId == Office);
         Assert.Equal(NoticeKind.ReleaseDateChanged, toOffice.Kind);
         Assert.Contains("2027年3月10日变更为2027年9月10日", toOffice.Body);
+        // Found walking the pages: the letter was signed by the centre, though the deciding organ made the change.
+        Assert.Contains("梅州市公安局通报", toOffice.Body);
         // The report deadline counts from the new date.
         Assert.Equal(new DateOnly(2027, 9, 27), run.Deadline(DeadlineStep.Report).LastDay);
     }

@@ -70,6 +70,10 @@ public class ChainPagesTests(BrowserFixture browser) : ApiTestBase(browser)
         await centre.GetByRole(AriaRole.Button, new() { Name = "拒收", Exact = true }).ClickAsync();
         await centre.WaitForURLAsync($"**/cases/{caseId}?msg=intake-refusal*");
         Assert.Contains("拒收", await centre.Locator(".flash").First.InnerTextAsync());
+        // Found walking the pages: the refusal's notice to the supervisors was said to come from a deadline reached.
+        var history = await centre.Locator("#history ~ ol").InnerTextAsync();
+        Assert.Contains("系统（自动转报）", history);
+        Assert.DoesNotContain("期限到时", history);
 
         var organ = await browser.SignedInAsync(Authority);
         await organ.GotoAsync("/police");
