@@ -12,11 +12,15 @@ namespace Handoff.SelfHost;
 
 /// <summary>
 /// Local runs only: prints the organisations with their dev keys, and registers one sample release from 梅州 to a person
-/// registered in 贵阳 (idempotent: restarts find the same case).
+/// registered in 贵阳, and a 强制隔离戒毒 decision by 梅州市公安局 for a person registered in 平远县 (idempotent: restarts find the same
+/// cases).
 /// </summary>
 public static class SampleData
 {
     public const string SampleIdNumber = "52010219850612004X";
+
+    /// <summary>The sample person whose file begins with the deciding organ's decision (a valid number; invented).</summary>
+    public const string SampleDecidedIdNumber = "441426198803150024";
 
     public static async Task SeedAsync(WebApplication app)
     {
@@ -57,8 +61,23 @@ public static class SampleData
                 app.Services.GetRequiredService<DurableTaskClient>(), centre, caseId, command, key, "sample", now));
         }
 
+        // A second person whose file begins with the decision: 梅州市公安局 decided today, to be delivered to its public-security centre.
+        const string decisionKey = "sample-decision-meizhou";
+        var decisionCaseId = CaseIds.ForIdempotencyKey("meizhou-psb", decisionKey);
+        if (directory.Find("meizhou-psb") is { } organ && directory.Find("meizhou-psb-centre") is not null
+            && (await store.LoadAsync(decisionCaseId)).Record is null)
+        {
+            var person = new PersonRecord("李某（示例）", ResidentIdNumber.Mask(SampleDecidedIdNumber), protector.Protect(SampleDecidedIdNumber),
+                protector.Lookup(SampleDecidedIdNumber), "441426", "441426");
+            var decision = new Handoff.Core.Chain.RecordDecision(new Actor("meizhou-psb", "sample-data"), decisionCaseId, person, "梅公（禁）决字〔示例〕1号",
+                ChinaTime.LocalDate(now), now, "meizhou-psb-centre");
+            await app.Services.GetRequiredService<CommandService>().RegisterAsync(new CommandRequest(
+                app.Services.GetRequiredService<DurableTaskClient>(), organ, decisionCaseId, decision, decisionKey, "sample", now));
+        }
+
         Console.WriteLine();
         Console.WriteLine($"Sample case {caseId}: 梅州市强制隔离戒毒所 → 南明区 (贵阳), person registered in 520102.");
+        Console.WriteLine($"Sample case {decisionCaseId}: 梅州市公安局's 强制隔离戒毒 decision, to be delivered to 梅州市公安局强制隔离戒毒所（示例）.");
         Console.WriteLine($"Listening on {string.Join(", ", app.Urls)} — try: curl -H 'X-Api-Key: dev-guiyang-nco' {app.Urls.FirstOrDefault()}/api/cases");
     }
 }

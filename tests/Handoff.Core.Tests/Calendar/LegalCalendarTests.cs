@@ -117,4 +117,28 @@ public class LegalCalendarTests
             Assert.Contains(schedule.Sources, s => s.StartsWith("https://www.gov.cn/", StringComparison.Ordinal));
         }
     }
+
+    [Theory]
+    [InlineData(2026, 3, 10, 24, 2028, 3, 10)] // 民法典 202: the corresponding day
+    [InlineData(2024, 2, 29, 24, 2026, 2, 28)] // no corresponding day: the month's last day
+    [InlineData(2026, 8, 31, 6, 2027, 2, 28)]
+    [InlineData(2026, 4, 3, 6, 2026, 10, 3)]   // 10-03 is in 国庆: a period of restricted liberty does not roll (程序规定 §35)
+    public void AddMonthsRestricted_EndsOnTheCorrespondingDay_NeverRolled(int y, int m, int d, int months, int ey, int em, int ed) =>
+        Assert.Equal(new DateOnly(ey, em, ed), LegalCalendar.AddMonthsRestricted(new DateOnly(y, m, d), months));
+
+    [Fact]
+    public void AddDaysRestricted_EndsOnAHoliday_WhereAnOrdinaryPeriodRolls()
+    {
+        Assert.Equal(new DateOnly(2026, 10, 1), LegalCalendar.AddDaysRestricted(new DateOnly(2026, 9, 30), 1).LastDay);
+        Assert.Equal(new DateOnly(2026, 10, 8), Calendar.AddDays(new DateOnly(2026, 9, 30), 1).LastDay);
+    }
+
+    [Fact]
+    public void WorkingDays_SkipHolidays_AndCountMakeUpSaturdays()
+    {
+        // 2026: 中秋 09-25–27 and 国庆 10-01–07 off; 09-20 (Sunday) and 10-10 (Saturday) are working days (调休).
+        Assert.Equal(new DateOnly(2026, 9, 21), Calendar.WorkingDaysBefore(new DateOnly(2026, 10, 8), 7).LastDay);
+        Assert.Equal(new DateOnly(2026, 10, 10), Calendar.AddWorkingDays(new DateOnly(2026, 9, 30), 3).LastDay); // 10-08, 10-09, 10-10
+        Assert.Equal(new DateOnly(2026, 9, 20), Calendar.WorkingDaysBefore(new DateOnly(2026, 9, 21), 1).LastDay);
+    }
 }
