@@ -15,7 +15,8 @@ namespace Handoff.Pages.Infrastructure;
 public static class HistoryText
 {
     /// <summary>One line of the history: when, what, who, and the deadlines the step set.</summary>
-    public sealed record Line(DateTimeOffset At, string What, string Who, IReadOnlyList<string> Set);
+    /// <param name="Done">The deadlines the step completed (or withdrew), with how: a completion is not a deadline set.</param>
+    public sealed record Line(DateTimeOffset At, string What, string Who, IReadOnlyList<string> Set, IReadOnlyList<string>? Done = null);
 
     public static IReadOnlyList<Line> Lines(CaseView c, OrganisationDirectory directory)
     {
@@ -26,10 +27,13 @@ public static class HistoryText
             if (h.Type == "DeadlineSet" && Get<Deadline>(h.Details, "deadline") is { } set)
             {
                 var text = $"{Zh.Step(set.Step)} {Zh.DeadlineEndAsKnown(set)}";
+                var closed = set.CompletedAt is not null || set.Status == DeadlineStatus.Withdrawn;
                 // Beside the step of the same instant that set it (the first: the escalations it opened come after it).
                 if (lines.FindIndex(l => l.At == h.At) is >= 0 and var step)
                 {
-                    lines[step] = lines[step] with { Set = [.. lines[step].Set, text] };
+                    lines[step] = closed
+                        ? lines[step] with { Done = [.. lines[step].Done ?? [], $"{Zh.Step(set.Step)}（{Zh.Outcome(set)}）"] }
+                        : lines[step] with { Set = [.. lines[step].Set, text] };
                     continue;
                 }
 

@@ -114,6 +114,9 @@ public class ChainPagesTests(BrowserFixture browser) : ApiTestBase(browser)
         await receiver.Locator("#reception-documents").FillAsync("决定书、诊断评估记录");
         await receiver.GetByRole(AriaRole.Button, new() { Name = "登记接收" }).ClickAsync();
         await receiver.WaitForURLAsync($"**/cases/{caseId}?msg=reception*");
+        // Found walking the pages: completing a step was listed as 设定期限 (登记入所 … 设定期限：送所执行).
+        var history = await receiver.Locator("#history ~ ol").InnerTextAsync();
+        Assert.Matches(@"登记接收[^\n]*\n\s*办结：接收移送人员", history);
         var facts = await receiver.Locator("#commitment ~ dl").InnerTextAsync();
         Assert.Contains("梅州市公安局强制隔离戒毒所（示例） → 梅州市强制隔离戒毒所", facts);
 
