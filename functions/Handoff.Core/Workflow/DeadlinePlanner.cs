@@ -64,7 +64,7 @@ internal static class DeadlinePlanner
     /// rolled over a holiday (程序规定 §35).</summary>
     public static Deadline Delivery(DateTimeOffset servedAt, HandoffPolicy policy) =>
         Counted(DeadlineStep.Delivery, Calendar.LegalCalendar.AddDaysRestricted(ChinaTime.LocalDate(servedAt), policy.DeliveryDays), provisional: false,
-            $"禁毒法第四十一条：由决定机关送强制隔离戒毒场所执行（本地政策（{policy.Source}）：送达后{policy.DeliveryDays}日内，限制人身自由期间不顺延）");
+            $"禁毒法第四十一条：由决定机关送强制隔离戒毒场所执行（国家规定未明确期限；本地政策（{policy.Source}）：送达后{policy.DeliveryDays}日内，限制人身自由期间不顺延）");
 
     /// <summary>禁毒法 40 (a decision) and 戒毒条例 33 (a term change): the family, work unit and 派出所 are told within 24 hours of service — an
     /// hours period, due at the exact instant.</summary>
