@@ -27,6 +27,8 @@ public sealed record ReceptionRequest(DateTimeOffset? ReceivedAt, string? Docume
 
 public sealed record EscapeRequest(DateTimeOffset? EscapedAt);
 
+public sealed record MedicalLeaveRequest(DateTimeOffset? LeftAt, string? Reason);
+
 public sealed record ReturnRequest(DateTimeOffset? ReturnedAt);
 
 public sealed record TermProposalRequest(string? Kind, string? NewReleaseDate, string? Reason);
@@ -107,6 +109,14 @@ public static class ChainSteps
         "The centre records the return after an escape: the days away are added to the term.", true,
         (b, by, at) => (new RecordReturn(by, b?.ReturnedAt ?? at), null));
 
+    public static readonly HandoffRoute RecordMedicalLeave = Step<MedicalLeaveRequest>(nameof(RecordMedicalLeave), "medical-leave",
+        "The centre records treatment outside the centre (所外就医): the term runs on (戒毒条例 31).", false,
+        (b, by, at) => (new RecordMedicalLeave(by, b?.LeftAt ?? at, b?.Reason), null));
+
+    public static readonly HandoffRoute RecordMedicalReturn = Step<ReturnRequest>(nameof(RecordMedicalReturn), "medical-return",
+        "The centre records the return from treatment outside it.", true,
+        (b, by, at) => (new RecordMedicalReturn(by, b?.ReturnedAt ?? at), null));
+
     public static readonly HandoffRoute ProposeTermChange = Step<TermProposalRequest>(nameof(ProposeTermChange), "term-proposal",
         "The centre proposes an extension or an early release (禁毒法 47); the deciding organ has 7 days (戒毒条例 33).", false,
         (b, by, _) =>
@@ -151,7 +161,7 @@ public static class ChainSteps
     public static IReadOnlyList<HandoffRoute> Steps { get; } =
     [
         RecordIntake, RefuseIntake, RedirectDelivery, RecordDecisionNotices, RecordTransfer, RecordReception, RefuseReception, RecordFamilyNotice,
-        RecordEscape, RecordReturn, ProposeTermChange, DecideTermChange, SendReleaseNotice,
+        RecordEscape, RecordReturn, RecordMedicalLeave, RecordMedicalReturn, ProposeTermChange, DecideTermChange, SendReleaseNotice,
     ];
 
     /// <summary>The step whose route ends in <paramref name="step"/>, for the Function App's one <c>CaseStep</c> function.</summary>

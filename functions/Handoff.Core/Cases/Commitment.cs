@@ -18,6 +18,8 @@ namespace Handoff.Core.Cases;
 /// <param name="Proposal">A proposal to extend or shorten the term awaiting the deciding organ's decision (戒毒条例 33).</param>
 /// <param name="Refusals">Every refusal by a centre, at intake or at reception, with its reason.</param>
 /// <param name="LastDecision">The last decision on a term proposal.</param>
+/// <param name="OutForTreatmentSince">When the person left for treatment outside the centre (所外就医), while out: the term runs on
+/// (戒毒条例 31②).</param>
 public sealed record Commitment(
     string DecisionNumber,
     DateOnly DecidedOn,
@@ -32,7 +34,8 @@ public sealed record Commitment(
     bool EverEscaped,
     TermProposal? Proposal,
     IReadOnlyList<Refusal> Refusals,
-    TermDecision? LastDecision = null);
+    TermDecision? LastDecision = null,
+    DateTimeOffset? OutForTreatmentSince = null);
 
 /// <summary>The deciding organ's last decision on a term proposal (戒毒条例 33).</summary>
 public sealed record TermDecision(TermChangeKind Kind, bool Approved, DateTimeOffset ServedAt);

@@ -38,6 +38,8 @@ public static class CasePages
         ["family-notice"] = (f => When(f, "notifiedAt", at => new NotifiedRequest(at)), "family-notice"),
         ["escape"] = (f => When(f, "escapedAt", at => new EscapeRequest(at)), "escape"),
         ["return"] = (f => When(f, "returnedAt", at => new ReturnRequest(at)), "return"),
+        ["medical-leave"] = (f => When(f, "leftAt", at => new MedicalLeaveRequest(at, Text(f, "reason"))), "medical-leave"),
+        ["medical-return"] = (f => When(f, "returnedAt", at => new ReturnRequest(at)), "medical-return"),
         ["term-proposal"] = (f => (new TermProposalRequest(Text(f, "kind"), Text(f, "newReleaseDate"), Text(f, "reason")), null), "term-proposal"),
         ["term-decision"] = (f => When(f, "servedAt", at => new TermDecisionRequest(f["approved"] == "yes" ? true : f["approved"] == "no" ? false : null, at, Text(f, "reason"))), "term-decision"),
         ["release-notice"] = (f => (new ReleaseNoticeRequest(Text(f, "receivingOfficeId"), Text(f, "policeStationId"),

@@ -84,6 +84,8 @@ public static class HistoryText
             "TermChangeProposed" => $"提出{TermKind()}意见，解除日期拟为{Day("newTermEnds")}" + Reason(h),
             "TermChangeDecided" => (h.Details["approved"]?.GetValue<bool>() == true ? "批准" : "不批准") + $"{TermKind()}"
                 + (h.Details["approved"]?.GetValue<bool>() == true ? $"，解除日期为{Day("termEnds")}" : "") + $"（送达时间 {At("servedAt")}）" + Reason(h),
+            "MedicalLeaveRecorded" => $"登记所外就医（{At("leftAt")}起；{h.Details["reason"]?.GetValue<string>()}），期限连续计算",
+            "MedicalReturnRecorded" => $"登记所外就医回所（{At("returnedAt")}）",
             "TermProposalLapsed" => "人员已出所，期限变更意见不再决定",
             "ReleaseNoticeSent" => $"发出出所通报：接收工作站{Org("officeId")}，派出所{Org("policeStationId")}，社区康复{h.Details["rehabilitationYears"]?.GetValue<int>()}年",
             _ => h.Type,

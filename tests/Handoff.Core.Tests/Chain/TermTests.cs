@@ -45,6 +45,24 @@ public class TermTests
     }
 
     [Fact]
+    public void TreatmentOutsideTheCentre_LeavesTheTermRunning_UnlikeAnEscape()
+    {
+        // 戒毒条例 31②: 所外就医期间，强制隔离戒毒期限连续计算.
+        var run = InJusticeCentre();
+        var left = run.Accept(new RecordMedicalLeave(As(Centre), Beijing(2026, 5, 1, 9), "肺部感染住院"), Beijing(2026, 5, 1, 9, 30));
+        Assert.Equal(Beijing(2026, 5, 1, 9), run.Case.Commitment!.OutForTreatmentSince);
+        Assert.Contains(left.Notices, n => n.RecipientId == Authority && n.Body.Contains("连续计算"));
+        Assert.False(run.Deadline(DeadlineStep.Release).Provisional);
+        Assert.Equal("required", run.Do(new RecordMedicalLeave(As(Centre), Beijing(2026, 5, 2), " "), Beijing(2026, 5, 2)).Rejection!.Code);
+
+        run.Accept(new RecordMedicalReturn(As(Centre), Beijing(2026, 6, 10, 9)), Beijing(2026, 6, 10, 9, 30));
+        Assert.Null(run.Case.Commitment!.OutForTreatmentSince);
+        Assert.Equal(new DateOnly(2027, 3, 10), run.Case.ReleaseDate);
+        Assert.Equal(0, run.Case.Commitment.DaysAway);
+        Assert.Equal("not-out-for-treatment", run.Do(new RecordMedicalReturn(As(Centre), Beijing(2026, 6, 11)), Beijing(2026, 6, 11)).Rejection!.Code);
+    }
+
+    [Fact]
     public void EarlyRelease_DecidedLate_Escalates_ThenMovesTheReleaseAndRetimesTheNotice()
     {
         var run = InJusticeCentre();

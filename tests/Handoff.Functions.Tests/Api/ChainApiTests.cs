@@ -130,6 +130,12 @@ public class ChainApiTests(ApiFixture api) : ApiTestBase(api)
         Assert.Equal(HttpStatusCode.BadRequest, badKind);
         Assert.Equal("kind", kindProblem.GetProperty("field").GetString());
 
+        // 所外就医 through its step: the term runs on (戒毒条例 31).
+        var (out1, treated) = await PostAsync(JusticeCentre, $"/api/cases/{caseId}/steps/medical-leave", new { reason = "住院治疗" });
+        Assert.Equal(HttpStatusCode.OK, out1);
+        Assert.NotEqual(JsonValueKind.Null, treated.GetProperty("commitment").GetProperty("outForTreatmentSince").ValueKind);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(JusticeCentre, $"/api/cases/{caseId}/steps/medical-return")).Status);
+
         var early = Today.AddDays(30);
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(JusticeCentre, $"/api/cases/{caseId}/steps/term-proposal", new { kind = "early-release", newReleaseDate = Date(early), reason = "诊断评估合格" })).Status);
         var (decided, c) = await PostAsync(Authority, $"/api/cases/{caseId}/steps/term-decision", new { approved = true });

@@ -67,9 +67,10 @@ public class ChainPagesTests(BrowserFixture browser) : ApiTestBase(browser)
         Assert.Contains("必填", await centre.Locator("#err-intake-refusal").InnerTextAsync());
 
         await centre.Locator("#intake-reason").FillAsync("患有危及生命的严重疾病");
+        var before = await HistoryAsync(PublicSecurityCentre, caseId);
         await centre.GetByRole(AriaRole.Button, new() { Name = "拒收", Exact = true }).ClickAsync();
-        await centre.WaitForURLAsync($"**/cases/{caseId}?msg=intake-refusal*");
-        Assert.Contains("拒收", await centre.Locator(".flash").First.InnerTextAsync());
+        await AppliedAsync(centre, PublicSecurityCentre, caseId, "intake-refusal", before);
+        Assert.Contains("拒收：患有危及生命的严重疾病", await centre.Locator("#commitment ~ dl").InnerTextAsync());
         // Found walking the pages: the refusal's notice to the supervisors was said to come from a deadline reached.
         var history = await centre.Locator("#history ~ ol").InnerTextAsync();
         Assert.Contains("系统（自动转报）", history);
@@ -81,13 +82,15 @@ public class ChainPagesTests(BrowserFixture browser) : ApiTestBase(browser)
         Assert.Contains("患有危及生命的严重疾病", await item.InnerTextAsync());
         await item.GetByRole(AriaRole.Link, new() { Name = "改送其他戒毒所" }).ClickAsync();
         await organ.Locator("#delivery-centre").SelectOptionAsync(JusticeCentre);
+        before = await HistoryAsync(Authority, caseId);
         await organ.GetByRole(AriaRole.Button, new() { Name = "改送" }).ClickAsync();
-        await organ.WaitForURLAsync($"**/cases/{caseId}?msg=delivery*");
+        await AppliedAsync(organ, Authority, caseId, "delivery", before);
 
         var justice = await browser.SignedInAsync(JusticeCentre);
         await justice.GotoAsync($"/cases/{caseId}");
+        before = await HistoryAsync(JusticeCentre, caseId);
         await justice.GetByRole(AriaRole.Button, new() { Name = "登记入所" }).ClickAsync();
-        await justice.WaitForURLAsync($"**/cases/{caseId}?msg=intake*");
+        await AppliedAsync(justice, JusticeCentre, caseId, "intake", before);
         Assert.Contains("在所执行", await justice.Locator("#person ~ dl").InnerTextAsync());
         foreach (var p in new[] { centre, organ, justice })
         {
@@ -105,15 +108,17 @@ public class ChainPagesTests(BrowserFixture browser) : ApiTestBase(browser)
         await sender.GotoAsync($"/cases/{caseId}");
         Assert.Contains("起可移送", await sender.Locator("#act").InnerTextAsync());
         await sender.Locator("#transfer-to").SelectOptionAsync(JusticeCentre);
+        var before = await HistoryAsync(PublicSecurityCentre, caseId);
         await sender.GetByRole(AriaRole.Button, new() { Name = "登记移送" }).ClickAsync();
-        await sender.WaitForURLAsync($"**/cases/{caseId}?msg=transfer*");
+        await AppliedAsync(sender, PublicSecurityCentre, caseId, "transfer", before);
 
         var receiver = await browser.SignedInAsync(JusticeCentre);
         await receiver.GotoAsync("/centre");
         await receiver.Locator($"tr:has(a[href='/cases/{caseId}'])").GetByRole(AriaRole.Link, new() { Name = "办理接收" }).ClickAsync();
         await receiver.Locator("#reception-documents").FillAsync("决定书、诊断评估记录");
+        before = await HistoryAsync(JusticeCentre, caseId);
         await receiver.GetByRole(AriaRole.Button, new() { Name = "登记接收" }).ClickAsync();
-        await receiver.WaitForURLAsync($"**/cases/{caseId}?msg=reception*");
+        await AppliedAsync(receiver, JusticeCentre, caseId, "reception", before);
         // Found walking the pages: completing a step was listed as 设定期限 (登记入所 … 设定期限：送所执行).
         var history = await receiver.Locator("#history ~ ol").InnerTextAsync();
         Assert.Matches(@"登记接收[^\n]*\n\s*办结：接收移送人员", history);
@@ -125,8 +130,9 @@ public class ChainPagesTests(BrowserFixture browser) : ApiTestBase(browser)
         Assert.Contains($"期限至{Handoff.Pages.Infrastructure.Zh.Date(Today.AddMonths(20))}", await notice.InnerTextAsync());
         Assert.Equal(0, await notice.Locator("input[type=date][name=releaseDate]").CountAsync());
         Assert.Equal("pingyuan-dazhe-office", await receiver.Locator("#notice-office").InputValueAsync());
+        before = await HistoryAsync(JusticeCentre, caseId);
         await receiver.GetByRole(AriaRole.Button, new() { Name = "发出出所通报" }).ClickAsync();
-        await receiver.WaitForURLAsync($"**/cases/{caseId}?msg=release-notice*");
+        await AppliedAsync(receiver, JusticeCentre, caseId, "release-notice", before);
         Assert.Contains("待出所", await receiver.Locator("#person ~ dl").InnerTextAsync());
 
         var office = await browser.SignedInAsync("pingyuan-dazhe-office");
@@ -150,16 +156,18 @@ public class ChainPagesTests(BrowserFixture browser) : ApiTestBase(browser)
         await centre.Locator("#proposal-kind").SelectOptionAsync("early-release");
         await centre.Locator("#proposal-date").FillAsync(Date(Today.AddDays(20)));
         await centre.Locator("#proposal-reason").FillAsync("诊断评估合格");
+        var before = await HistoryAsync(JusticeCentre, caseId);
         await centre.GetByRole(AriaRole.Button, new() { Name = "提交决定机关" }).ClickAsync();
-        await centre.WaitForURLAsync($"**/cases/{caseId}?msg=term-proposal*");
+        await AppliedAsync(centre, JusticeCentre, caseId, "term-proposal", before);
 
         var organ = await browser.SignedInAsync(Authority);
         await organ.GotoAsync("/police");
         var item = organ.Locator($"#decide-{caseId}");
         Assert.Contains("提前解除", await item.InnerTextAsync());
         await item.Locator($"#approved-{caseId}").SelectOptionAsync("yes");
+        before = await HistoryAsync(Authority, caseId);
         await item.GetByRole(AriaRole.Button, new() { Name = "登记决定" }).ClickAsync();
-        await organ.WaitForURLAsync("**/police?msg=term-decision*");
+        await AppliedAsync(organ, Authority, caseId, "term-decision", before);
 
         await centre.GotoAsync($"/cases/{caseId}");
         Assert.Contains($"至{Handoff.Pages.Infrastructure.Zh.Date(Today.AddDays(20))}", await centre.Locator("#commitment ~ dl").InnerTextAsync());
@@ -260,6 +268,27 @@ public class ChainPagesTests(BrowserFixture browser) : ApiTestBase(browser)
         await page.GetByRole(AriaRole.Button, new() { Name = "登记决定并通知戒毒所" }).ClickAsync();
         Assert.Contains("必填", await page.Locator("#decidedOn-error").InnerTextAsync());
         await page.Context.CloseAsync();
+    }
+
+    /// <summary>How many entries the case's history has, as <paramref name="organisation"/> reads it.</summary>
+    private async Task<int> HistoryAsync(string organisation, string caseId) =>
+        (await GetAsync(organisation, $"/api/cases/{caseId}")).Body.GetProperty("history").GetArrayLength();
+
+    /// <summary>
+    /// Waits for the form's answer: the step's confirmation, or — on a loaded machine, the command not applied within its wait — "accepted,
+    /// being processed", then until the case has moved past <paramref name="before"/> history entries, and draws the page again.
+    /// </summary>
+    private async Task AppliedAsync(IPage page, string organisation, string caseId, string step, int before)
+    {
+        await page.WaitForURLAsync(url => url.Contains("msg=", StringComparison.Ordinal) || url.Contains("err=", StringComparison.Ordinal));
+        if (page.Url.Contains("msg=pending", StringComparison.Ordinal))
+        {
+            await ApiFixture.EventuallyAsync(() => HistoryAsync(organisation, caseId), n => n > before, TimeSpan.FromSeconds(60), $"{step} applied");
+            await page.ReloadAsync();
+            return;
+        }
+
+        Assert.Contains($"msg={step}", page.Url, StringComparison.Ordinal);
     }
 
     private async Task<string> DecideAsync(string idNumber, int monthsAgo = 0, string centre = PublicSecurityCentre)

@@ -54,6 +54,8 @@ public sealed class WireFormatTests
         ["recordFamilyNotice"] = new("c-family", new Handoff.Core.Chain.RecordFamilyNotice(Centre, Received.AddDays(101)), Received.AddDays(101)),
         ["recordEscape"] = new("c-escape", new Handoff.Core.Chain.RecordEscape(Centre, Received.AddDays(200)), Received.AddDays(200)),
         ["recordReturn"] = new("c-return", new Handoff.Core.Chain.RecordReturn(Centre, Received.AddDays(210)), Received.AddDays(210)),
+        ["recordMedicalLeave"] = new("c-medical-leave", new Handoff.Core.Chain.RecordMedicalLeave(Centre, Received.AddDays(300), "住院治疗"), Received.AddDays(300)),
+        ["recordMedicalReturn"] = new("c-medical-return", new Handoff.Core.Chain.RecordMedicalReturn(Centre, Received.AddDays(320)), Received.AddDays(320)),
         ["proposeTermChange"] = new("c-proposal", new Handoff.Core.Chain.ProposeTermChange(Centre, TermChangeKind.Extension, new DateOnly(2028, 9, 1), "诊断评估未达标"), Received.AddDays(600)),
         ["decideTermChange"] = new("c-term-decision", new Handoff.Core.Chain.DecideTermChange(Authority, true, Received.AddDays(603), null), Received.AddDays(603)),
         ["sendReleaseNotice"] = new("c-release-notice", new Handoff.Core.Chain.SendReleaseNotice(Centre, "pingyuan-dazhe-office", "pingyuan-dazhe-police", 3), Received.AddDays(700)),
