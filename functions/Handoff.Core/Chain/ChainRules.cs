@@ -50,14 +50,13 @@ internal static class ChainRules
     /// </summary>
     public static void ReleaseMoved(DecisionBuilder b, Actor by, DateOnly previous)
     {
-        if (b.State.ReleaseDate == previous)
+        PlanRelease(b, by);
+        var c = b.State;
+        if (c.ReleaseDate == previous)
         {
-            PlanRelease(b, by);
             return;
         }
 
-        PlanRelease(b, by);
-        var c = b.State;
         if (c.OfficeId is not null)
         {
             // The office was told of the old date: the date-change notice this step sends is the notice of the new one (戒毒条例 34),

@@ -70,34 +70,13 @@ public sealed record SendReleaseNotice(Actor By, string OfficeId, string PoliceS
     /// 戒毒条例 34, 37②) and the years (禁毒法 48).</summary>
     public IReadOnlyList<Rejection> Problems(Case c, WorkflowContext context)
     {
-        var problems = new List<Rejection>();
         var office = context.Directory.Find(OfficeId);
-        if (office is not { Kind: OrganisationKind.CommunityOffice })
+        var problems = new[]
         {
-            problems.Add(Rejection.Invalid("receivingOfficeId", "unknown-office", "must name a community-office in the directory"));
-        }
-        else if (RehabilitationYears > 0 && !CaseWorkflow.ServesPerson(office.Region, c.Person.RegisteredRegion, c.Person.ResidenceRegion))
-        {
-            problems.Add(Rejection.Invalid("receivingOfficeId", "office-not-at-residence",
-                "must be an office in the person's registered region or residence region (戒毒条例 37)"));
-        }
-
-        if (context.Directory.Find(PoliceStationId) is not { Kind: OrganisationKind.PoliceStation } police)
-        {
-            problems.Add(Rejection.Invalid("policeStationId", "unknown-police-station", "must name a police-station in the directory"));
-        }
-        else if (!CaseWorkflow.ServesPerson(police.Region, c.Person.RegisteredRegion, c.Person.ResidenceRegion))
-        {
-            problems.Add(Rejection.Invalid("policeStationId", "police-not-at-residence",
-                "must be a police station of the person's registered region or residence region (戒毒条例 34)"));
-        }
-
-        if (RehabilitationYears is < 0 or > LegalPeriods.MaxRehabilitationYears)
-        {
-            problems.Add(Rejection.Invalid("rehabilitationYears", "rehabilitation-years-range",
-                "must be 0–3: community rehabilitation is at most three years (禁毒法 48, 戒毒条例 37)"));
-        }
-
+            NoticeUnits.UnknownOffice(office) ?? NoticeUnits.OfficeAway(office, RehabilitationYears, c.Person),
+            NoticeUnits.Police(context.Directory.Find(PoliceStationId), c.Person),
+            NoticeUnits.Years(RehabilitationYears),
+        }.OfType<Rejection>().ToList();
         return problems;
     }
 }

@@ -58,32 +58,15 @@ public sealed record RegisterRelease(
 
         var directory = context.Directory;
         var office = directory.Find(OfficeId);
-        if (office is not { Kind: OrganisationKind.CommunityOffice })
+        problems.AddRange(new[]
         {
-            problems.Add(Rejection.Invalid("receivingOfficeId", "unknown-office", "must name a community-office in the directory"));
-        }
-
-        if (directory.Find(PoliceStationId) is not { Kind: OrganisationKind.PoliceStation } police)
-        {
-            problems.Add(Rejection.Invalid("policeStationId", "unknown-police-station", "must name a police-station in the directory"));
-        }
-        else if (!CaseWorkflow.ServesPerson(police.Region, Person.RegisteredRegion, Person.ResidenceRegion))
-        {
-            // 戒毒条例 34: the centre notifies "其户籍所在地或者现居住地公安派出所" to collect the person.
-            problems.Add(Rejection.Invalid("policeStationId", "police-not-at-residence",
-                "must be a police station of the person's registered region or residence region (戒毒条例 34)"));
-        }
-
-        if (directory.Find(DecisionAuthorityId) is not { Kind: OrganisationKind.DecisionAuthority })
-        {
-            problems.Add(Rejection.Invalid("decisionAuthorityId", "unknown-decision-authority", "must name a decision-authority in the directory"));
-        }
-
-        if (RehabilitationYears is < 0 or > LegalPeriods.MaxRehabilitationYears)
-        {
-            problems.Add(Rejection.Invalid("rehabilitationYears", "rehabilitation-years-range",
-                "must be 0–3: community rehabilitation is at most three years (禁毒法 48, 戒毒条例 37)"));
-        }
+            NoticeUnits.UnknownOffice(office),
+            NoticeUnits.Police(directory.Find(PoliceStationId), Person),
+            directory.Find(DecisionAuthorityId) is { Kind: OrganisationKind.DecisionAuthority }
+                ? null
+                : Rejection.Invalid("decisionAuthorityId", "unknown-decision-authority", "must name a decision-authority in the directory"),
+            NoticeUnits.Years(RehabilitationYears),
+        }.OfType<Rejection>());
 
         var today = ChinaTime.LocalDate(context.Now);
         if (ReleaseDate < today)
@@ -96,12 +79,9 @@ public sealed record RegisterRelease(
                 "must be within 3 years: a 2-year term plus at most 1 year's extension (禁毒法 47)"));
         }
 
-        // 禁毒法 33② / 戒毒条例 37②: rehabilitation is carried out where the person is registered, or where they live.
-        if (office is { Kind: OrganisationKind.CommunityOffice } && RehabilitationYears > 0
-            && !CaseWorkflow.ServesPerson(office.Region, Person.RegisteredRegion, Person.ResidenceRegion))
+        if (NoticeUnits.OfficeAway(office, RehabilitationYears, Person) is { } away)
         {
-            problems.Add(Rejection.Invalid("receivingOfficeId", "office-not-at-residence",
-                "must be an office in the person's registered region or residence region (戒毒条例 37)"));
+            problems.Add(away);
         }
 
         return problems;

@@ -52,7 +52,9 @@ public static partial class CaseWorkflow
         return deadlines.Concat(climbs).Where(t => t is not null).Min();
     }
 
-    internal static bool ServesPerson(RegionCode officeRegion, string registered, string residence) =>
+    /// <summary>Whether a unit at <paramref name="officeRegion"/> serves a person registered or living in those regions (either within
+    /// the other's scope).</summary>
+    public static bool ServesPerson(RegionCode officeRegion, string registered, string residence) =>
         new[] { registered, residence }.Any(r =>
             RegionCode.TryParse(r, out var person)
             && (officeRegion.IsWithin(person.Value.ScopePrefix) || person.Value.IsWithin(officeRegion.ScopePrefix)));

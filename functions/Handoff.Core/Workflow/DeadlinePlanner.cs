@@ -51,9 +51,8 @@ internal static class DeadlinePlanner
     /// </summary>
     public static Deadline ReleaseNotice(DateOnly releaseDate, LegalCalendar calendar, HandoffPolicy policy)
     {
-        var (lastDay, confirmed, rule) = policy.ReleaseNoticeInWorkingDays
-            ? (calendar.WorkingDaysBefore(releaseDate, policy.ReleaseNoticeDays).LastDay, calendar.WorkingDaysBefore(releaseDate, policy.ReleaseNoticeDays).CalendarConfirmed,
-                $"戒毒条例第三十四条：解除3日前通知（本地政策（{policy.Source}）：{policy.ReleaseNoticeDays}个工作日前）")
+        var (lastDay, confirmed, rule) = policy.ReleaseNoticeInWorkingDays && calendar.WorkingDaysBefore(releaseDate, policy.ReleaseNoticeDays) is var working
+            ? (working.LastDay, working.CalendarConfirmed, $"戒毒条例第三十四条：解除3日前通知（本地政策（{policy.Source}）：{policy.ReleaseNoticeDays}个工作日前）")
             : (releaseDate.AddDays(-policy.ReleaseNoticeDays), true, policy.ReleaseNoticeDays == LegalPeriods.ReleaseNoticeDays
                 ? "戒毒条例第三十四条：解除3日前通知"
                 : $"戒毒条例第三十四条：解除3日前通知（本地政策（{policy.Source}）：{policy.ReleaseNoticeDays}日前）");
