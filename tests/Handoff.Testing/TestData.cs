@@ -79,6 +79,11 @@ public static class TestData
         DateOnly decidedOn, DateTimeOffset servedAt, string centre = PublicSecurityCentre, string caseId = "HO-TEST-1", PersonRecord? person = null) =>
         new(As(Authority), caseId, person ?? Person(), "梅公（禁）决字〔2026〕15号", decidedOn, servedAt, centre);
 
+    /// <summary>The deciding organ's 社区戒毒 order (禁毒法 33), executed at <see cref="Office"/>.</summary>
+    public static Handoff.Core.Execution.RecordCommunityOrder CommunityOrder(
+        DateOnly decidedOn, DateTimeOffset servedAt, string caseId = "HO-TEST-1", PersonRecord? person = null) =>
+        new(As(Authority), caseId, person ?? Person(), "平公（禁）社戒字〔2026〕8号", decidedOn, servedAt, Office, Police);
+
     public static RegisterRelease Register(
         DateOnly releaseDate, int rehabilitationYears = 3, string caseId = "HO-TEST-1", PersonRecord? person = null) =>
         new(As(Centre), caseId, person ?? Person(), Office, Police, Authority, releaseDate, ReleaseType.Expiry, rehabilitationYears);

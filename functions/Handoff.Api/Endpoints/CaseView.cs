@@ -9,12 +9,14 @@ namespace Handoff.Api.Endpoints;
 
 /// <summary>A case as the API shows it. The identity number appears only masked; ciphertext and lookup hash never leave storage.</summary>
 /// <param name="ReceivingOfficeId">Null until the release notice of a file that began with the decision names the office.</param>
+/// <param name="CentreId">The centre; null for a file opened by a 社区戒毒 order.</param>
+/// <param name="Community">The 社区戒毒 or 社区康复 period, from the order or the report to its end; null before.</param>
 /// <param name="Commitment">The decision, the centres and the term, for a file that began with the decision (null for one registered at the release).</param>
 public sealed record CaseView(
     string CaseId,
     CaseState State,
     PersonView Person,
-    string CentreId,
+    string? CentreId,
     string? ReceivingOfficeId,
     string? PoliceStationId,
     string DecisionAuthorityId,
@@ -32,14 +34,52 @@ public sealed record CaseView(
     IReadOnlyList<Deadline> Deadlines,
     IReadOnlyList<Escalation> Escalations,
     IReadOnlyList<HistoryView> History,
-    Commitment? Commitment)
+    Commitment? Commitment,
+    CommunityView? Community)
 {
     public static CaseView From(Case c, IReadOnlyList<HistoryEntry> history) => new(
         c.CaseId, c.State,
         new PersonView(c.Person.Name, c.Person.MaskedIdNumber, c.Person.RegisteredRegion, c.Person.ResidenceRegion),
         c.CentreId, c.OfficeId, c.PoliceStationId, c.DecisionAuthorityId, c.ReleaseDate, c.ReleaseType, c.RehabilitationYears,
         c.RegisteredAt, c.AcknowledgedAt, c.ReleasedAt, c.CollectedBy, c.ReportedAt, c.AgreementSignedAt, c.CancelledAt,
-        CaseWorkflow.NextDueAt(c), c.Deadlines, c.Escalations, history.Select(HistoryView.From).ToList(), c.Commitment);
+        CaseWorkflow.NextDueAt(c), c.Deadlines, c.Escalations, history.Select(HistoryView.From).ToList(), c.Commitment,
+        c.Community is null ? null : CommunityView.From(c.Community));
+}
+
+/// <summary>
+/// The 社区戒毒 or 社区康复 period (戒毒条例 13–24, 37–40) with the counts of 戒毒条例 20 taken over the whole period. Days away without leave
+/// are given as those of ended absences plus <see cref="AwaySince"/> for one going on (the reader counts to its own today).
+/// </summary>
+public sealed record CommunityView(
+    CommunityKind Kind,
+    string? OrderNumber,
+    DateTimeOffset? OrderServedAt,
+    int Years,
+    DateOnly? StartedOn,
+    DateOnly? EndsOn,
+    int DaysSuspended,
+    DateTimeOffset? SuspendedAt,
+    SuspensionReason? SuspensionReason,
+    IReadOnlyList<CommunityCheck> Checks,
+    IReadOnlyList<CommunityAbsence> Absences,
+    int MissedTests,
+    int Departures,
+    int DaysAwayEnded,
+    DateOnly? AwaySince,
+    DateTimeOffset? LastContactAt,
+    IReadOnlyList<ViolationGround> Grounds,
+    int ViolationsReported,
+    PlaceChange? Move,
+    IReadOnlyList<string> Offices,
+    DateOnly? EndedOn,
+    CommunityEnd? EndReason,
+    DateTimeOffset? EndNoticeServedAt,
+    DateOnly? DynamicControlEndsOn)
+{
+    public static CommunityView From(Community k) => new(
+        k.Kind, k.OrderNumber, k.OrderServedAt, k.Years, k.StartedOn, k.EndsOn, k.DaysSuspended, k.SuspendedAt, k.SuspensionReason, k.Checks, k.Absences,
+        k.MissedTests, k.Departures, k.Absences.Where(a => !a.WrittenReport && a.ReturnedOn is { }).Sum(a => a.ReturnedOn!.Value.DayNumber - a.LeftOn.DayNumber),
+        k.AwaySince, k.LastContactAt, k.Grounds, k.ViolationsReported, k.Move, k.Offices, k.EndedOn, k.EndReason, k.EndNoticeServedAt, k.DynamicControlEndsOn);
 }
 
 public sealed record PersonView(string Name, string MaskedIdNumber, string RegisteredRegion, string ResidenceRegion);

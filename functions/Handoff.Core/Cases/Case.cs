@@ -13,10 +13,12 @@ public sealed record Case
     public required CaseState State { get; init; }
     public required PersonRecord Person { get; init; }
     /// <summary>The centre responsible for the person now: the one the person is to be delivered to, the one holding them, and after a
-    /// transfer the receiving one once it has received them (until then the sending one).</summary>
-    public required string CentreId { get; init; }
+    /// transfer the receiving one once it has received them (until then the sending one). Null for a file opened by a 社区戒毒 order,
+    /// which no centre has held.</summary>
+    public required string? CentreId { get; init; }
 
-    /// <summary>The receiving community office; null until the centre's release notice names it (戒毒条例 34).</summary>
+    /// <summary>The community office responsible now: named by the centre's release notice (戒毒条例 34) or the 社区戒毒 order
+    /// (戒毒条例 13); after a change of place, the new office once it acknowledged the file (戒毒条例 22). Null until named.</summary>
     public required string? OfficeId { get; init; }
 
     /// <summary>The police station that collects the person; null until the release notice names it (戒毒条例 34).</summary>
@@ -46,15 +48,22 @@ public sealed record Case
     /// <summary>The decision, the centres and the term, for a case that began with the decision; null for one registered at the release.</summary>
     public Commitment? Commitment { get; init; }
 
+    /// <summary>The 社区戒毒 or 社区康复 period: from the order (社区戒毒) or the report after the release (社区康复) to its end.</summary>
+    public Community? Community { get; init; }
+
     public IReadOnlyList<Deadline> Deadlines { get; init; } = [];
     public IReadOnlyList<Escalation> Escalations { get; init; } = [];
 
     /// <summary>How many events the case has had; the next event's sequence number is this plus one.</summary>
     public int EventCount { get; init; }
 
-    /// <summary>Cancelled, agreement signed, or completed without rehabilitation, and no escalation still open.</summary>
+    /// <summary>
+    /// Cancelled, completed without rehabilitation, or the community period ended (and its 解除 notice recorded: 戒毒条例 23, 40), with
+    /// no escalation still open. A signed agreement no longer closes the file: the community period runs on from it.
+    /// </summary>
     public bool IsClosed =>
-        State is CaseState.Cancelled or CaseState.AgreementSigned or CaseState.Completed
+        (State is CaseState.Cancelled or CaseState.Completed
+            || (State == CaseState.Ended && DeadlineFor(DeadlineStep.EndNotice) is not { Status: DeadlineStatus.Open }))
         && Escalations.All(e => e.Status == EscalationStatus.Resolved);
 
     public Deadline? DeadlineFor(DeadlineStep step) => Deadlines.FirstOrDefault(d => d.Step == step);
@@ -64,6 +73,8 @@ public sealed record Case
         new[] { CentreId, OfficeId, PoliceStationId, DecisionAuthorityId }
             .Concat(Commitment?.Centres ?? [])
             .Concat(Commitment?.Transfer is { } t ? [t.ToCentreId] : [])
+            .Concat(Community?.Offices ?? [])
+            .Concat(Community?.Move is { } m ? [m.FromOfficeId, m.ToOfficeId, m.ToPoliceStationId] : [])
             .OfType<string>()
             .Distinct(StringComparer.Ordinal);
 }

@@ -39,4 +39,31 @@ public enum DeadlineStep
 
     /// <summary>The office signs the agreement "及时" after the report (戒毒条例 16; the day count is policy).</summary>
     Agreement,
+
+    /// <summary>The office keeps in contact (a test or an interview) at least every <c>ContactDays</c> (policy: the 脱失 measure, chain.md §6).</summary>
+    Contact,
+
+    /// <summary>The office reports a refusal or serious violation to the police "及时" (戒毒条例 21; the day count is policy).</summary>
+    ViolationReport,
+
+    /// <summary>Not a duty: the day an absence without leave goes past 30 days in all (戒毒条例 20). Reaching it is a serious violation.</summary>
+    AwayLimit,
+
+    /// <summary>The sending office sends a change of place's file after the person reported the move (戒毒条例 22; policy, 重庆 §36).</summary>
+    MoveFile,
+
+    /// <summary>The receiving office acknowledges the file of a change of place (戒毒条例 22; policy).</summary>
+    MoveAcknowledgement,
+
+    /// <summary>The person reports to the new office within 15 days of the change (戒毒条例 22②).</summary>
+    MoveReport,
+
+    /// <summary>The new office signs a new agreement (戒毒条例 22③, 16 "及时"; policy).</summary>
+    MoveAgreement,
+
+    /// <summary>Not a duty: the community period's last day (戒毒条例 14②, 23, 37, 40). Reaching it ends the period.</summary>
+    Expiry,
+
+    /// <summary>The 公安机关 serves the 解除 notice and tells the office within 7 days of expiry (戒毒条例 23, 40).</summary>
+    EndNotice,
 }

@@ -49,4 +49,19 @@ public enum EscalationKind
 
     /// <summary>The centre did not send the release notice 3 days before the term ends (戒毒条例 34).</summary>
     [JsonStringEnumMemberName("notice-not-sent")] NoticeNotSent,
+
+    /// <summary>No test or interview recorded within the contact period (失联; policy).</summary>
+    [JsonStringEnumMemberName("no-contact")] NoContact,
+
+    /// <summary>A refusal or serious violation not reported to the police in time (戒毒条例 21).</summary>
+    [JsonStringEnumMemberName("violation-not-reported")] ViolationNotReported,
+
+    /// <summary>The receiving office did not acknowledge a change of place's file in time (戒毒条例 22).</summary>
+    [JsonStringEnumMemberName("move-not-acknowledged")] MoveNotAcknowledged,
+
+    /// <summary>A change of place's file was sent after its policy period: told at once, it cannot be remedied.</summary>
+    [JsonStringEnumMemberName("file-late")] FileLate,
+
+    /// <summary>The 解除 notice not served, or the office not told, within 7 days of expiry (戒毒条例 23, 40).</summary>
+    [JsonStringEnumMemberName("end-notice-late")] EndNoticeLate,
 }

@@ -40,14 +40,19 @@ public sealed record RecordDecision(
         b.Add(new CommitmentDecided(context.Now, By, CaseId, Person with { Name = Text.TextRules.Clean(Person.Name) },
             Text.TextRules.Clean(DecisionNumber), DecidedOn, ServedAt, CentreId, termEnds));
         var decided = (CommitmentDecided)b.Events[0];
-        var authorityPolicy = context.PolicyOf(By.OrganisationId);
-        b.SetDeadline(By, DeadlinePlanner.Delivery(ServedAt, authorityPolicy));
-        b.SetDeadline(By, DeadlinePlanner.TwentyFourHours(DeadlineStep.DecisionNotices, ServedAt,
-            "禁毒法第四十条：决定后24小时以内通知家属、所在单位和户籍所在地公安派出所"));
-        ChainRules.PlanRelease(b, By);
+        PlanCommitment(b, By, ServedAt);
         b.Notify(decided.Letter(b.State, context.Directory));
         CaseWorkflow.ActOnWhatIsDue(b);
         return b.Build();
+    }
+
+    /// <summary>A decision's deadlines: the delivery (policy), the 24-hour notices (禁毒法 40) and the release the term sets.</summary>
+    internal static void PlanCommitment(DecisionBuilder b, Actor by, DateTimeOffset servedAt)
+    {
+        b.SetDeadline(by, DeadlinePlanner.Delivery(servedAt, b.Context.PolicyOf(by.OrganisationId)));
+        b.SetDeadline(by, DeadlinePlanner.TwentyFourHours(DeadlineStep.DecisionNotices, servedAt,
+            "禁毒法第四十条：决定后24小时以内通知家属、所在单位和户籍所在地公安派出所"));
+        ChainRules.PlanRelease(b, by);
     }
 
     internal override Decision Repeat(Case current) =>

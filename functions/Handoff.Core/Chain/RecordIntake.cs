@@ -59,7 +59,7 @@ public sealed record IntakeRecorded(DateTimeOffset At, Actor By, DateTimeOffset 
     internal override Case Apply(Case c) => c with
     {
         State = CaseState.InCentre,
-        Commitment = c.Commitment! with { IntakeAt = IntakeAt, Centres = [.. c.Commitment.Centres, c.CentreId] },
+        Commitment = c.Commitment! with { IntakeAt = IntakeAt, Centres = [.. c.Commitment.Centres, c.CentreId!] },
     };
 
     internal override IReadOnlyList<Notice> Notices(Case after, OrganisationDirectory directory) =>

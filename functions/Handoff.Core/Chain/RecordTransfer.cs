@@ -57,7 +57,7 @@ public sealed record RecordTransfer(Actor By, string ToCentreId, DateTimeOffset 
                 $"must be at least 3 months after the intake, on or after {opens:yyyy-MM-dd} (戒毒条例 27②: 3个月至6个月后)");
         }
 
-        var sent = new TransferSent(b.Now, By, c.CentreId, ToCentreId, TransferredAt);
+        var sent = new TransferSent(b.Now, By, c.CentreId!, ToCentreId, TransferredAt);
         b.Add(sent);
         var number = b.State.EventCount;
         b.SetDeadline(By, DeadlinePlanner.Complete(transfer, TransferredAt, b.Now));

@@ -43,7 +43,7 @@ public sealed record RefuseIntake(Actor By, string? Reason) : CaseCommand(By)
             return state;
         }
 
-        b.Add(new IntakeRefused(b.Now, By, c.CentreId, reason));
+        b.Add(new IntakeRefused(b.Now, By, c.CentreId!, reason));
         CaseWorkflow.OpenAsNotice(b, EscalationKind.IntakeRefused);
         return null;
     }

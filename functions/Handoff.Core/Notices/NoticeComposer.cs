@@ -65,6 +65,7 @@ public static class NoticeComposer
         {
             RegisterRelease r => ("登记出所衔接", r.ReleaseDate, (string?)r.OfficeId, r.RehabilitationYears),
             Chain.RecordDecision d => ("登记强制隔离戒毒决定", Calendar.LegalCalendar.AddMonthsRestricted(d.DecidedOn, Workflow.LegalPeriods.TermMonths), null, 0),
+            Execution.RecordCommunityOrder o => ("登记责令社区戒毒决定", ChinaTime.LocalDate(o.ServedAt), o.OfficeId, Workflow.LegalPeriods.CommunityDetoxYears),
             _ => ("登记", existing.ReleaseDate, null, 0),
         };
         var text = $"{Name(directory, attempt.By.OrganisationId)}于{Instant(at)}为{Text.TextRules.Clean(attempt.Person.Name)}（身份证号{attempt.Person.MaskedIdNumber}）{what}"
@@ -72,7 +73,7 @@ public static class NoticeComposer
             + (existing.OfficeId is null ? "" : $"至{Name(directory, existing.OfficeId)}") + $"，出所日期{Date(existing.ReleaseDate)}。为保密（《戒毒条例》第七条），登记单位未被告知已有案件。"
             + "请核实是否重复登记，并协调相关单位处理。";
         var facts = new DuplicateRegistrationFacts(
-            new RegistrationFacts(existing.CaseId, existing.CentreId, existing.RegisteredAt, existing.Person.Name, existing.Person.MaskedIdNumber,
+            new RegistrationFacts(existing.CaseId, existing.CentreId ?? existing.DecisionAuthorityId, existing.RegisteredAt, existing.Person.Name, existing.Person.MaskedIdNumber,
                 existing.ReleaseDate, existing.OfficeId, existing.RehabilitationYears),
             new RegistrationFacts(attempt.CaseId, attempt.By.OrganisationId, at, Text.TextRules.Clean(attempt.Person.Name), attempt.Person.MaskedIdNumber,
                 releaseDate, officeId, years));
@@ -180,6 +181,11 @@ public static class NoticeComposer
         EscalationKind.FamilyNotTold => "接收后逾期未通知家属",
         EscalationKind.TermDecisionLate => "期限变更逾期未决定",
         EscalationKind.NoticeNotSent => "出所衔接通报逾期未发出",
+        EscalationKind.NoContact => "失联",
+        EscalationKind.ViolationNotReported => "违反协议情况逾期未报告",
+        EscalationKind.MoveNotAcknowledged => "变更执行地材料未签收",
+        EscalationKind.FileLate => "变更执行地材料逾期转送",
+        EscalationKind.EndNoticeLate => "解除通知逾期",
         _ => kind.ToString(),
     };
 
@@ -188,6 +194,8 @@ public static class NoticeComposer
         EscalationKind.LateNotice =>
             $"{Name(directory, c.CentreId)}于{Instant(c.DeadlineFor(DeadlineStep.Notice)?.CompletedAt ?? c.RegisteredAt)}才通报{Person(c)}的出所（出所日期{Date(c.ReleaseDate)}），"
             + $"不足《戒毒条例》第三十四条要求的解除前3日（应不晚于{Date(c.DeadlineFor(DeadlineStep.Notice)!.LastDay)}）。请执行地尽快签收并做好接收准备。",
+        EscalationKind.NotAcknowledged when c.Community?.OrderNumber is { } order =>
+            $"{Name(directory, c.OfficeId)}未在{Date(c.DeadlineFor(DeadlineStep.Acknowledgement)!.LastDay)} 24:00前签收{Person(c)}的责令社区戒毒通知（{order}）。",
         EscalationKind.NotAcknowledged =>
             $"{Name(directory, c.OfficeId)}未在{Date(c.DeadlineFor(DeadlineStep.Acknowledgement)!.LastDay)} 24:00前签收{Person(c)}的出所衔接通报（出所日期{Date(c.ReleaseDate)}）。",
         EscalationKind.ReleaseNotRecorded =>
@@ -195,11 +203,37 @@ public static class NoticeComposer
         EscalationKind.NotCollected =>
             $"{Person(c)}于{Instant(c.ReleasedAt ?? c.RegisteredAt)}自{Name(directory, c.CentreId)}出所时无人接回（出所必接，《戒毒条例》第三十四条）。"
             + $"请{Name(directory, c.OfficeId)}、{Name(directory, c.PoliceStationId)}立即联系落实。",
+        EscalationKind.NotReported when c.Community?.Move is { ReportedAt: null } move =>
+            $"{Person(c)}的执行地已由{Name(directory, move.FromOfficeId)}变更为{Name(directory, move.ToOfficeId)}（{Date(move.ChangedOn)}），"
+            + $"应于{Date(c.DeadlineFor(DeadlineStep.MoveReport)!.LastDay)} 24:00前到新执行地报到（《戒毒条例》第二十二条，15日内），至今未报到，视为脱失。"
+            + (move.AcknowledgedAt is null ? $"新执行地尚未签收材料，仍由{Name(directory, move.FromOfficeId)}负责。" : ""),
+        EscalationKind.NotReported when c.Community is { Kind: CommunityKind.Detox } k =>
+            $"{Person(c)}的责令社区戒毒决定书（{k.OrderNumber}）已于{Instant(k.OrderServedAt ?? c.RegisteredAt)}送达，"
+            + $"应于{Date(c.DeadlineFor(DeadlineStep.Report)!.LastDay)} 24:00前到{Name(directory, c.OfficeId)}报到（《戒毒条例》第十四条，15日内），至今未报到，"
+            + "视为拒绝接受社区戒毒（《禁毒法》第三十八条第一项）。",
         EscalationKind.NotReported =>
             $"{Person(c)}已于{Date(ChinaTime.LocalDate(c.ReleasedAt ?? ChinaTime.StartOfDay(c.ReleaseDate)))}自{Name(directory, c.CentreId)}出所，"
             + $"应于{Date(c.DeadlineFor(DeadlineStep.Report)!.LastDay)} 24:00前到{Name(directory, c.OfficeId)}报到（《戒毒条例》第三十八条，15日内），至今未报到，视为脱失。",
+        EscalationKind.NoAgreement when c.Community?.Move is { ReportedAt: { } moved } =>
+            $"{Person(c)}已于{Instant(moved)}到{Name(directory, c.OfficeId)}报到，应于{Date(c.DeadlineFor(DeadlineStep.MoveAgreement)!.LastDay)} 24:00前签订新的协议（《戒毒条例》第二十二条、第十六条“及时”），尚未签订。",
         EscalationKind.NoAgreement =>
-            $"{Person(c)}已于{Instant(c.ReportedAt ?? c.RegisteredAt)}报到，{Name(directory, c.OfficeId)}应于{Date(c.DeadlineFor(DeadlineStep.Agreement)!.LastDay)} 24:00前签订社区康复协议（《戒毒条例》第十六条“及时”），尚未签订。",
+            $"{Person(c)}已于{Instant(c.ReportedAt ?? c.RegisteredAt)}报到，{Name(directory, c.OfficeId)}应于{Date(c.DeadlineFor(DeadlineStep.Agreement)!.LastDay)} 24:00前签订{Execution.CommunityRules.KindName(c)}协议（《戒毒条例》第十六条“及时”），尚未签订。",
+        EscalationKind.NoContact =>
+            $"{Name(directory, c.OfficeId)}自{Instant(c.Community?.LastContactAt ?? c.ReportedAt ?? c.RegisteredAt)}以来未登记对{Person(c)}的检测或谈话，"
+            + $"已超过{Date(c.DeadlineFor(DeadlineStep.Contact)?.LastDay ?? c.ReleaseDate)}的联系期限，视为失联。请执行地与派出所立即查找落实。",
+        EscalationKind.ViolationNotReported =>
+            $"{Person(c)}在{Execution.CommunityRules.KindName(c)}期间"
+            + string.Join("；", (c.Community?.Grounds ?? []).Skip(c.Community?.ViolationsReported ?? 0).Select(Execution.ReportViolation.GroundText))
+            + $"，{Name(directory, c.OfficeId)}应于{Date(c.DeadlineFor(DeadlineStep.ViolationReport)?.LastDay ?? c.ReleaseDate)}前向公安机关报告（《戒毒条例》第二十一条“及时”），尚未报告。",
+        EscalationKind.MoveNotAcknowledged =>
+            $"{Name(directory, c.Community?.Move?.FromOfficeId)}已于{Instant(c.Community?.Move?.SentAt ?? c.RegisteredAt)}将{Person(c)}的变更执行地材料转送"
+            + $"{Name(directory, c.Community?.Move?.ToOfficeId)}，接收单位未在{Date(c.DeadlineFor(DeadlineStep.MoveAcknowledgement)?.LastDay ?? c.ReleaseDate)} 24:00前签收。签收前由原执行地负责。",
+        EscalationKind.FileLate =>
+            $"{Person(c)}于{Date(c.Community?.Move?.RequestedOn ?? c.ReleaseDate)}报告变更执行地，{Name(directory, c.Community?.Move?.FromOfficeId ?? c.OfficeId)}"
+            + $"应于{Date(c.DeadlineFor(DeadlineStep.MoveFile)?.LastDay ?? c.ReleaseDate)}前转送材料，实际于{Instant(c.Community?.Move?.SentAt ?? c.RegisteredAt)}才转送（《戒毒条例》第二十二条）。",
+        EscalationKind.EndNoticeLate =>
+            $"{Person(c)}的{Execution.CommunityRules.KindName(c)}已于{Date(c.Community?.EndedOn ?? c.ReleaseDate)}期满，{Name(directory, c.DecisionAuthorityId)}"
+            + $"应出具解除通知书并于{Date(c.DeadlineFor(DeadlineStep.EndNotice)?.LastDay ?? c.ReleaseDate)}前通知{Name(directory, c.OfficeId)}（《戒毒条例》第二十三条、第四十条：7日内），尚未登记。",
         EscalationKind.NotDelivered =>
             $"{Name(directory, c.DecisionAuthorityId)}对{Person(c)}的强制隔离戒毒决定（{c.Commitment?.DecisionNumber}）已于{Instant(c.Commitment?.ServedAt ?? c.RegisteredAt)}送达，"
             + $"应送{Name(directory, c.CentreId)}执行（《禁毒法》第四十一条），该所尚未登记入所。",

@@ -44,4 +44,19 @@ public enum NoticeKind
 
     /// <summary>The release date the office was told of has changed (an escape, a decided term change).</summary>
     [JsonStringEnumMemberName("release-date-changed")] ReleaseDateChanged,
+
+    /// <summary>A 社区戒毒 order: the office of the execution place and the 派出所 are told (戒毒条例 13).</summary>
+    [JsonStringEnumMemberName("community-order")] CommunityOrder,
+
+    /// <summary>A refusal or serious violation found, or the office's report of it to the police (戒毒条例 20, 21).</summary>
+    [JsonStringEnumMemberName("violation")] Violation,
+
+    /// <summary>A count one short of a threshold of 戒毒条例 20: the office is warned.</summary>
+    [JsonStringEnumMemberName("violation-warning")] ViolationWarning,
+
+    /// <summary>A change of the place of execution (戒毒条例 22).</summary>
+    [JsonStringEnumMemberName("place-change")] PlaceChange,
+
+    /// <summary>The community period expired, ended, or its 解除 notice was served (戒毒条例 23, 24, 40).</summary>
+    [JsonStringEnumMemberName("community-ended")] CommunityEnded,
 }

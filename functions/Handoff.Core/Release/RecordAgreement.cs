@@ -3,13 +3,20 @@ using Handoff.Core.Workflow;
 
 namespace Handoff.Core.Cases;
 
-/// <summary>The office records the signed agreement (戒毒条例 16): the handoff is complete.</summary>
+/// <summary>The office records the signed agreement (戒毒条例 16): the handoff is complete and the community period is under way. At the
+/// office a person moved to, it is the new agreement of 戒毒条例 22③.</summary>
 [WireName("recordAgreement")]
 public sealed record RecordAgreement(Actor By, DateTimeOffset SignedAt) : CaseCommand(By)
 {
     internal override Rejection? Decide(DecisionBuilder b)
     {
         var c = b.State;
+        if (c.Community?.Move is { } move && By.OrganisationId == move.ToOfficeId)
+        {
+            // 戒毒条例 22③: the new agreement at the office the person moved to.
+            return Execution.SendPlaceChange.Agreement(b, By, move, SignedAt);
+        }
+
         if (By.OrganisationId != c.OfficeId)
         {
             return Rejection.Forbidden("Only the receiving office records the agreement.");
@@ -34,12 +41,12 @@ public sealed record RecordAgreement(Actor By, DateTimeOffset SignedAt) : CaseCo
 
         b.Add(new AgreementRecorded(b.Now, By, SignedAt));
         b.SetDeadline(By, DeadlinePlanner.Complete(c.DeadlineFor(DeadlineStep.Agreement)!, SignedAt, b.Now));
-        CaseWorkflow.Resolve(b, By, "社区康复协议已签订", EscalationKind.NoAgreement);
+        CaseWorkflow.Resolve(b, By, $"{Execution.CommunityRules.KindName(c)}协议已签订", EscalationKind.NoAgreement);
         return null;
     }
 }
 
-/// <summary>The agreement was signed: community rehabilitation is under way.</summary>
+/// <summary>The agreement was signed: the community period is under way.</summary>
 [WireName("agreementRecorded")]
 public sealed record AgreementRecorded(DateTimeOffset At, Actor By, DateTimeOffset SignedAt) : CaseEvent(At, By)
 {

@@ -11,6 +11,12 @@ public sealed record RecordReport(Actor By, DateTimeOffset ReportedAt) : CaseCom
     internal override Rejection? Decide(DecisionBuilder b)
     {
         var c = b.State;
+        if (c.Community?.Move is { } move && By.OrganisationId == move.ToOfficeId)
+        {
+            // 戒毒条例 22②: the report at the office the person moved to.
+            return Execution.SendPlaceChange.Report(b, By, move, ReportedAt);
+        }
+
         if (By.OrganisationId != c.OfficeId)
         {
             return Rejection.Forbidden("Only the receiving office records the report.");
@@ -38,7 +44,11 @@ public sealed record RecordReport(Actor By, DateTimeOffset ReportedAt) : CaseCom
             return Rejection.Conflict("case-cancelled", "The release was cancelled.");
         }
 
-        if (Checks.When(b, "reportedAt", ReportedAt, c.ReleasedAt, "release") is { } when)
+        if (Checks.First(
+                Execution.CommunityRules.NotSuspended(c),
+                c.Community?.OrderServedAt is { } served
+                    ? Checks.When(b, "reportedAt", ReportedAt, served, "order")
+                    : Checks.When(b, "reportedAt", ReportedAt, c.ReleasedAt, "release")) is { } when)
         {
             return when;
         }
@@ -47,6 +57,14 @@ public sealed record RecordReport(Actor By, DateTimeOffset ReportedAt) : CaseCom
         b.SetDeadline(By, DeadlinePlanner.Complete(c.DeadlineFor(DeadlineStep.Report)!, ReportedAt, b.Now));
         b.SetDeadline(By, DeadlinePlanner.Agreement(ChinaTime.LocalDate(ReportedAt), provisional: false, b.Context.Calendar, b.Context.PolicyOf(c.OfficeId)));
         CaseWorkflow.Resolve(b, By, "人员已到执行地报到", EscalationKind.NotReported, EscalationKind.NotCollected);
+
+        // The period counts from the report: 戒毒条例 14② for 社区戒毒; for 社区康复 the 条例 gives no start, and we take the report too.
+        var kind = c.Community?.Kind ?? CommunityKind.Rehabilitation;
+        var years = c.Community?.Kind == CommunityKind.Detox ? LegalPeriods.CommunityDetoxYears : c.RehabilitationYears;
+        var startedOn = ChinaTime.LocalDate(ReportedAt);
+        b.Add(new CommunityStarted(b.Now, By, kind, years, startedOn, Execution.CommunityRules.EndsOn(startedOn, years, 0)));
+        b.SetDeadline(By, Execution.CommunityRules.Expiry(b.State.Community!));
+        Execution.CommunityRules.Contacted(b, By, ReportedAt);
         return null;
     }
 }
@@ -56,4 +74,14 @@ public sealed record RecordReport(Actor By, DateTimeOffset ReportedAt) : CaseCom
 public sealed record ReportRecorded(DateTimeOffset At, Actor By, DateTimeOffset ReportedAt) : CaseEvent(At, By)
 {
     internal override Case Apply(Case c) => c with { ReportedAt = ReportedAt, State = CaseState.Reported };
+}
+
+/// <summary>The community period began with the report (戒毒条例 14②; for 社区康复 our reading): it runs to <paramref name="EndsOn"/>.</summary>
+[WireName("communityStarted")]
+public sealed record CommunityStarted(DateTimeOffset At, Actor By, CommunityKind Kind, int Years, DateOnly StartedOn, DateOnly EndsOn) : CaseEvent(At, By)
+{
+    internal override Case Apply(Case c) => c with
+    {
+        Community = (c.Community is { EndReason: null } k ? k : Community.Begin(Kind, null, null, Years, c.OfficeId!)) with { StartedOn = StartedOn, EndsOn = EndsOn },
+    };
 }

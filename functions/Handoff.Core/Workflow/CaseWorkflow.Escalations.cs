@@ -11,9 +11,32 @@ public static partial class CaseWorkflow
     /// </summary>
     internal static void ActOnWhatIsDue(DecisionBuilder b)
     {
-        foreach (var deadline in b.State.Deadlines.Where(d => d.Status == DeadlineStatus.Open && !d.Provisional && d.DueAt <= b.Now).ToList())
+        foreach (var deadline in b.State.Deadlines.Where(d => d.Status == DeadlineStatus.Open && !d.Provisional && d.DueAt <= b.Now).OrderBy(d => d.DueAt).ToList())
         {
+            if (Execution.CommunityRules.IsMilestone(deadline.Step))
+            {
+                // A day reached (the period's end, the 31st day away), not a duty missed.
+                if (b.State.DeadlineFor(deadline.Step) is { Status: DeadlineStatus.Open } still)
+                {
+                    Execution.CommunityRules.Reached(b, still);
+                }
+
+                continue;
+            }
+
+            if (b.State.DeadlineFor(deadline.Step) is not { Status: DeadlineStatus.Open })
+            {
+                // Withdrawn by a day reached before it (the period expired).
+                continue;
+            }
+
             b.Add(new DeadlineMissed(b.Now, Actor.System, deadline.Step));
+            if (deadline.Step == DeadlineStep.Report && b.State.Community is { Kind: CommunityKind.Detox, StartedOn: null })
+            {
+                // 戒毒条例 14①: no report within the period "视为拒绝接受社区戒毒", a ground for 强制隔离戒毒 (禁毒法 38(一)) the office reports (条例 21).
+                Execution.CommunityRules.Violation(b, Actor.System, ViolationGround.Refusal);
+            }
+
             var kind = EscalationFor(deadline.Step);
             if (kind is not null && !HasOpen(b.State, kind.Value))
             {
@@ -92,7 +115,13 @@ public static partial class CaseWorkflow
         DeadlineStep.Acknowledgement => EscalationKind.NotAcknowledged,
         DeadlineStep.Release => EscalationKind.ReleaseNotRecorded,
         DeadlineStep.Report => EscalationKind.NotReported,
-        DeadlineStep.Agreement => EscalationKind.NoAgreement,
+        DeadlineStep.Agreement or DeadlineStep.MoveAgreement => EscalationKind.NoAgreement,
+        DeadlineStep.Contact => EscalationKind.NoContact,
+        DeadlineStep.ViolationReport => EscalationKind.ViolationNotReported,
+        DeadlineStep.MoveFile => EscalationKind.FileLate,
+        DeadlineStep.MoveAcknowledgement => EscalationKind.MoveNotAcknowledged,
+        DeadlineStep.MoveReport => EscalationKind.NotReported,
+        DeadlineStep.EndNotice => EscalationKind.EndNoticeLate,
         _ => null,
     };
 
@@ -103,7 +132,9 @@ public static partial class CaseWorkflow
     /// </summary>
     public static string? Owner(Case c, EscalationKind kind) => kind switch
     {
-        EscalationKind.NotDelivered or EscalationKind.IntakeRefused or EscalationKind.NotNotified or EscalationKind.TermDecisionLate => c.DecisionAuthorityId,
+        EscalationKind.NotDelivered or EscalationKind.IntakeRefused or EscalationKind.NotNotified or EscalationKind.TermDecisionLate
+            or EscalationKind.EndNoticeLate => c.DecisionAuthorityId,
+        EscalationKind.MoveNotAcknowledged => c.Community?.Move?.ToOfficeId ?? c.OfficeId,
         EscalationKind.LateNotice or EscalationKind.ReleaseNotRecorded or EscalationKind.NotTransferred or EscalationKind.ReceptionRefused
             or EscalationKind.FamilyNotTold or EscalationKind.NoticeNotSent => c.CentreId,
         EscalationKind.NotReceived => c.Commitment?.Transfer?.ToCentreId ?? c.CentreId,
@@ -112,13 +143,17 @@ public static partial class CaseWorkflow
 
     /// <summary>
     /// Level 1: the organisation that must act. For a person not collected or not reported, also the police station and the
-    /// deciding organ, who must find them (戒毒条例 21, 34). A reception not recorded goes to both centres: the sending one answers for
+    /// deciding organ, who must find them (戒毒条例 21, 34), and after a change of place both offices. For 失联, the police station too. A reception not recorded goes to both centres: the sending one answers for
     /// the person until the receiving one has received them.
     /// </summary>
     private static List<string> Responsible(Case c, EscalationKind kind) => kind switch
     {
+        // After a change of place both offices are told (戒毒条例 22: the sending one answers until the new one took the file).
         EscalationKind.NotCollected or EscalationKind.NotReported =>
-            new[] { c.OfficeId, c.PoliceStationId, c.DecisionAuthorityId }.OfType<string>().Distinct(StringComparer.Ordinal).ToList(),
+            new[] { c.OfficeId, c.Community?.Move?.FromOfficeId, c.Community?.Move?.ToOfficeId, c.PoliceStationId, c.DecisionAuthorityId }
+                .OfType<string>().Distinct(StringComparer.Ordinal).ToList(),
+        EscalationKind.NoContact => new[] { c.OfficeId, c.PoliceStationId }.OfType<string>().Distinct(StringComparer.Ordinal).ToList(),
+        EscalationKind.MoveNotAcknowledged => new[] { Owner(c, kind), c.Community?.Move?.FromOfficeId }.OfType<string>().Distinct(StringComparer.Ordinal).ToList(),
         EscalationKind.NotReceived => new[] { Owner(c, kind), c.Commitment?.Transfer?.FromCentreId }.OfType<string>().Distinct(StringComparer.Ordinal).ToList(),
         _ => new[] { Owner(c, kind) }.OfType<string>().ToList(),
     };

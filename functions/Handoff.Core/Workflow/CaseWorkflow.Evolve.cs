@@ -81,7 +81,8 @@ public static partial class CaseWorkflow
         var deadlines = c.Deadlines.Select(d => d.Step == step ? d with { Status = DeadlineStatus.Missed } : d).ToList();
 
         // 戒毒条例 38: no report within 15 days — the person is lost to the handoff (脱失) until they report.
-        var state = step == DeadlineStep.Report && c.State == CaseState.Released ? CaseState.LostContact : c.State;
+        // For a 社区戒毒 order, "视为拒绝接受社区戒毒" (戒毒条例 14①).
+        var state = step == DeadlineStep.Report && c.State is CaseState.Released or CaseState.Ordered ? CaseState.LostContact : c.State;
         return c with { Deadlines = deadlines, State = state };
     }
 

@@ -116,6 +116,6 @@ internal static class DeadlinePlanner
         Provisional = false,
     };
 
-    private static Deadline Counted(DeadlineStep step, PeriodEnd end, bool provisional, string rule) =>
+    internal static Deadline Counted(DeadlineStep step, PeriodEnd end, bool provisional, string rule) =>
         new(step, end.LastDay, end.DueAt, DeadlineStatus.Open, end.CalendarConfirmed, provisional, null, rule);
 }

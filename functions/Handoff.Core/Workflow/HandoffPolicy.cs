@@ -66,6 +66,43 @@ public sealed record HandoffPolicy
     public bool ReleaseNoticeInWorkingDays { get; init; }
 
     /// <summary>
+    /// Days to report after a 社区戒毒 order's service or a change of place: the law's 15 (戒毒条例 14①, 22②), fewer where a province says
+    /// so (浙江 §37: 2 days, at most 15 when far away — the office then records the report late with the reason). Default 15; 1–15.
+    /// </summary>
+    public int CommunityReportDays { get; init; } = LegalPeriods.CommunityReportDays;
+
+    /// <summary>
+    /// The longest the office may go without a test or an interview before the person counts as 失联 (脱失, chain.md §6: "no contact for N
+    /// days"): no official figure was found. Default 30; 7–90.
+    /// </summary>
+    public int ContactDays { get; init; } = 30;
+
+    /// <summary>Days between tests shown as due on the office's list: the police set the frequency (戒毒条例 19(二)); shown, not
+    /// escalated. Default 30; 1–90.</summary>
+    public int TestIntervalDays { get; init; } = 30;
+
+    /// <summary>
+    /// Days for the office to report a refusal or serious violation to the police: "及时" in 戒毒条例 21, no day count (chain.md §5). The
+    /// default takes 重庆 §36's 3 working days for an office to tell its 公安, the nearest local figure, as 3 calendar days. 1–30.
+    /// </summary>
+    public int ViolationReportDays { get; init; } = 3;
+
+    /// <summary>How many short of a threshold of 戒毒条例 20 (3 missed tests, 3 departures) the office is warned. Default 1; 0 turns it off; 0–2.</summary>
+    public int ViolationWarningMargin { get; init; } = 1;
+
+    /// <summary>
+    /// Days to send a change of place's file after the person reported the move (戒毒条例 22: no day count): 重庆 §36 gives 3 working
+    /// days. Default 3; 1–15.
+    /// </summary>
+    public int PlaceChangeFileDays { get; init; } = 3;
+
+    /// <summary>Whether <see cref="PlaceChangeFileDays"/> are working days (重庆 §36). Default false.</summary>
+    public bool PlaceChangeFileInWorkingDays { get; init; }
+
+    /// <summary>Whether the 7 days to tell the office of a 解除 (戒毒条例 23, 40) are working days (重庆 §37). Default false: the law's calendar days.</summary>
+    public bool EndNoticeInWorkingDays { get; init; }
+
+    /// <summary>
     /// Where these figures come from, as an official cites it (a local document's number, e.g. 梅州市禁毒办〔2026〕3号): every deadline set
     /// by policy names it beside its rule. Default: it says the figures are the system's defaults. One line, at most 100 characters.
     /// </summary>
@@ -128,6 +165,22 @@ public sealed record HandoffPolicy
         if (ReleaseNoticeDays is < LegalPeriods.ReleaseNoticeDays or > 30)
         {
             errors.Add((nameof(ReleaseNoticeDays), "must be 3–30 days: never fewer than the law's 3 (戒毒条例 34)"));
+        }
+
+        foreach (var (setting, value, min, max) in new[]
+                 {
+                     (nameof(CommunityReportDays), CommunityReportDays, 1, LegalPeriods.CommunityReportDays),
+                     (nameof(ContactDays), ContactDays, 7, 90),
+                     (nameof(TestIntervalDays), TestIntervalDays, 1, 90),
+                     (nameof(ViolationReportDays), ViolationReportDays, 1, 30),
+                     (nameof(ViolationWarningMargin), ViolationWarningMargin, 0, 2),
+                     (nameof(PlaceChangeFileDays), PlaceChangeFileDays, 1, 15),
+                 })
+        {
+            if (value < min || value > max)
+            {
+                errors.Add((setting, $"must be {min}–{max}"));
+            }
         }
 
         if (ReminderDaysBeforeReport is < 0 or > 14)

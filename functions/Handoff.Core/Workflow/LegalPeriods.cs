@@ -30,6 +30,30 @@ public static class LegalPeriods
     /// <summary>戒毒条例 33: the deciding organ decides on a term proposal within 7 days.</summary>
     public const int TermDecisionDays = 7;
 
+    /// <summary>禁毒法 33, 戒毒条例 14②: 社区戒毒 lasts three years from the report.</summary>
+    public const int CommunityDetoxYears = 3;
+
+    /// <summary>戒毒条例 14①, 22②: report within 15 days of the order's service, or of the change of place.</summary>
+    public const int CommunityReportDays = 15;
+
+    /// <summary>戒毒条例 20: evading or refusing tests "3次以上" is a serious violation.</summary>
+    public const int MissedTestsLimit = 3;
+
+    /// <summary>戒毒条例 20: leaving the county without leave "3次以上" is a serious violation.</summary>
+    public const int DeparturesLimit = 3;
+
+    /// <summary>戒毒条例 20: away without leave "累计超过30日" is a serious violation — the 31st day.</summary>
+    public const int DaysAwayLimit = 30;
+
+    /// <summary>戒毒条例 19(三): leaving the county for 3 days or more needs a written report.</summary>
+    public const int LeaveNeedsReportDays = 3;
+
+    /// <summary>戒毒条例 23, 40: the 公安机关 tells the office of the 解除 within 7 days.</summary>
+    public const int EndNoticeDays = 7;
+
+    /// <summary>戒毒条例 7②: "戒断3年未复吸" leaves dynamic control.</summary>
+    public const int DynamicControlYears = 3;
+
     /// <summary>禁毒法 47①: the term is two years, so a release is never registered more than term plus extension ahead.</summary>
     public const int MaxYearsAhead = 3;
 

@@ -180,7 +180,8 @@ public class TermTests
         run.Accept(new RecordAgreement(As(Office), Beijing(2027, 3, 12, 11)), Beijing(2027, 3, 12, 11));
 
         Assert.Equal(CaseState.AgreementSigned, run.Case.State);
-        Assert.True(run.Case.IsClosed);
+        Assert.Equal(CommunityKind.Rehabilitation, run.Case.Community!.Kind);
+        Assert.False(run.Case.IsClosed);
         // The transfer was made after the 6 months (2025-09-11): the file says so, and so do its escalations.
         Assert.Equal(DeadlineStatus.Missed, run.Deadline(DeadlineStep.Transfer).Status);
         Assert.All(run.Case.Escalations, e => Assert.Equal(EscalationStatus.Resolved, e.Status));

@@ -62,17 +62,21 @@ public class HandoffLifecycleTests
     }
 
     [Fact]
-    public void HappyPath_EveryStepOnTime_EndsAgreementSignedWithNoEscalation()
+    public void HappyPath_EveryStepOnTime_ReachesTheAgreementWithNoEscalation_AndThePeriodRunsOn()
     {
         var run = Released();
         run.Accept(new RecordReport(As(Office), Beijing(2026, 3, 5, 10)), Beijing(2026, 3, 5, 10, 5));
         run.Accept(new RecordAgreement(As(Office), Beijing(2026, 3, 6, 10)), Beijing(2026, 3, 6, 10, 5));
 
         Assert.Equal(CaseState.AgreementSigned, run.Case.State);
-        Assert.All(run.Case.Deadlines, d => Assert.Equal(DeadlineStatus.Met, d.Status));
+        Assert.All(run.Case.Deadlines.Where(d => d.Step is not (DeadlineStep.Contact or DeadlineStep.Expiry)), d => Assert.Equal(DeadlineStatus.Met, d.Status));
         Assert.Empty(run.Case.Escalations);
-        Assert.True(run.Case.IsClosed);
-        Assert.Null(CaseWorkflow.NextDueAt(run.Case));
+        // The agreement no longer closes the file: 社区康复 runs from the report (our reading; the 条例 gives no start) for the years ordered,
+        // with a contact deadline (policy) until then.
+        Assert.False(run.Case.IsClosed);
+        Assert.Equal(new DateOnly(2026, 3, 5), run.Case.Community!.StartedOn);
+        Assert.Equal(new DateOnly(2026, 3, 5).AddYears(run.Case.RehabilitationYears), run.Deadline(DeadlineStep.Expiry).LastDay);
+        Assert.Equal(run.Deadline(DeadlineStep.Contact).DueAt, CaseWorkflow.NextDueAt(run.Case));
     }
 
     [Fact]
