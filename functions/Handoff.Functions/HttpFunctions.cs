@@ -100,8 +100,13 @@ public static class HttpFunctions
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ChainSteps.Decisions)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
         HandoffHttp.RunAsync(req.HttpContext, client, ChainSteps.RecordDecision);
 
+    [Function(nameof(CommunitySteps.RecordCommunityOrder))]
+    public static Task<IResult> RecordCommunityOrder(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = CommunitySteps.Orders)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
+        HandoffHttp.RunAsync(req.HttpContext, client, CommunitySteps.RecordCommunityOrder);
+
     /// <summary>
-    /// Every step before the release (<see cref="ChainSteps.Steps"/>, <c>api/cases/{id}/steps/{step}</c>) through one function: the route's
+    /// Every step on a case before the release and in the community period (<see cref="ChainSteps.Steps"/>, <c>api/cases/{id}/steps/{step}</c>) through one function: the route's
     /// last segment picks the step, which is then run exactly as the self-host runs its own mapping of it. An unknown step is 404.
     /// </summary>
     [Function(CaseStepFunction)]

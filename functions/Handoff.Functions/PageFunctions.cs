@@ -123,6 +123,16 @@ public static class PageFunctions
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = PageRoutes.Decision)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
         PageHttp.RunAsync(req.HttpContext, client, PageRoutes.DecisionPage);
 
+    [Function(nameof(PageRoutes.CommunityOrderPage))]
+    public static Task<IResult> CommunityOrderPage(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = PageRoutes.Order)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
+        PageHttp.RunAsync(req.HttpContext, client, PageRoutes.CommunityOrderPage);
+
+    [Function(nameof(PageRoutes.CommunityOrderForm))]
+    public static Task<IResult> CommunityOrderForm(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = PageRoutes.Order)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
+        PageHttp.RunAsync(req.HttpContext, client, PageRoutes.CommunityOrderForm);
+
     [Function(nameof(PageRoutes.DecisionForm))]
     public static Task<IResult> DecisionForm(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = PageRoutes.Decision)] HttpRequest req, [DurableClient] DurableTaskClient client) =>

@@ -60,6 +60,7 @@ internal sealed class OpenApiDocumentRules : IOpenApiDocumentTransformer
             new() { Name = "Directory", Description = "The organisations that take part, and each one's inbox of notices." },
             new() { Name = "Cases", Description = "Registering a release, the steps of the handoff, and reading cases (一人一档)." },
             new() { Name = "Chain", Description = "The links before the release: the 强制隔离戒毒 decision, the delivery and intake, the 公安→司法 transfer and reception, escapes and term changes, and the release notice the term makes due." },
+            new() { Name = "Community", Description = "The community period: 社区戒毒 orders, tests and interviews, absences and the violations of 戒毒条例 20 reported to the police, a change of the place of execution, suspension, termination, the expiry's 解除 notice, and a new decision in the same file." },
             new() { Name = "Escalations", Description = "Missed steps, climbing daily to the supervisors above (督办)." },
             new() { Name = "Service", Description = "Health check and this document; no credential needed." },
         };

@@ -157,11 +157,15 @@ public static class ChainSteps
                 : (null, Rejection.Invalid("rehabilitationYears", "required", "is required, 0–3"));
         });
 
-    /// <summary>Every step before the release, in the order of the chain.</summary>
+    /// <summary>
+    /// Every step under <see cref="StepPrefix"/>, in the order of the chain: those before the release, then the community period's
+    /// (<see cref="CommunitySteps.Steps"/>).
+    /// </summary>
     public static IReadOnlyList<HandoffRoute> Steps { get; } =
     [
         RecordIntake, RefuseIntake, RedirectDelivery, RecordDecisionNotices, RecordTransfer, RecordReception, RefuseReception, RecordFamilyNotice,
         RecordEscape, RecordReturn, RecordMedicalLeave, RecordMedicalReturn, ProposeTermChange, DecideTermChange, SendReleaseNotice,
+        .. CommunitySteps.Steps,
     ];
 
     /// <summary>The step whose route ends in <paramref name="step"/>, for the Function App's one <c>CaseStep</c> function.</summary>

@@ -179,6 +179,57 @@ public static class CommandRequests
         return (command, Fingerprint(body with { Person = person with { IdNumber = record!.IdNumberLookup } }), []);
     }
 
+    /// <summary>A 社区戒毒 order's body checked field by field (every problem at once), and the command it makes.</summary>
+    public static (Core.Execution.RecordCommunityOrder? Command, string Fingerprint, IReadOnlyList<Rejection> Problems) CommunityOrderChecked(
+        CommunityOrderRequest? body, Caller caller, string? key, DateTimeOffset receivedAt, RegionCatalog regions, IdNumberProtector protector)
+    {
+        if (body is null)
+        {
+            return (null, "", [Rejection.Invalid("body", "body-required", "must be a JSON object")]);
+        }
+
+        if (body.Person is not { } person)
+        {
+            return (null, "", [Rejection.Invalid("person", "required", "is required")]);
+        }
+
+        var problems = new List<Rejection>();
+        var record = Person(person, receivedAt, regions, protector, problems);
+        if (string.IsNullOrWhiteSpace(body.OrderNumber))
+        {
+            problems.Add(Rejection.Invalid("orderNumber", "required", "is required: the 责令社区戒毒决定书's number"));
+        }
+
+        if (!TryDate(body.DecidedOn, out var decidedOn))
+        {
+            problems.Add(string.IsNullOrWhiteSpace(body.DecidedOn)
+                ? Rejection.Invalid("decidedOn", "required", "is required, as yyyy-MM-dd")
+                : Rejection.Invalid("decidedOn", "invalid-date", "must be a date, yyyy-MM-dd"));
+        }
+
+        if (body.ServedAt is null)
+        {
+            problems.Add(Rejection.Invalid("servedAt", "required", "is required: when the order was served on the person (戒毒条例 14: the 15 days count from it)"));
+        }
+
+        foreach (var (field, value) in new[] { ("officeId", body.OfficeId), ("policeStationId", body.PoliceStationId) })
+        {
+            if (string.IsNullOrWhiteSpace(value) || value.Length > 100)
+            {
+                problems.Add(Rejection.Invalid(field, "required", "is required, at most 100 characters"));
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            return (null, "", problems);
+        }
+
+        var caseId = key is null ? CaseIds.New() : CaseIds.ForIdempotencyKey(caller.Organisation.Id, key);
+        var command = new Core.Execution.RecordCommunityOrder(caller.Actor, caseId, record!, body.OrderNumber!, decidedOn, body.ServedAt!.Value, body.OfficeId!, body.PoliceStationId!);
+        return (command, Fingerprint(body with { Person = person with { IdNumber = record!.IdNumberLookup } }), []);
+    }
+
     public static CaseCommand EscalationRead(Actor by, string escalationId) => new MarkEscalationRead(by, escalationId);
 
     /// <summary>What a request said, for its <c>Idempotency-Key</c>: the same key with another request is refused.</summary>

@@ -129,7 +129,7 @@ public static class HandoffRoutes
     private static readonly Lazy<IReadOnlyList<HandoffRoute>> AllRoutes = new(() => (IReadOnlyList<HandoffRoute>)(HandoffRoute[])
     [
         ListOrganisations, ListNotices, RegisterRelease, ListCases, GetCase, GetCommand, .. ReleaseSteps.Steps, ListEscalations, MarkEscalationRead,
-        GetHealth, GetOpenApiDocument, ChainSteps.RecordDecision, .. ChainSteps.Steps,
+        GetHealth, GetOpenApiDocument, ChainSteps.RecordDecision, CommunitySteps.RecordCommunityOrder, .. ChainSteps.Steps,
     ]);
 
     /// <summary>A command on a case (<see cref="Step"/>), for the steps declared with their mappings (<see cref="CaseSteps"/>).</summary>

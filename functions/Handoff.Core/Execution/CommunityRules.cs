@@ -24,7 +24,7 @@ internal static class CommunityRules
     /// <summary>Every deadline of the period: withdrawn when it ends.</summary>
     private static readonly DeadlineStep[] PeriodSteps =
     [
-        DeadlineStep.Report, DeadlineStep.Agreement, DeadlineStep.Contact, DeadlineStep.ViolationReport, DeadlineStep.AwayLimit,
+        DeadlineStep.Acknowledgement, DeadlineStep.MoveFile, DeadlineStep.Report, DeadlineStep.Agreement, DeadlineStep.Contact, DeadlineStep.ViolationReport, DeadlineStep.AwayLimit,
         DeadlineStep.MoveAcknowledgement, DeadlineStep.MoveReport, DeadlineStep.MoveAgreement, DeadlineStep.Expiry,
     ];
 
@@ -32,7 +32,7 @@ internal static class CommunityRules
     private static readonly EscalationKind[] PeriodKinds =
     [
         EscalationKind.NotReported, EscalationKind.NoAgreement, EscalationKind.NoContact, EscalationKind.ViolationNotReported,
-        EscalationKind.MoveNotAcknowledged,
+        EscalationKind.MoveNotAcknowledged, EscalationKind.NotAcknowledged, EscalationKind.FileLate,
     ];
 
     /// <summary>Refuses a community step on a file with no community period under way.</summary>
@@ -117,6 +117,29 @@ internal static class CommunityRules
         }
 
         b.Add(new ViolationFound(b.Now, by, ground));
+    }
+
+    /// <summary>
+    /// A refusal found because the report period passed unrecorded, then a report recorded late with a time inside the period (an office
+    /// entering it after the fact): the person did report, so there was no refusal (戒毒条例 14①) — the ground is withdrawn if the office has
+    /// not reported it yet, and its duty to report with it. Already reported, it stays: the police were told, and correct it themselves.
+    /// </summary>
+    public static void RefusalDisproved(DecisionBuilder b, Actor by)
+    {
+        var k = b.State.Community!;
+        var index = k.Grounds.ToList().IndexOf(ViolationGround.Refusal);
+        if (index < 0 || index < k.ViolationsReported)
+        {
+            return;
+        }
+
+        b.Add(new ViolationWithdrawn(b.Now, by, ViolationGround.Refusal));
+        if (b.State.Community!.Grounds.Count == b.State.Community.ViolationsReported
+            && b.State.DeadlineFor(DeadlineStep.ViolationReport) is { CompletedAt: null } duty && duty.Status != DeadlineStatus.Withdrawn)
+        {
+            b.SetDeadline(by, duty with { Status = DeadlineStatus.Withdrawn });
+            CaseWorkflow.Resolve(b, by, "人员已在期限内报到，不属于拒绝接受社区戒毒", EscalationKind.ViolationNotReported);
+        }
     }
 
     /// <summary>A count <paramref name="count"/> of <paramref name="what"/> one short (or the policy's margin) of its limit: the office is warned once.</summary>

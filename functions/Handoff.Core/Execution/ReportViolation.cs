@@ -84,3 +84,19 @@ public sealed record ViolationReported(DateTimeOffset At, Actor By, DateTimeOffs
             $"{N.Name(directory, after.OfficeId)}报告：{N.Person(after)}在{CommunityRules.KindName(after)}期间"
             + string.Join("；", Grounds.Select(ReportViolation.GroundText)) + $"。报告时间：{N.Instant(ReportedAt)}（《戒毒条例》第二十一条）。请依法处理。", directory);
 }
+
+/// <summary>A ground found was disproved (a refusal, the report being recorded late with a time inside the period).</summary>
+[WireName("violationWithdrawn")]
+public sealed record ViolationWithdrawn(DateTimeOffset At, Actor By, ViolationGround Ground) : CaseEvent(At, By)
+{
+    internal override Case Apply(Case c)
+    {
+        var grounds = c.Community!.Grounds.ToList();
+        grounds.RemoveAt(grounds.LastIndexOf(Ground));
+        return c with { Community = c.Community with { Grounds = grounds } };
+    }
+
+    internal override IReadOnlyList<Notice> Notices(Case after, OrganisationDirectory directory) =>
+        N.Step(after, NoticeKind.Violation, At, [after.OfficeId, after.PoliceStationId, after.DecisionAuthorityId], "更正：不属于拒绝接受社区戒毒",
+            $"{N.Person(after)}已于{N.Instant(after.ReportedAt ?? At)}报到，在《戒毒条例》第十四条规定的期限内，此前因报到未及时登记而发出的“拒绝接受社区戒毒”通报予以更正，无需报告公安机关。", directory);
+}

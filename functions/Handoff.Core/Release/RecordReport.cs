@@ -62,6 +62,11 @@ public sealed record RecordReport(Actor By, DateTimeOffset ReportedAt) : CaseCom
         var kind = c.Community?.Kind ?? CommunityKind.Rehabilitation;
         var years = c.Community?.Kind == CommunityKind.Detox ? LegalPeriods.CommunityDetoxYears : c.RehabilitationYears;
         var startedOn = ChinaTime.LocalDate(ReportedAt);
+        if (c.Community is { Kind: CommunityKind.Detox } && c.DeadlineFor(DeadlineStep.Report) is { } due && ReportedAt < due.DueAt)
+        {
+            Execution.CommunityRules.RefusalDisproved(b, By);
+        }
+
         b.Add(new CommunityStarted(b.Now, By, kind, years, startedOn, Execution.CommunityRules.EndsOn(startedOn, years, 0)));
         b.SetDeadline(By, Execution.CommunityRules.Expiry(b.State.Community!));
         Execution.CommunityRules.Contacted(b, By, ReportedAt);

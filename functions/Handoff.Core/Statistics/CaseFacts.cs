@@ -23,8 +23,8 @@ namespace Handoff.Core.Statistics;
 /// <param name="Open">The case is not closed.</param>
 /// <param name="LostNow">
 /// Where the person is not known to be (脱失): nobody collected them at the gate and they were not found or have not reported since
-/// (an open not-collected escalation), or they did not report within the period (戒毒条例 38). One person, one count, whichever of
-/// the two or both.
+/// (an open not-collected escalation), or they did not report within the period (戒毒条例 14, 22, 38), or the office has had no contact
+/// with them for the policy's days (失联, an open no-contact escalation: chain.md §6). One person, one count, however many apply.
 /// </param>
 /// <param name="Found">A person not collected or lost was found.</param>
 /// <param name="OpenEscalations">Open escalations by kind and level: <c>not-reported/3</c>.</param>
@@ -50,6 +50,9 @@ public sealed record CaseFacts(
                 : new StepOutcome(true, c.CollectedBy is { Kind: not CollectorKind.None }),
             [Measure.Report] = Outcome(c.DeadlineFor(DeadlineStep.Report)),
             [Measure.Agreement] = Outcome(c.DeadlineFor(DeadlineStep.Agreement)),
+            [Measure.Execution] = Execution(c),
+            [Measure.ViolationReport] = Outcome(c.DeadlineFor(DeadlineStep.ViolationReport)),
+            [Measure.EndNotice] = Outcome(c.DeadlineFor(DeadlineStep.EndNotice)),
         };
         var open = c.Escalations.Where(e => e.Status == EscalationStatus.Open).ToList();
         var escalations = open
@@ -60,7 +63,7 @@ public sealed record CaseFacts(
             MonthOf(c.ReleasedAt is { } released ? ChinaTime.LocalDate(released) : c.ReleaseDate),
             steps,
             !c.IsClosed,
-            c.State == CaseState.LostContact || open.Any(e => e.Kind == EscalationKind.NotCollected),
+            c.State == CaseState.LostContact || open.Any(e => e.Kind is EscalationKind.NotCollected or EscalationKind.NotReported or EscalationKind.NoContact),
             c.FoundAt is not null,
             escalations,
             c.State == CaseState.Cancelled);
@@ -76,6 +79,24 @@ public sealed record CaseFacts(
     /// <summary>The first day of a month given as <c>yyyy-MM</c>.</summary>
     public static DateOnly MonthStart(string month) =>
         new(int.Parse(month.AsSpan(0, 4), CultureInfo.InvariantCulture), int.Parse(month.AsSpan(5, 2), CultureInfo.InvariantCulture), 1);
+
+    /// <summary>
+    /// 执行率 (<see cref="Measure.Execution"/>): due once the order's report period has passed or the person reported — a 社区戒毒 order, or
+    /// 社区康复 ordered at a release that happened; met when the person reported and the agreement is signed. Left out while suspended,
+    /// and when the period was terminated or ended by a new decision.
+    /// </summary>
+    private static StepOutcome Execution(Case c)
+    {
+        var ordered = c.Community?.Kind == CommunityKind.Detox || (c.RehabilitationYears > 0 && c.ReleasedAt is not null);
+        if (!ordered || c.State == CaseState.Suspended
+            || c.Community?.EndReason is CommunityEnd.Sentenced or CommunityEnd.EducationMeasure or CommunityEnd.Deceased or CommunityEnd.Recommitted)
+        {
+            return StepOutcome.Pending;
+        }
+
+        var due = c.ReportedAt is not null || c.DeadlineFor(DeadlineStep.Report) is { Status: DeadlineStatus.Missed };
+        return due ? new StepOutcome(true, c.ReportedAt is not null && c.AgreementSignedAt is not null) : StepOutcome.Pending;
+    }
 
     private static StepOutcome Outcome(Deadline? deadline) => deadline?.Status switch
     {

@@ -42,6 +42,18 @@ public static class CasePages
         ["medical-return"] = (f => When(f, "returnedAt", at => new ReturnRequest(at)), "medical-return"),
         ["term-proposal"] = (f => (new TermProposalRequest(Text(f, "kind"), Text(f, "newReleaseDate"), Text(f, "reason")), null), "term-proposal"),
         ["term-decision"] = (f => When(f, "servedAt", at => new TermDecisionRequest(f["approved"] == "yes" ? true : f["approved"] == "no" ? false : null, at, Text(f, "reason"))), "term-decision"),
+        ["test"] = (f => When(f, "testedAt", at => new TestRequest(at, Text(f, "result"))), "test"),
+        ["interview"] = (f => When(f, "interviewedAt", at => new InterviewRequest(at)), "interview"),
+        ["absence"] = (f => (new AbsenceRequest(Text(f, "leftOn"), f["writtenReport"] == "yes" ? true : f["writtenReport"] == "no" ? false : null), null), "absence"),
+        ["absence-end"] = (f => (new AbsenceEndRequest(Text(f, "returnedOn")), null), "absence-end"),
+        ["violation-report"] = (f => When(f, "reportedAt", at => new ViolationReportRequest(at)), "violation-report"),
+        ["place-change"] = (f => When(f, "sentAt", at => new PlaceChangeRequest(Text(f, "toOfficeId"), Text(f, "toPoliceStationId"), Text(f, "requestedOn"), at)), "place-change"),
+        ["place-change-acknowledgement"] = (_ => (new { }, null), "place-change-acknowledgement"),
+        ["suspension"] = (f => When(f, "suspendedAt", at => new SuspensionRequest(Text(f, "reason"), at)), "suspension"),
+        ["resumption"] = (f => When(f, "resumedAt", at => new ResumptionRequest(at)), "resumption"),
+        ["termination"] = (f => (new TerminationRequest(Text(f, "reason"), Text(f, "endedOn")), null), "termination"),
+        ["end-notice"] = (f => When(f, "servedAt", at => new EndNoticeRequest(at, at)), "end-notice"),
+        ["recommitment"] = (f => When(f, "servedAt", at => new RecommitmentRequest(Text(f, "decisionNumber"), Text(f, "decidedOn"), at, Text(f, "centreId"))), "recommitment"),
         ["release-notice"] = (f => (new ReleaseNoticeRequest(Text(f, "receivingOfficeId"), Text(f, "policeStationId"),
             int.TryParse(Text(f, "rehabilitationYears"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var y) ? y : null), null), "release-notice"),
     };
@@ -59,7 +71,7 @@ public static class CasePages
         var view = await commands.ViewAsync(record.State, p.Aborted);
         return await PageHttp.RenderAsync<CaseFilePage>(p.Http, new Dictionary<string, object?>
         {
-            [nameof(CaseFilePage.Frame)] = PageHttp.Frame(p.Http, $"一人一档：{view.Person.Name}").Beside(ChainActions.Steps.Select(step => (view.CaseId, step))) with { ErrorSection = "act" },
+            [nameof(CaseFilePage.Frame)] = PageHttp.Frame(p.Http, $"一人一档：{view.Person.Name}").Beside(ChainActions.Steps.Concat(CommunityActions.Steps).Select(step => (view.CaseId, step))) with { ErrorSection = "act" },
             [nameof(CaseFilePage.Case)] = view,
             [nameof(CaseFilePage.Directory)] = p.Get<OrganisationDirectory>(),
             [nameof(CaseFilePage.Regions)] = p.Get<RegionCatalog>(),

@@ -106,6 +106,87 @@ public static class PolicePages
             [nameof(DecisionPage.IdempotencyKey)] = idempotencyKey is { Length: > 0 } k ? k : "page-" + Guid.NewGuid().ToString("N"),
         }, status);
 
+    /// <summary>The 社区戒毒 order form's fields: the API's JSON names.</summary>
+    private static readonly string[] OrderFields =
+    [
+        "person.name", "person.idNumber", "person.registeredRegion", "person.residenceRegion", "orderNumber", "decidedOn", "servedAt", "officeId", "policeStationId",
+    ];
+
+    public static Task<IResult> OrderFormAsync(PageRequest p) =>
+        RefuseAllButDecidingOrgans(p) ?? OrderFormAsync(p, new Dictionary<string, string>(), new Dictionary<string, string>(), null, StatusCodes.Status200OK);
+
+    /// <summary>A 社区戒毒 order from the form: every field at fault at once (the API's and the core's rules), else the file is opened.</summary>
+    public static async Task<IResult> OrderAsync(PageRequest p)
+    {
+        _ = p.ReceivedAt; // stamped before the form is read
+        if (RefuseAllButDecidingOrgans(p) is { } refused)
+        {
+            return await refused;
+        }
+
+        var form = await p.Http.Request.ReadFormAsync(p.Aborted);
+        var values = OrderFields.ToDictionary(f => f, f => form[f].ToString().Trim());
+        string? Optional(string name) => values[name] is { Length: > 0 } v ? v : null;
+        var errors = new Dictionary<string, string>();
+        DateTimeOffset? servedAt = null;
+        if (Optional("servedAt") is not null)
+        {
+            var (at, bad) = PageWhen.Read(form, "servedAt");
+            servedAt = at;
+            if (bad is not null || at is null)
+            {
+                errors["servedAt"] = Zh.Problem("invalid-date", null);
+            }
+        }
+
+        var body = new CommunityOrderRequest(
+            new PersonRequest(Optional("person.name"), Optional("person.idNumber"), Optional("person.registeredRegion"), Optional("person.residenceRegion")),
+            Optional("orderNumber"), Optional("decidedOn"), servedAt, Optional("officeId"), Optional("policeStationId"));
+        var (command, fingerprint, problems) = CommandRequests.CommunityOrderChecked(
+            body, p.By, PageCommands.Key(form["idempotencyKey"]), p.ReceivedAt, p.Get<RegionCatalog>(), p.Get<Storage.Protection.IdNumberProtector>());
+        if (command is not null)
+        {
+            problems = command.Problems(p.Get<Storage.Cases.WorkflowEnvironment>().Context(p.ReceivedAt));
+        }
+
+        foreach (var problem in problems)
+        {
+            errors.TryAdd(problem.Field is { } f && OrderFields.Contains(f) ? f : "_", Zh.Problem(problem.Code, problem.Detail));
+        }
+
+        if (errors.Count > 0)
+        {
+            return await OrderFormAsync(p, values, errors, form["idempotencyKey"], StatusCodes.Status400BadRequest);
+        }
+
+        var outcome = await PageCommands.RegisterAsync(p, command!, fingerprint, form["idempotencyKey"]);
+        if (outcome.Pending)
+        {
+            return new SeeOther("/police?msg=pending");
+        }
+
+        if (outcome.Succeeded)
+        {
+            return new SeeOther(outcome.Record is { } record ? $"/cases/{record.State.CaseId}?msg=ordered" : "/police?msg=ordered");
+        }
+
+        var field = outcome.Field is { } of && OrderFields.Contains(of) ? of : outcome.Code is "open-case-exists" or "own-open-case" ? "person.idNumber" : "_";
+        errors[field] = Zh.Problem(outcome.Code, outcome.Detail);
+        return await OrderFormAsync(p, values, errors, null, StatusCodes.Status400BadRequest);
+    }
+
+    private static async Task<IResult> OrderFormAsync(
+        PageRequest p, IReadOnlyDictionary<string, string> values, IReadOnlyDictionary<string, string> errors, string? idempotencyKey, int status) =>
+        await PageHttp.RenderAsync<CommunityOrderPage>(p.Http, new Dictionary<string, object?>
+        {
+            [nameof(CommunityOrderPage.Frame)] = PageHttp.Frame(p.Http, "责令社区戒毒决定"),
+            [nameof(CommunityOrderPage.Values)] = values,
+            [nameof(CommunityOrderPage.Errors)] = errors,
+            [nameof(CommunityOrderPage.Offices)] = CentrePages.Nearest(p.Get<OrganisationDirectory>(), OrganisationKind.CommunityOffice, p.By.Organisation.Region),
+            [nameof(CommunityOrderPage.Stations)] = CentrePages.Nearest(p.Get<OrganisationDirectory>(), OrganisationKind.PoliceStation, p.By.Organisation.Region),
+            [nameof(CommunityOrderPage.IdempotencyKey)] = idempotencyKey is { Length: > 0 } k ? k : "page-" + Guid.NewGuid().ToString("N"),
+        }, status);
+
     private static Task<IResult>? RefuseAllButDecidingOrgans(PageRequest p) => p.By.Organisation.Kind == OrganisationKind.DecisionAuthority ? null
         : PageHttp.ErrorAsync(p.Http, StatusCodes.Status403Forbidden, "无权访问", "这一页只供作出强制隔离戒毒决定的公安机关使用。");
 
@@ -118,8 +199,11 @@ public static class PolicePages
             return await PageHttp.ErrorAsync(p.Http, StatusCodes.Status403Forbidden, "无权访问", "这一页只供派出所和作出决定的公安机关使用。");
         }
 
-        var mine = (await p.Get<CaseIndexStore>().OpenCasesAsync(me, cancellationToken: p.Aborted)).Where(c => c.PoliceStationId == me.Id || c.DecisionAuthorityId == me.Id)
-            .Where(c => c.State is not ("cancelled" or "agreementSigned" or "completed")).ToList();
+        var all = (await p.Get<CaseIndexStore>().OpenCasesAsync(me, cancellationToken: p.Aborted)).Where(c => c.PoliceStationId == me.Id || c.DecisionAuthorityId == me.Id).ToList();
+        var mine = all.Where(c => c.State is not ("cancelled" or "agreementSigned" or "completed" or "ended" or "suspended")).ToList();
+        // The community period (社区戒毒, 社区康复): the people under it, and the refusals and violations the police were told of (戒毒条例 21).
+        var community = all.Where(c => c.Community is { EndReason: null }).OrderBy(c => c.PersonName, StringComparer.Ordinal).ToList();
+        var violations = all.Where(c => c.Community is { Grounds.Count: > 0, EndReason: null }).ToList();
         var decided = station ? new List<CaseSummary>() : mine.Where(c => c.DecisionAuthorityId == me.Id).ToList();
         var toFind = mine.Where(OfficePages.IsMissing).ToList();
         var coming = mine.Where(c => c.State is "scheduled" or "acknowledged").OrderBy(c => c.ReleaseDate).ToList();
@@ -127,7 +211,8 @@ public static class PolicePages
         return await PageHttp.RenderAsync<PolicePage>(p.Http, new Dictionary<string, object?>
         {
             [nameof(PolicePage.Frame)] = PageHttp.Frame(p.Http, station ? "本辖区人员" : "本机关决定的人员")
-                .Beside(station ? toFind.Select(c => (c.CaseId, "found")) : decided.SelectMany(c => new[] { (c.CaseId, "decision-notices"), (c.CaseId, "term-decision") })),
+                .Beside(station ? toFind.Select(c => (c.CaseId, "found"))
+                    : decided.SelectMany(c => new[] { (c.CaseId, "decision-notices"), (c.CaseId, "term-decision") }).Concat(all.Select(c => (c.CaseId, "end-notice")))),
             [nameof(PolicePage.Station)] = station,
             [nameof(PolicePage.ToFind)] = toFind,
             [nameof(PolicePage.Coming)] = coming,
@@ -138,6 +223,12 @@ public static class PolicePages
                 && d.Status is DeadlineStatus.Open or DeadlineStatus.Missed)).ToList(),
             [nameof(PolicePage.ToDecide)] = decided.Where(c => c.Commitment?.Proposal is not null).OrderBy(c => c.Commitment!.Proposal!.ProposedAt).ToList(),
             [nameof(PolicePage.Serving)] = decided.Where(c => c.State is "inCentre" or "transferring").OrderBy(c => c.ReleaseDate).ToList(),
+            [nameof(PolicePage.Community)] = community,
+            [nameof(PolicePage.Violations)] = violations,
+            // The deciding organ's steps of the period: orders whose person has not reported, 解除 notices due (戒毒条例 14, 23, 40).
+            [nameof(PolicePage.OrdersNotReported)] = decided.Where(c => c.Community is { OrderNumber: not null, StartedOn: null, EndReason: null }).OrderBy(c => c.NextDueAt ?? DateTimeOffset.MaxValue).ToList(),
+            [nameof(PolicePage.EndNoticesDue)] = station ? [] : all.Where(c => c.DecisionAuthorityId == me.Id
+                && c.Deadlines.Any(d => d.Step == DeadlineStep.EndNotice && d.CompletedAt is null && d.Status is DeadlineStatus.Open or DeadlineStatus.Missed)).ToList(),
             [nameof(PolicePage.Directory)] = p.Get<OrganisationDirectory>(),
             [nameof(PolicePage.Now)] = p.Get<WorkflowTime>().GetUtcNow(),
         });

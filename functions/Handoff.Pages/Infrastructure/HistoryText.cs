@@ -57,7 +57,7 @@ public static class HistoryText
             "NoticeAcknowledged" => "工作站签收出所通知",
             "ReleaseRecorded" => "登记出所（人员已出所）",
             "ReportRecorded" => "登记报到",
-            "AgreementRecorded" => "签订社区康复协议",
+            "AgreementRecorded" => "签订协议",
             "ReleasePostponed" => $"变更出所日期为{(Get<DateOnly?>(h.Details, "newReleaseDate") is { } d ? Zh.Date(d) : "")}{Reason(h)}",
             "ReleaseCancelled" => "撤销出所通报" + Reason(h),
             "PersonFound" => "找到此人（找到时间 " + (Get<DateTimeOffset?>(h.Details, "foundAt") is { } found ? Zh.Instant(found) : "未填")
@@ -88,8 +88,39 @@ public static class HistoryText
             "MedicalReturnRecorded" => $"登记所外就医回所（{At("returnedAt")}）",
             "TermProposalLapsed" => "人员已出所，期限变更意见不再决定",
             "ReleaseNoticeSent" => $"发出出所通报：接收工作站{Org("officeId")}，派出所{Org("policeStationId")}，社区康复{h.Details["rehabilitationYears"]?.GetValue<int>()}年",
+            "CommunityOrdered" => $"责令社区戒毒（{h.Details["orderNumber"]?.GetValue<string>()}，{Day("decidedOn")}决定，{At("servedAt")}送达），执行地{Org("officeId")}",
+            "CommunityStarted" => $"{(Get<CommunityKind?>(h.Details, "kind") == CommunityKind.Detox ? "社区戒毒" : "社区康复")}自{Day("startedOn")}起计算，至{Day("endsOn")}期满",
+            "CheckRecorded" => Check(),
+            "AbsenceRecorded" => h.Details["writtenReport"]?.GetValue<bool>() == true
+                ? $"登记离开执行地县（市、区）（{Day("leftOn")}起，已书面报告）"
+                : $"登记擅自离开执行地县（市、区）（{Day("leftOn")}起，未书面报告）",
+            "AbsenceEnded" => $"登记返回执行地（{Day("returnedOn")}）",
+            "ViolationFound" => $"发现应报告情形：{GroundText(Get<ViolationGround?>(h.Details, "ground"))}",
+            "ViolationWithdrawn" => $"更正：{GroundText(Get<ViolationGround?>(h.Details, "ground"))}不成立（已在期限内报到）",
+            "ViolationReported" => $"向公安机关报告违反协议情况（报告时间 {At("reportedAt")}）",
+            "PlaceChangeSent" => $"变更执行地：材料转送{MoveOrg("toOfficeId")}（转送时间 {MoveAt("sentAt")}）",
+            "PlaceChangeAcknowledged" => "新执行地签收变更材料，自即日起由其负责",
+            "PlaceChangeReported" => $"到新执行地报到（报到时间 {At("reportedAt")}）",
+            "PlaceChangeCompleted" => $"与新执行地签订新的协议（签订时间 {At("signedAt")}）",
+            "CommunitySuspended" => $"中止：被依法{(Get<SuspensionReason?>(h.Details, "reason") == SuspensionReason.Arrest ? "逮捕" : "拘留")}（{At("suspendedAt")}），期限暂停",
+            "CommunityResumed" => $"释放后恢复执行（{At("resumedAt")}），中止{h.Details["days"]?.GetValue<int>()}日，期满日相应顺延",
+            "CommunityTerminated" => $"终止（{Day("endedOn")}）：{EndText(Get<CommunityEnd?>(h.Details, "reason"))}",
+            "CommunityExpired" => $"期满解除（{Day("lastDay")}）",
+            "EndNoticeServed" => $"出具解除通知书（送达时间 {At("servedAt")}，通知执行地时间 {At("officeToldAt")}）",
+            "Recommitted" => $"再次作出强制隔离戒毒决定（{h.Details["decisionNumber"]?.GetValue<string>()}，送{Org("centreId")}执行，期限至{Day("termEnds")}），社区执行随之结束",
             _ => h.Type,
         };
+
+        string Check()
+        {
+            var check = Get<CommunityCheck>(h.Details, "check");
+            return check is null ? "登记检测或谈话"
+                : check.Kind == CheckKind.Interview ? $"登记谈话（{Zh.Instant(check.At)}）"
+                : $"登记检测（{Zh.Instant(check.At)}）：{Zh.TestResult(check.Result)}";
+        }
+
+        string MoveOrg(string field) => h.Details["move"]?[field]?.GetValue<string>() is { } id ? directory.Find(id)?.Name ?? id : "";
+        string MoveAt(string field) => h.Details["move"]?[field] is { } node && node.Deserialize<DateTimeOffset?>(ApiJson.Options) is { } t ? Zh.Instant(t) : "";
 
         string OpenedKind() => Get<EscalationKind?>(h.Details, "kind") is { } k ? NoticeComposer.KindTitle(k) : "督办";
         string Org(string field) => h.Details[field]?.GetValue<string>() is { } id ? directory.Find(id)?.Name ?? id : "";
@@ -125,6 +156,27 @@ public static class HistoryText
         h.Type is "EscalationOpened" or "EscalationClimbed"
         && h.Details["escalationId"]?.GetValue<string>() is { } id && kinds.TryGetValue(id, out var kind)
         && kind is EscalationKind.IntakeRefused or EscalationKind.ReceptionRefused or EscalationKind.LateNotice;
+
+    /// <summary>A ground to report, as the file says it.</summary>
+    public static string GroundText(ViolationGround? ground) => ground switch
+    {
+        ViolationGround.Refusal => "逾期未报到，视为拒绝接受社区戒毒",
+        ViolationGround.Tests => "逃避或拒绝检测3次以上",
+        ViolationGround.Departures => "擅自离开执行地3次以上",
+        ViolationGround.DaysAway => "擅自离开执行地累计超过30日",
+        ViolationGround.DrugUse => "检测阳性（期间吸毒）",
+        _ => "",
+    };
+
+    /// <summary>How a period ended early, as the file says it.</summary>
+    public static string EndText(CommunityEnd? end) => end switch
+    {
+        CommunityEnd.Sentenced => "被依法收监执行刑罚",
+        CommunityEnd.EducationMeasure => "被依法采取强制性教育措施",
+        CommunityEnd.Deceased => "本人死亡",
+        CommunityEnd.Recommitted => "再次被决定强制隔离戒毒",
+        _ => "期满解除",
+    };
 
     private static string Reason(HistoryView h) => h.Details["reason"]?.GetValue<string>() is { Length: > 0 } r ? $"，理由：{r}" : "";
 

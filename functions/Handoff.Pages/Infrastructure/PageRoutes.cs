@@ -21,6 +21,7 @@ public static class PageRoutes
     public const string EscalationRead = "escalations/{id}/read";
     public const string Police = "police";
     public const string Decision = "police/decision";
+    public const string Order = "police/order";
     public const string Inbox = "inbox";
     public const string InboxRead = "inbox/read";
     public const string People = "people";
@@ -44,6 +45,8 @@ public static class PageRoutes
     public static readonly PageRoute PolicePage = new(nameof(PolicePage), "GET", Police, false, PolicePages.WorkListAsync);
     public static readonly PageRoute DecisionPage = new(nameof(DecisionPage), "GET", Decision, false, PolicePages.DecisionFormAsync);
     public static readonly PageRoute DecisionForm = new(nameof(DecisionForm), "POST", Decision, false, PolicePages.DecideAsync);
+    public static readonly PageRoute CommunityOrderPage = new(nameof(CommunityOrderPage), "GET", Order, false, PolicePages.OrderFormAsync);
+    public static readonly PageRoute CommunityOrderForm = new(nameof(CommunityOrderForm), "POST", Order, false, PolicePages.OrderAsync);
     public static readonly PageRoute InboxPage = new(nameof(InboxPage), "GET", Inbox, false, InboxPages.InboxAsync);
     public static readonly PageRoute InboxReadForm = new(nameof(InboxReadForm), "POST", InboxRead, false, InboxPages.MarkReadAsync);
     public static readonly PageRoute PeoplePage = new(nameof(PeoplePage), "GET", People, false, PeoplePages.ListAsync);
@@ -54,6 +57,6 @@ public static class PageRoutes
     [
         SignInPage, DevSignInPage, SignOutForm, OidcCallbackForm, HomePage, CentrePage, RegisterPage, RegisterForm, CaseFilePage, CaseActionForm,
         OfficePage, SupervisorPage, SupervisorCasesPage, OverdueCsvPage, EscalationReadForm, PolicePage, InboxPage, InboxReadForm, PeoplePage,
-        PeopleSearchForm, AssetFile, DecisionPage, DecisionForm,
+        PeopleSearchForm, AssetFile, DecisionPage, DecisionForm, CommunityOrderPage, CommunityOrderForm,
     ];
 }

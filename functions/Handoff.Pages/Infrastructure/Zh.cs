@@ -50,7 +50,10 @@ public static class Zh
         "acknowledged" => "已签收，待出所",
         "released" => "已出所，待报到",
         "reported" => "已报到，待签协议",
-        "agreementSigned" => "已签订协议",
+        "agreementSigned" => "社区执行中",
+        "ordered" => "已责令社区戒毒，待报到",
+        "suspended" => "中止（被羁押）",
+        "ended" => "已解除/终止",
         "lostContact" => "脱失",
         "cancelled" => "已撤销",
         "completed" => "已出所（无社区康复）",
@@ -74,8 +77,17 @@ public static class Zh
         DeadlineStep.Notice => "提前通知（出所前3日）",
         DeadlineStep.Acknowledgement => "签收通知",
         DeadlineStep.Release => "登记出所",
-        DeadlineStep.Report => "报到（出所后15日内）",
-        _ => "签订社区康复协议",
+        DeadlineStep.Report => "报到（15日内）",
+        DeadlineStep.Contact => "检测或谈话（联系期限）",
+        DeadlineStep.ViolationReport => "向公安机关报告违反协议情况",
+        DeadlineStep.AwayLimit => "擅自离开累计满30日",
+        DeadlineStep.MoveFile => "转送变更执行地材料",
+        DeadlineStep.MoveAcknowledgement => "新执行地签收材料",
+        DeadlineStep.MoveReport => "到新执行地报到（15日内）",
+        DeadlineStep.MoveAgreement => "与新执行地签订协议",
+        DeadlineStep.Expiry => "期满",
+        DeadlineStep.EndNotice => "解除通知（期满后7日内）",
+        _ => "签订协议",
     };
 
     /// <summary>
@@ -116,7 +128,19 @@ public static class Zh
         Core.Statistics.Measure.Acknowledgement => "按时签收率",
         Core.Statistics.Measure.Collection => "出所必接率",
         Core.Statistics.Measure.Report => "按期报到率",
+        Core.Statistics.Measure.Execution => "执行率",
+        Core.Statistics.Measure.ViolationReport => "违反协议按时报告率",
+        Core.Statistics.Measure.EndNotice => "解除按时通知率",
         _ => "协议签订率",
+    };
+
+    public static string TestResult(Core.Cases.TestResult? result) => result switch
+    {
+        Core.Cases.TestResult.Negative => "阴性",
+        Core.Cases.TestResult.Positive => "阳性",
+        Core.Cases.TestResult.Missed => "未到（逃避检测）",
+        Core.Cases.TestResult.Refused => "拒绝检测",
+        _ => "",
     };
 
     public static string Collector(CollectorKind kind) => kind switch

@@ -82,6 +82,24 @@ public class CommunityOrderTests
     }
 
     [Fact]
+    public void ReportOnTime_EnteredAfterThePeriod_DisprovesTheRefusal_AndTheDutyToReportIt()
+    {
+        // Found writing the orchestration tests: an office entering a file after the fact (the report on 10-01, typed in on 10-12) left the
+        // person marked "视为拒绝" and the office owing the police a report of a refusal that never happened.
+        var run = Ordered();
+        run.Accept(new Tick(), Beijing(2026, 10, 9, 1));
+        Assert.Equal([ViolationGround.Refusal], run.Case.Community!.Grounds);
+
+        var entered = run.Accept(new RecordReport(As(Office), Beijing(2026, 9, 28, 10)), Beijing(2026, 10, 12, 10));
+        Assert.Empty(run.Case.Community!.Grounds);
+        Assert.Equal(DeadlineStatus.Withdrawn, run.Deadline(DeadlineStep.ViolationReport).Status);
+        Assert.Contains(entered.Notices, n => n.RecipientId == Police && n.Body.Contains("予以更正"));
+        // The report deadline itself stays missed: the escalation was right to go out, the system could not know.
+        Assert.Equal(DeadlineStatus.Missed, run.Deadline(DeadlineStep.Report).Status);
+        Assert.Equal(new DateOnly(2026, 9, 28), run.Case.Community.StartedOn);
+    }
+
+    [Fact]
     public void ReportOnTime_BeforeTheOrderWasServed_IsRefused()
     {
         var run = Ordered();

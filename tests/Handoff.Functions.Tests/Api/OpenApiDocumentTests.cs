@@ -192,7 +192,7 @@ public class OpenApiDocumentTests(ApiFixture api) : ApiTestBase(api)
 
         Assert.Equal(["expiry", "early"], EnumValues(document, Schema(document, nameof(RegisterReleaseRequest))["properties"]!["releaseType"]!));
         Assert.Equal(["family", "police", "office", "none"], EnumValues(document, Schema(document, nameof(CollectedByRequest))["properties"]!["kind"]!));
-        var states = new[] { "scheduled", "acknowledged", "released", "reported", "agreementSigned", "lostContact", "cancelled", "completed", "decided", "inCentre", "transferring" };
+        var states = new[] { "scheduled", "acknowledged", "released", "reported", "agreementSigned", "lostContact", "cancelled", "completed", "decided", "inCentre", "transferring", "ordered", "suspended", "ended" };
         Assert.Equal(states, EnumValues(document, Schema(document, "CaseView")["properties"]!["state"]!));
         Assert.Equal(states, EnumValues(document, Schema(document, "CaseSummary")["properties"]!["state"]!));
         Assert.Equal(states, EnumValues(document, Schema(document, "EscalationView")["properties"]!["caseState"]!));

@@ -59,6 +59,22 @@ public sealed class WireFormatTests
         ["proposeTermChange"] = new("c-proposal", new Handoff.Core.Chain.ProposeTermChange(Centre, TermChangeKind.Extension, new DateOnly(2028, 9, 1), "诊断评估未达标"), Received.AddDays(600)),
         ["decideTermChange"] = new("c-term-decision", new Handoff.Core.Chain.DecideTermChange(Authority, true, Received.AddDays(603), null), Received.AddDays(603)),
         ["sendReleaseNotice"] = new("c-release-notice", new Handoff.Core.Chain.SendReleaseNotice(Centre, "pingyuan-dazhe-office", "pingyuan-dazhe-police", 3), Received.AddDays(700)),
+        ["recordCommunityOrder"] = new("c-order", new Handoff.Core.Execution.RecordCommunityOrder(Authority, "HO-0123456789AD", Registration.Person, "平公（禁）社戒字〔2026〕8号",
+            new DateOnly(2026, 3, 1), Received.AddHours(-20), "pingyuan-dazhe-office", "pingyuan-dazhe-police"), Received, "sha256:2b3c4d5e6f708192", "0639050000000000000_6f1ed002ab5595859014ebf0951522d9"),
+        ["recordTest"] = new("c-test", new Handoff.Core.Execution.RecordTest(Office, Received.AddDays(40), TestResult.Missed), Received.AddDays(40)),
+        ["recordInterview"] = new("c-interview", new Handoff.Core.Execution.RecordInterview(Office, Received.AddDays(41)), Received.AddDays(41)),
+        ["recordAbsence"] = new("c-absence", new Handoff.Core.Execution.RecordAbsence(Office, new DateOnly(2026, 5, 1), false), Received.AddDays(61)),
+        ["endAbsence"] = new("c-absence-end", new Handoff.Core.Execution.EndAbsence(Office, new DateOnly(2026, 5, 10)), Received.AddDays(70)),
+        ["reportViolation"] = new("c-violation", new Handoff.Core.Execution.ReportViolation(Office, Received.AddDays(71)), Received.AddDays(71)),
+        ["sendPlaceChange"] = new("c-move", new Handoff.Core.Execution.SendPlaceChange(Office, "guiyang-office", "guiyang-police", new DateOnly(2026, 6, 1), Received.AddDays(92)),
+            Received.AddDays(92)),
+        ["acknowledgePlaceChange"] = new("c-move-ack", new Handoff.Core.Execution.AcknowledgePlaceChange(new Actor("guiyang-office", "api-key")), Received.AddDays(93)),
+        ["suspendCommunity"] = new("c-suspend", new Handoff.Core.Execution.SuspendCommunity(Police, SuspensionReason.Detention, Received.AddDays(120)), Received.AddDays(120)),
+        ["resumeCommunity"] = new("c-resume", new Handoff.Core.Execution.ResumeCommunity(Police, Received.AddDays(135)), Received.AddDays(135)),
+        ["terminateCommunity"] = new("c-terminate", new Handoff.Core.Execution.TerminateCommunity(Police, CommunityEnd.Sentenced, new DateOnly(2027, 3, 1)), Received.AddDays(365)),
+        ["recordEndNotice"] = new("c-end-notice", new Handoff.Core.Execution.RecordEndNotice(Authority, Received.AddDays(1100), Received.AddDays(1101)), Received.AddDays(1101)),
+        ["recordRecommitment"] = new("c-recommit", new Handoff.Core.Execution.RecordRecommitment(Authority, "梅公（禁）决字〔2026〕99号", new DateOnly(2026, 9, 1),
+            Received.AddDays(183), "meizhou-psb-centre"), Received.AddDays(183)),
     };
 
     public static TheoryData<string> CommandTypes() => [.. Steps.Keys];

@@ -1,5 +1,6 @@
 using Handoff.Core.Cases;
 using Handoff.Core.Notices;
+using Handoff.Core.Workflow;
 using Handoff.Testing;
 using Handoff.Workflow.Tests.Support;
 using Microsoft.DurableTask.Client;
@@ -54,7 +55,7 @@ public sealed class CaseOrchestrationTests(AzuriteFixture azurite) : IAsyncLifet
     }
 
     [Fact]
-    public async Task MissedReport_ClimbsCountyCityProvinceOneDayApart_ThenReportAndAgreementCompleteTheCase()
+    public async Task MissedReport_ClimbsCountyCityProvinceOneDayApart_ThenReportAndAgreementStartTheCommunityPeriod()
     {
         var run = await ReleasedAsync(new CollectedBy(CollectorKind.Family, "张父"));
         var due = Deadline(await run.CaseAsync(), DeadlineStep.Report).DueAt;
@@ -82,11 +83,10 @@ public sealed class CaseOrchestrationTests(AzuriteFixture azurite) : IAsyncLifet
 
         var signed = await run.SendAsync(new RecordAgreement(As(Office), run.Time.GetUtcNow()));
         Assert.Equal(CaseState.AgreementSigned, signed.State);
-        var completed = await run.CompletionAsync();
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, completed.RuntimeStatus);
-        var output = completed.ReadOutputAs<CaseProgress>()!;
-        Assert.True(output.Closed);
-        Assert.Equal(CaseState.AgreementSigned, output.State);
+        // The agreement no longer ends the file: the 社区康复 period runs on, its contact deadline and expiry ahead, the orchestration with it.
+        Assert.False(signed.IsClosed);
+        Assert.Equal(Deadline(signed, DeadlineStep.Contact).DueAt, CaseWorkflow.NextDueAt(signed));
+        Assert.Equal(OrchestrationRuntimeStatus.Running, (await Client.GetInstanceAsync(run.CaseId))!.RuntimeStatus);
     }
 
     [Fact]
