@@ -54,11 +54,11 @@ public static class TestData
     private static int _sequence;
 
     /// <summary>A valid identity number no other call in this process returns.</summary>
-    public static string UniqueIdNumber()
+    public static string UniqueIdNumber(string region = "441426")
     {
         var n = Interlocked.Increment(ref _sequence) + Environment.ProcessId % 1000 * 1000;
         var birth = new DateOnly(1970, 1, 1).AddDays(n / 1000 % 15000);
-        return IdNumber("441426", birth.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture), n % 1000);
+        return IdNumber(region, birth.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture), n % 1000);
     }
 
     /// <summary>A valid identity number for the region and birth date, with the sequence given.</summary>

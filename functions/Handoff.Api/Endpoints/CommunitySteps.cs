@@ -32,6 +32,8 @@ public sealed record ResumptionRequest(DateTimeOffset? ResumedAt);
 
 public sealed record TerminationRequest(string? Reason, string? EndedOn);
 
+public sealed record EndMaterialsRequest(DateTimeOffset? SentAt);
+
 public sealed record EndNoticeRequest(DateTimeOffset? ServedAt, DateTimeOffset? OfficeToldAt);
 
 public sealed record RecommitmentRequest(string? DecisionNumber, string? DecidedOn, DateTimeOffset? ServedAt, string? CentreId);
@@ -137,6 +139,10 @@ public static class CommunitySteps
                 : (null, Rejection.Invalid("endedOn", "invalid-date", "is required, as yyyy-MM-dd"));
         });
 
+    public static readonly HandoffRoute SendEndMaterials = Step<EndMaterialsRequest>(nameof(SendEndMaterials), "end-materials",
+        "The office sends the agreement and materials for the 解除 before the end, where its province asks (重庆 §37: 7 working days).", true,
+        (b, by, at) => (new SendEndMaterials(by, b?.SentAt ?? at), null));
+
     public static readonly HandoffRoute RecordEndNotice = Step<EndNoticeRequest>(nameof(RecordEndNotice), "end-notice",
         "The 公安机关 serves the 解除 notice and tells the office (戒毒条例 23, 40: within 7 days of the expiry).", true,
         (b, by, at) => (new RecordEndNotice(by, b?.ServedAt ?? at, b?.OfficeToldAt ?? b?.ServedAt ?? at), null));
@@ -164,7 +170,7 @@ public static class CommunitySteps
     public static IReadOnlyList<HandoffRoute> Steps { get; } =
     [
         RecordTest, RecordInterview, RecordAbsence, EndAbsence, ReportViolation, SendPlaceChange, AcknowledgePlaceChange, SuspendCommunity,
-        ResumeCommunity, TerminateCommunity, RecordEndNotice, RecordRecommitment,
+        ResumeCommunity, TerminateCommunity, SendEndMaterials, RecordEndNotice, RecordRecommitment,
     ];
 
     private static async Task<IResult> OrderAsync(HandoffRequest r)

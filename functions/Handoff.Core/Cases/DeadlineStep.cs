@@ -61,6 +61,10 @@ public enum DeadlineStep
     /// <summary>The new office signs a new agreement (戒毒条例 22③, 16 "及时"; policy).</summary>
     MoveAgreement,
 
+    /// <summary>The office sends the agreement and materials for the 解除 some working days before the period's end (重庆 §37; a setting,
+    /// off by default).</summary>
+    EndMaterials,
+
     /// <summary>Not a duty: the community period's last day (戒毒条例 14②, 23, 37, 40). Reaching it ends the period.</summary>
     Expiry,
 

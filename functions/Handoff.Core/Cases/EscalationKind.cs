@@ -64,4 +64,7 @@ public enum EscalationKind
 
     /// <summary>The 解除 notice not served, or the office not told, within 7 days of expiry (戒毒条例 23, 40).</summary>
     [JsonStringEnumMemberName("end-notice-late")] EndNoticeLate,
+
+    /// <summary>The office did not send the materials for the 解除 in time (重庆 §37; a setting).</summary>
+    [JsonStringEnumMemberName("end-materials-late")] EndMaterialsLate,
 }

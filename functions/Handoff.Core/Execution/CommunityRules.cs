@@ -19,20 +19,20 @@ internal static class CommunityRules
 
     /// <summary>The person's deadlines that stop while the period is suspended (戒毒条例 24②) and move on by the days suspended.</summary>
     private static readonly DeadlineStep[] PersonsSteps =
-        [DeadlineStep.Report, DeadlineStep.Contact, DeadlineStep.AwayLimit, DeadlineStep.MoveReport, DeadlineStep.Expiry];
+        [DeadlineStep.Report, DeadlineStep.Contact, DeadlineStep.AwayLimit, DeadlineStep.MoveReport, DeadlineStep.Expiry, DeadlineStep.EndMaterials];
 
     /// <summary>Every deadline of the period: withdrawn when it ends.</summary>
     private static readonly DeadlineStep[] PeriodSteps =
     [
         DeadlineStep.Acknowledgement, DeadlineStep.MoveFile, DeadlineStep.Report, DeadlineStep.Agreement, DeadlineStep.Contact, DeadlineStep.ViolationReport, DeadlineStep.AwayLimit,
-        DeadlineStep.MoveAcknowledgement, DeadlineStep.MoveReport, DeadlineStep.MoveAgreement, DeadlineStep.Expiry,
+        DeadlineStep.MoveAcknowledgement, DeadlineStep.MoveReport, DeadlineStep.MoveAgreement, DeadlineStep.Expiry, DeadlineStep.EndMaterials,
     ];
 
     /// <summary>Escalations the end of the period makes moot.</summary>
     private static readonly EscalationKind[] PeriodKinds =
     [
         EscalationKind.NotReported, EscalationKind.NoAgreement, EscalationKind.NoContact, EscalationKind.ViolationNotReported,
-        EscalationKind.MoveNotAcknowledged, EscalationKind.NotAcknowledged, EscalationKind.FileLate,
+        EscalationKind.MoveNotAcknowledged, EscalationKind.NotAcknowledged, EscalationKind.FileLate, EscalationKind.EndMaterialsLate,
     ];
 
     /// <summary>Refuses a community step on a file with no community period under way.</summary>
@@ -66,6 +66,23 @@ internal static class CommunityRules
             k.Kind == CommunityKind.Detox
                 ? "戒毒条例第十四条：社区戒毒期限3年，自报到之日起计算；第二十三条：期满之日起解除"
                 : $"戒毒条例第三十七条：社区康复{k.Years}年（起算日条例未规定，按报到之日计算）；第四十条：期满之日起解除");
+
+    /// <summary>
+    /// The period's last day and, where the office's province asks for it (重庆 §37: <see cref="HandoffPolicy.EndMaterialsWorkingDays"/>),
+    /// the office's materials for the 解除 that many working days before it.
+    /// </summary>
+    public static void PlanEnd(DecisionBuilder b, Actor by)
+    {
+        var k = b.State.Community!;
+        b.SetDeadline(by, Expiry(k));
+        var policy = b.Context.PolicyOf(b.State.OfficeId);
+        if (policy.EndMaterialsWorkingDays > 0)
+        {
+            var end = b.Context.Calendar.WorkingDaysBefore(k.EndsOn!.Value, policy.EndMaterialsWorkingDays);
+            b.SetDeadline(by, new Deadline(DeadlineStep.EndMaterials, end.LastDay, ChinaTime.EndOfDay(end.LastDay), DeadlineStatus.Open, end.CalendarConfirmed,
+                Provisional: false, null, $"本地政策（{policy.Source}）：期满{policy.EndMaterialsWorkingDays}个工作日前将协议和有关材料送公安机关"));
+        }
+    }
 
     /// <summary>The period's last day counted from the first report: years per 民法典 202, plus days suspended.</summary>
     public static DateOnly EndsOn(DateOnly startedOn, int years, int daysSuspended) =>

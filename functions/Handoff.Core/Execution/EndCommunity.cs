@@ -137,3 +137,52 @@ public sealed record EndNoticeServed(DateTimeOffset At, Actor By, DateTimeOffset
             $"{N.Name(directory, By.OrganisationId)}通知：{N.Person(after)}的{CommunityRules.KindName(after)}已于{N.Date(after.Community!.EndedOn!.Value)}期满解除，"
             + $"解除通知书已于{N.Instant(ServedAt)}送达本人。戒断3年未复吸的，自{N.Date(after.Community.DynamicControlEndsOn!.Value)}起不再实行动态管控（《戒毒条例》第七条）。", directory);
 }
+
+/// <summary>
+/// The office sends the agreement and materials for the 解除 to the 公安机关 before the period's end, where its province asks for it
+/// (重庆 §37: 7 working days before; <see cref="HandoffPolicy.EndMaterialsWorkingDays"/>).
+/// </summary>
+[WireName("sendEndMaterials")]
+public sealed record SendEndMaterials(Actor By, DateTimeOffset SentAt) : CaseCommand(By)
+{
+    internal override Rejection? Decide(DecisionBuilder b)
+    {
+        var c = b.State;
+        if (Checks.Party(By, c.OfficeId, "Only the office executing the period sends the materials for the 解除.") is { } party)
+        {
+            return party;
+        }
+
+        if (c.DeadlineFor(DeadlineStep.EndMaterials) is not { } due)
+        {
+            return Rejection.Conflict("no-end-materials", "The office's province asks for no materials before the end (a setting: EndMaterialsWorkingDays).");
+        }
+
+        if (due.CompletedAt is { } sent)
+        {
+            return sent == SentAt ? null : Rejection.Conflict("already-sent", $"The materials were already recorded as sent at {sent:O}.");
+        }
+
+        if (Checks.When(b, "sentAt", SentAt, c.ReportedAt, "report") is { } when)
+        {
+            return when;
+        }
+
+        b.Add(new EndMaterialsSent(b.Now, By, SentAt));
+        b.SetDeadline(By, DeadlinePlanner.Complete(due, SentAt, b.Now));
+        CaseWorkflow.Resolve(b, By, "执行地已送解除材料", EscalationKind.EndMaterialsLate);
+        return null;
+    }
+}
+
+/// <summary>The office sent the materials for the 解除.</summary>
+[WireName("endMaterialsSent")]
+public sealed record EndMaterialsSent(DateTimeOffset At, Actor By, DateTimeOffset SentAt) : CaseEvent(At, By)
+{
+    internal override Case Apply(Case c) => c;
+
+    internal override IReadOnlyList<Notice> Notices(Case after, OrganisationDirectory directory) =>
+        N.Step(after, NoticeKind.StepRecorded, At, [after.DecisionAuthorityId], "解除材料已送",
+            $"{N.Name(directory, By.OrganisationId)}已于{N.Instant(SentAt)}送来{N.Person(after)}的{CommunityRules.KindName(after)}协议和有关材料，"
+            + $"期满日{N.Date(after.Community!.EndsOn!.Value)}。请届时出具解除通知书。", directory);
+}

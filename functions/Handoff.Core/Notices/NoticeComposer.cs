@@ -186,6 +186,7 @@ public static class NoticeComposer
         EscalationKind.MoveNotAcknowledged => "变更执行地材料未签收",
         EscalationKind.FileLate => "变更执行地材料逾期转送",
         EscalationKind.EndNoticeLate => "解除通知逾期",
+        EscalationKind.EndMaterialsLate => "解除材料逾期未送",
         _ => kind.ToString(),
     };
 
@@ -231,6 +232,9 @@ public static class NoticeComposer
         EscalationKind.FileLate =>
             $"{Person(c)}于{Date(c.Community?.Move?.RequestedOn ?? c.ReleaseDate)}报告变更执行地，{Name(directory, c.Community?.Move?.FromOfficeId ?? c.OfficeId)}"
             + $"应于{Date(c.DeadlineFor(DeadlineStep.MoveFile)?.LastDay ?? c.ReleaseDate)}前转送材料，实际于{Instant(c.Community?.Move?.SentAt ?? c.RegisteredAt)}才转送（《戒毒条例》第二十二条）。",
+        EscalationKind.EndMaterialsLate =>
+            $"{Person(c)}的{Execution.CommunityRules.KindName(c)}将于{Date(c.Community?.EndsOn ?? c.ReleaseDate)}期满，{Name(directory, c.OfficeId)}"
+            + $"应于{Date(c.DeadlineFor(DeadlineStep.EndMaterials)?.LastDay ?? c.ReleaseDate)}前将协议和有关材料送{Name(directory, c.DecisionAuthorityId)}（本地规定），尚未登记。",
         EscalationKind.EndNoticeLate =>
             $"{Person(c)}的{Execution.CommunityRules.KindName(c)}已于{Date(c.Community?.EndedOn ?? c.ReleaseDate)}期满，{Name(directory, c.DecisionAuthorityId)}"
             + $"应出具解除通知书并于{Date(c.DeadlineFor(DeadlineStep.EndNotice)?.LastDay ?? c.ReleaseDate)}前通知{Name(directory, c.OfficeId)}（《戒毒条例》第二十三条、第四十条：7日内），尚未登记。",

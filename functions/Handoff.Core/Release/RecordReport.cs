@@ -68,7 +68,7 @@ public sealed record RecordReport(Actor By, DateTimeOffset ReportedAt) : CaseCom
         }
 
         b.Add(new CommunityStarted(b.Now, By, kind, years, startedOn, Execution.CommunityRules.EndsOn(startedOn, years, 0)));
-        b.SetDeadline(By, Execution.CommunityRules.Expiry(b.State.Community!));
+        Execution.CommunityRules.PlanEnd(b, By);
         Execution.CommunityRules.Contacted(b, By, ReportedAt);
         return null;
     }

@@ -22,7 +22,7 @@ public static class Measures
     {
         EscalationKind.NotAcknowledged or EscalationKind.NotCollected or EscalationKind.NotReported or EscalationKind.NoAgreement
             or EscalationKind.NoContact or EscalationKind.ViolationNotReported or EscalationKind.MoveNotAcknowledged or EscalationKind.FileLate
-            or EscalationKind.EndNoticeLate => UnitRoles.Office,
+            or EscalationKind.EndNoticeLate or EscalationKind.EndMaterialsLate => UnitRoles.Office,
         _ => UnitRoles.Centre,
     };
 }

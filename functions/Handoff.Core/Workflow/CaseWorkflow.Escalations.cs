@@ -122,6 +122,7 @@ public static partial class CaseWorkflow
         DeadlineStep.MoveAcknowledgement => EscalationKind.MoveNotAcknowledged,
         DeadlineStep.MoveReport => EscalationKind.NotReported,
         DeadlineStep.EndNotice => EscalationKind.EndNoticeLate,
+        DeadlineStep.EndMaterials => EscalationKind.EndMaterialsLate,
         _ => null,
     };
 

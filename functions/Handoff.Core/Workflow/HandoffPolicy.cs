@@ -99,6 +99,12 @@ public sealed record HandoffPolicy
     /// <summary>Whether <see cref="PlaceChangeFileDays"/> are working days (重庆 §36). Default false.</summary>
     public bool PlaceChangeFileInWorkingDays { get; init; }
 
+    /// <summary>
+    /// Working days before the period's last day by which the office sends the agreement and its materials to the 公安机关 for the 解除
+    /// (重庆 §37: 7 working days). No national rule: default 0, no such deadline; 0–15.
+    /// </summary>
+    public int EndMaterialsWorkingDays { get; init; }
+
     /// <summary>Whether the 7 days to tell the office of a 解除 (戒毒条例 23, 40) are working days (重庆 §37). Default false: the law's calendar days.</summary>
     public bool EndNoticeInWorkingDays { get; init; }
 
@@ -175,6 +181,7 @@ public sealed record HandoffPolicy
                      (nameof(ViolationReportDays), ViolationReportDays, 1, 30),
                      (nameof(ViolationWarningMargin), ViolationWarningMargin, 0, 2),
                      (nameof(PlaceChangeFileDays), PlaceChangeFileDays, 1, 15),
+                     (nameof(EndMaterialsWorkingDays), EndMaterialsWorkingDays, 0, 15),
                  })
         {
             if (value < min || value > max)

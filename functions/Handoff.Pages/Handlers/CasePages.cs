@@ -52,6 +52,7 @@ public static class CasePages
         ["suspension"] = (f => When(f, "suspendedAt", at => new SuspensionRequest(Text(f, "reason"), at)), "suspension"),
         ["resumption"] = (f => When(f, "resumedAt", at => new ResumptionRequest(at)), "resumption"),
         ["termination"] = (f => (new TerminationRequest(Text(f, "reason"), Text(f, "endedOn")), null), "termination"),
+        ["end-materials"] = (f => When(f, "sentAt", at => new EndMaterialsRequest(at)), "end-materials"),
         ["end-notice"] = (f => When(f, "servedAt", at => new EndNoticeRequest(at, at)), "end-notice"),
         ["recommitment"] = (f => When(f, "servedAt", at => new RecommitmentRequest(Text(f, "decisionNumber"), Text(f, "decidedOn"), at, Text(f, "centreId"))), "recommitment"),
         ["release-notice"] = (f => (new ReleaseNoticeRequest(Text(f, "receivingOfficeId"), Text(f, "policeStationId"),

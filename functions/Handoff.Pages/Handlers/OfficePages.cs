@@ -54,7 +54,9 @@ public static class OfficePages
         var toCollect = mine.Where(c => c.State == "acknowledged").OrderBy(c => c.ReleaseDate).ToList();
         var overdue = open.Where(IsMissing).ToList();
         // A person nobody collected is looked for (找到此人), not also waited for: one list, counted once.
-        var toReport = mine.Where(c => c.State is "released" or "ordered" && !overdue.Contains(c)).OrderBy(c => c.NextDueAt).ToList();
+        // An order not yet acknowledged is listed once, to acknowledge; then to report.
+        var toReport = mine.Where(c => (c.State == "released" || (c.State == "ordered" && !toAcknowledge.Contains(c))) && !overdue.Contains(c))
+            .OrderBy(c => c.NextDueAt).ToList();
         var testsDue = executing.Where(c => c.Community!.Move is null && NextTestOn(c, policy.TestIntervalDays) is { } due && due <= today.AddDays(7))
             .OrderBy(c => NextTestOn(c, policy.TestIntervalDays)).ToList();
         var away = executing.Where(c => c.Community!.AwaySince is not null).OrderBy(c => c.Community!.AwaySince).ToList();

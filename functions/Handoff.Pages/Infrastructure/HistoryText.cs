@@ -106,6 +106,7 @@ public static class HistoryText
             "CommunityResumed" => $"释放后恢复执行（{At("resumedAt")}），中止{h.Details["days"]?.GetValue<int>()}日，期满日相应顺延",
             "CommunityTerminated" => $"终止（{Day("endedOn")}）：{EndText(Get<CommunityEnd?>(h.Details, "reason"))}",
             "CommunityExpired" => $"期满解除（{Day("lastDay")}）",
+            "EndMaterialsSent" => $"执行地送解除材料（送出时间 {At("sentAt")}）",
             "EndNoticeServed" => $"出具解除通知书（送达时间 {At("servedAt")}，通知执行地时间 {At("officeToldAt")}）",
             "Recommitted" => $"再次作出强制隔离戒毒决定（{h.Details["decisionNumber"]?.GetValue<string>()}，送{Org("centreId")}执行，期限至{Day("termEnds")}），社区执行随之结束",
             _ => h.Type,

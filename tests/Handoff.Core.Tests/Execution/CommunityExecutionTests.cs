@@ -180,6 +180,26 @@ public class CommunityExecutionTests
     }
 
     [Fact]
+    public void Chongqing_TheOfficesMaterialsForThe解除_AreDue7WorkingDaysBeforeTheEnd()
+    {
+        // 重庆 §37, a setting of the office's province (here set for 44 to use the test directory). Ends 2029-09-20 (a Thursday).
+        var run = new CaseRun { Regional = new Dictionary<string, HandoffPolicy> { ["44"] = new() { EndMaterialsWorkingDays = 7 } } };
+        run.Accept(CommunityOrder(new DateOnly(2026, 9, 16), Beijing(2026, 9, 16, 10)), Beijing(2026, 9, 16, 11));
+        run.Accept(new RecordReport(As(Office), Beijing(2026, 9, 20, 10)), Beijing(2026, 9, 20, 10, 5));
+        var materials = run.Deadline(DeadlineStep.EndMaterials);
+        Assert.True(materials.LastDay < new DateOnly(2029, 9, 20));
+        Assert.False(materials.CalendarConfirmed); // 2029 has no holiday file: weekends only, flagged
+        Assert.Equal("forbidden", run.Do(new SendEndMaterials(As(Police), Beijing(2026, 9, 21)), Beijing(2026, 9, 21)).Rejection!.Code);
+        run.Accept(new SendEndMaterials(As(Office), Beijing(2029, 9, 5, 9)), Beijing(2029, 9, 5, 9));
+        Assert.Equal(DeadlineStatus.Met, run.Deadline(DeadlineStep.EndMaterials).Status);
+
+        // Elsewhere there is no such deadline, and the step says why.
+        var national = UnderWay();
+        Assert.Null(national.Case.DeadlineFor(DeadlineStep.EndMaterials));
+        Assert.Equal("no-end-materials", national.Do(new SendEndMaterials(As(Office), Beijing(2026, 10, 1)), Beijing(2026, 10, 1)).Rejection!.Code);
+    }
+
+    [Fact]
     public void Sentence_TerminatesThePeriod_AndClosesTheFile()
     {
         var run = UnderWay();

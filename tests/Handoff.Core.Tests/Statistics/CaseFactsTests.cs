@@ -46,6 +46,50 @@ public class CaseFactsTests
     }
 
     [Fact]
+    public void Execution_IsDueOnceTheOrdersReportPeriodPassedOrThePersonReported_AndMetWithTheAgreement()
+    {
+        // 执行率 (docs/indicators.md): reported and agreement signed ÷ orders served at least the report period ago.
+        var run = new CaseRun();
+        run.Accept(CommunityOrder(new DateOnly(2026, 9, 16), Beijing(2026, 9, 16, 10)), Beijing(2026, 9, 16, 11));
+        Assert.False(CaseFacts.From(run.Case).Steps[Measure.Execution].Due);
+        run.Accept(new RecordReport(As(Office), Beijing(2026, 9, 20, 10)), Beijing(2026, 9, 20, 10));
+        Assert.Equal(new StepOutcome(true, false), CaseFacts.From(run.Case).Steps[Measure.Execution]);
+        run.Accept(new RecordAgreement(As(Office), Beijing(2026, 9, 21, 10)), Beijing(2026, 9, 21, 10));
+        Assert.Equal(new StepOutcome(true, true), CaseFacts.From(run.Case).Steps[Measure.Execution]);
+
+        // Suspended, it is left out of both sides; terminated too.
+        run.Accept(new Handoff.Core.Execution.SuspendCommunity(As(Police), SuspensionReason.Arrest, Beijing(2026, 10, 1)), Beijing(2026, 10, 1));
+        Assert.False(CaseFacts.From(run.Case).Steps[Measure.Execution].Due);
+        run.Accept(new Handoff.Core.Execution.TerminateCommunity(As(Police), CommunityEnd.Sentenced, new DateOnly(2026, 12, 1)), Beijing(2026, 12, 1));
+        Assert.False(CaseFacts.From(run.Case).Steps[Measure.Execution].Due);
+    }
+
+    [Fact]
+    public void Refused_And失联_AreLostNow_AndAContactEndsIt()
+    {
+        var refused = new CaseRun();
+        refused.Accept(CommunityOrder(new DateOnly(2026, 9, 1), Beijing(2026, 9, 1, 10)), Beijing(2026, 9, 1, 11));
+        refused.Accept(new Tick(), Beijing(2026, 9, 20));
+        Assert.True(CaseFacts.From(refused.Case).LostNow);
+        Assert.Equal(new StepOutcome(true, false), CaseFacts.From(refused.Case).Steps[Measure.Execution]);
+        Assert.Equal(StepOutcome.Pending, CaseFacts.From(refused.Case).Steps[Measure.ViolationReport]);
+
+        var silent = new CaseRun();
+        silent.Accept(CommunityOrder(new DateOnly(2026, 9, 1), Beijing(2026, 9, 1, 10)), Beijing(2026, 9, 1, 11));
+        silent.Accept(new RecordReport(As(Office), Beijing(2026, 9, 2, 10)), Beijing(2026, 9, 2, 10));
+        silent.Accept(new RecordAgreement(As(Office), Beijing(2026, 9, 2, 11)), Beijing(2026, 9, 2, 11));
+        silent.Accept(new Tick(), Beijing(2026, 10, 10));
+        Assert.True(CaseFacts.From(silent.Case).LostNow);
+        silent.Accept(new Handoff.Core.Execution.RecordInterview(As(Office), Beijing(2026, 10, 10, 9)), Beijing(2026, 10, 10, 9));
+        Assert.False(CaseFacts.From(silent.Case).LostNow);
+
+        var sums = new RegionSums();
+        sums.AddNow(CaseFacts.From(refused.Case), UnitRoles.Office);
+        sums.AddNow(CaseFacts.From(silent.Case), UnitRoles.Office);
+        Assert.Equal(1, sums.Lost);
+    }
+
+    [Fact]
     public void From_CollectedAndReported_IsNotLost()
     {
         var run = Released(new CollectedBy(CollectorKind.Family, "张父"));

@@ -100,12 +100,12 @@ public class PageFlowTests(BrowserFixture browser) : ApiTestBase(browser)
         await Item(page, caseId).GetByRole(AriaRole.Button, new() { Name = "已报到" }).ClickAsync();
         Assert.Contains("已登记报到", await page.Locator("[role=status]").TextContentAsync());
         await Item(page, caseId).GetByRole(AriaRole.Button, new() { Name = "已签订协议" }).ClickAsync();
-        Assert.Contains("已登记签订社区康复协议", await page.Locator("[role=status]").TextContentAsync());
+        Assert.Contains("已登记签订协议", await page.Locator("[role=status]").TextContentAsync());
 
         await page.GotoAsync($"/cases/{caseId}");
         var text = await page.Locator("main").InnerTextAsync();
-        Assert.Contains("已签订协议", text);
-        Assert.Contains("签订社区康复协议 — 平远县大柘镇戒毒康复服务中心（值班人员，开发环境登录）", text); // who did it, in words: the officer and how they signed in
+        Assert.Contains("社区执行中", text); // the agreement starts the 社区康复 period: the file stays open (issue 21)
+        Assert.Contains("签订协议 — 平远县大柘镇戒毒康复服务中心（值班人员，开发环境登录）", text); // who did it, in words: the officer and how they signed in
         Assert.Contains("工作站签收出所通知", text);
         Assert.Contains("社区戒毒（康复）工作人员接回：王某", text);
         await page.Context.CloseAsync();

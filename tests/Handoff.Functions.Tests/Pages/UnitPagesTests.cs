@@ -359,7 +359,7 @@ public class UnitPagesTests(BrowserFixture browser) : ApiTestBase(browser)
         Assert.Equal(HttpStatusCode.OK, (await PostAsync("meizhou-centre", $"/api/cases/{caseId}/release", new { collectedBy = new { kind = "family", name = "张父" } })).Status);
         var page = await browser.SignedInAsync("pingyuan-dazhe-office");
         await page.GotoAsync($"/cases/{caseId}");
-        var agreement = await page.Locator("#deadlines ~ div tr", new() { HasText = "签订社区康复协议" }).InnerTextAsync();
+        var agreement = await page.Locator("#deadlines ~ div tr", new() { HasText = "签订协议（报到后）" }).InnerTextAsync();
         Assert.DoesNotContain("按计划出所日期", agreement);
         Assert.DoesNotContain("待出所后计算", agreement);
         Assert.Contains("报到后计算", agreement);
@@ -372,9 +372,11 @@ public class UnitPagesTests(BrowserFixture browser) : ApiTestBase(browser)
         // Found walking the pages: the police's 找到时间 appeared nowhere in the file, only the moment it was recorded.
         var (caseId, _, _) = await RegisterNamedAsync();
         Assert.Equal(HttpStatusCode.OK, (await PostAsync("pingyuan-dazhe-office", $"/api/cases/{caseId}/acknowledgement")).Status);
-        var releasedAt = Api.Time.GetUtcNow().AddMinutes(-10);
+        // Not before today (Asia/Shanghai), the day it was registered: found failing just after midnight, Beijing time.
+        var today = Handoff.Core.Time.ChinaTime.StartOfDay(Today);
+        var releasedAt = Api.Time.GetUtcNow().AddMinutes(-10) is var r && r > today ? r : today;
         Assert.Equal(HttpStatusCode.OK, (await PostAsync("meizhou-centre", $"/api/cases/{caseId}/release", new { releasedAt, collectedBy = new { kind = "none" } })).Status);
-        var foundAt = Api.Time.GetUtcNow().AddMinutes(-2);
+        var foundAt = Api.Time.GetUtcNow().AddMinutes(-2) is var f && f > releasedAt ? f : releasedAt;
         Assert.Equal(HttpStatusCode.OK, (await PostAsync("pingyuan-dazhe-police", $"/api/cases/{caseId}/found", new { foundAt, note = "在家中" })).Status);
 
         var page = await browser.SignedInAsync("pingyuan-dazhe-police");

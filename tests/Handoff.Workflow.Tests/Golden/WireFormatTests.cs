@@ -72,6 +72,7 @@ public sealed class WireFormatTests
         ["suspendCommunity"] = new("c-suspend", new Handoff.Core.Execution.SuspendCommunity(Police, SuspensionReason.Detention, Received.AddDays(120)), Received.AddDays(120)),
         ["resumeCommunity"] = new("c-resume", new Handoff.Core.Execution.ResumeCommunity(Police, Received.AddDays(135)), Received.AddDays(135)),
         ["terminateCommunity"] = new("c-terminate", new Handoff.Core.Execution.TerminateCommunity(Police, CommunityEnd.Sentenced, new DateOnly(2027, 3, 1)), Received.AddDays(365)),
+        ["sendEndMaterials"] = new("c-end-materials", new Handoff.Core.Execution.SendEndMaterials(Office, Received.AddDays(1090)), Received.AddDays(1090)),
         ["recordEndNotice"] = new("c-end-notice", new Handoff.Core.Execution.RecordEndNotice(Authority, Received.AddDays(1100), Received.AddDays(1101)), Received.AddDays(1101)),
         ["recordRecommitment"] = new("c-recommit", new Handoff.Core.Execution.RecordRecommitment(Authority, "梅公（禁）决字〔2026〕99号", new DateOnly(2026, 9, 1),
             Received.AddDays(183), "meizhou-psb-centre"), Received.AddDays(183)),

@@ -1,0 +1,130 @@
+using System.Net;
+using Handoff.Functions.Tests.Api;
+using Handoff.Testing;
+using Microsoft.Playwright;
+
+namespace Handoff.Functions.Tests.Pages;
+
+/// <summary>
+/// The community period through the pages, in chromium, as each of its users works it: the 公安机关 records a 社区戒毒 order in its form;
+/// the office acknowledges it, records the report, the agreement and a test from its list and the file; the 派出所 finds the person on
+/// its page; the supervisor's 执行率 and 脱失 are the figures of cases built by hand in a county no other test uses.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public class CommunityPagesTests(BrowserFixture browser) : ApiTestBase(browser)
+{
+    [Fact]
+    public async Task Order_FromTheForm_ThenTheOfficeWorksIt_AndThePoliceStationSeesThePerson()
+    {
+        var page = await browser.SignedInAsync("weifang-psb");
+        await page.GotoAsync("/police");
+        await page.GetByRole(AriaRole.Link, new() { Name = "登记责令社区戒毒决定" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "登记决定并通知工作站和派出所" }).ClickAsync();
+        foreach (var field in new[] { "person-name", "person-idNumber", "orderNumber", "decidedOn", "servedAt", "officeId", "policeStationId" })
+        {
+            Assert.True(await page.Locator($"#{field}").GetAttributeAsync("aria-invalid") == "true", field);
+        }
+
+        var idNumber = TestData.UniqueIdNumber("370705");
+        await page.GetByLabel("姓名", new() { Exact = true }).FillAsync("孙某");
+        await page.GetByLabel("公民身份号码").FillAsync(idNumber);
+        await page.GetByLabel("户籍地行政区划代码").FillAsync("370705");
+        await page.GetByLabel("决定书文号").FillAsync("潍公（禁）社戒字〔2026〕3号");
+        // Served a minute ago (Beijing time): never in the future, whatever the hour.
+        var served = Api.Time.GetUtcNow().AddMinutes(-1).ToOffset(TimeSpan.FromHours(8));
+        await page.GetByLabel("决定日期").FillAsync(Date(DateOnly.FromDateTime(served.DateTime)));
+        await page.GetByLabel("送达本人时间").FillAsync(served.ToString("yyyy-MM-dd'T'HH:mm", System.Globalization.CultureInfo.InvariantCulture));
+        await page.Locator("#officeId").SelectOptionAsync("kuiwen-office");
+        await page.Locator("#policeStationId").SelectOptionAsync("kuiwen-police");
+        await page.GetByRole(AriaRole.Button, new() { Name = "登记决定并通知工作站和派出所" }).ClickAsync();
+        await page.WaitForURLAsync("**/cases/*?msg=ordered");
+        var caseId = page.Url.Split("/cases/")[1].Split('?')[0];
+        var period = await page.Locator("#community ~ dl").InnerTextAsync();
+        Assert.Contains("潍公（禁）社戒字〔2026〕3号", period);
+        Assert.Contains("尚未报到", period);
+        Assert.DoesNotContain(idNumber, await page.ContentAsync());
+        await page.GotoAsync("/police");
+        Assert.Equal(1, await page.Locator("#police-orders ~ ul li", new() { HasText = "孙某" }).CountAsync());
+
+        var office = await browser.SignedInAsync("kuiwen-office");
+        var row = office.Locator($"#row-{caseId}").First;
+        await row.GetByRole(AriaRole.Button, new() { Name = "签收" }).ClickAsync();
+        await office.Locator($"section:has(#todo-report) #row-{caseId}").GetByRole(AriaRole.Button, new() { Name = "已报到" }).ClickAsync();
+        await office.Locator($"section:has(#todo-agreement) #row-{caseId}").GetByRole(AriaRole.Button, new() { Name = "已签订协议" }).ClickAsync();
+        await ApiFixture.EventuallyAsync(() => GetAsync("kuiwen-office", $"/api/cases/{caseId}"),
+            c => c.Body.GetProperty("state").GetString() == "agreementSigned", TimeSpan.FromSeconds(30), "the agreement applied");
+
+        // From the file: a test evaded, counted toward the 3 of 戒毒条例 20.
+        await office.GotoAsync($"/cases/{caseId}");
+        await office.Locator("#test-result").SelectOptionAsync("missed");
+        await office.GetByRole(AriaRole.Button, new() { Name = "登记检测" }).ClickAsync();
+        await ApiFixture.EventuallyAsync(() => GetAsync("kuiwen-office", $"/api/cases/{caseId}"),
+            c => c.Body.GetProperty("community").GetProperty("missedTests").GetInt32() == 1, TimeSpan.FromSeconds(30), "the test applied");
+        await office.GotoAsync($"/cases/{caseId}");
+        Assert.Contains("逃避或拒绝1次", await office.Locator("#community ~ dl").InnerTextAsync());
+        Assert.Contains("登记检测", await office.Locator("#history ~ ol").InnerTextAsync());
+
+        var station = await browser.SignedInAsync("kuiwen-police");
+        await station.GotoAsync("/police");
+        Assert.Equal(1, await station.Locator("#police-community ~ ul li", new() { HasText = "孙某" }).CountAsync());
+        foreach (var p in new[] { page, office, station })
+        {
+            await p.Context.CloseAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Dashboard_ExecutionRateAndLost_AreTheFiguresOfCasesBuiltByHand()
+    {
+        // In 白云鄂博矿区, which no other test uses: three orders served 16 days ago — one reported with its agreement (executed), one reported
+        // without (not executed), one never reported (refused, 脱失) — and one served today, not yet due. 执行率 1/3; one person lost.
+        var served = Today.AddDays(-16);
+        var executed = await OrderAsync(served);
+        var reportedOnly = await OrderAsync(served);
+        var refused = await OrderAsync(served);
+        await OrderAsync(null);
+        foreach (var id in new[] { executed, reportedOnly })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await PostAsync("baiyunebo-office", $"/api/cases/{id}/report")).Status);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync("baiyunebo-office", $"/api/cases/{executed}/agreement")).Status);
+
+        var supervisor = await browser.SignedInAsync("baiyunebo-nco");
+        var query = $"region=150206&period=month&year={served.Year}&month={served.Month}";
+        await supervisor.GotoAsync($"/supervisor?{query}");
+        Assert.Equal("33.3%", (await supervisor.Locator(".figure:has(.label:text-is('执行率')) .value").TextContentAsync())?.Trim());
+        Assert.Contains("按时 1 / 应办 3", await supervisor.Locator(".figure:has(.label:text-is('执行率')) .hint").InnerTextAsync());
+        Assert.Equal("1", (await supervisor.Locator(".figure:has(.label:text-is('当前脱失（人）')) .value").TextContentAsync())?.Trim());
+        Assert.Equal("未清零", (await supervisor.Locator(".figure:has(.label:text-is('脱失清零')) .value").TextContentAsync())?.Trim());
+
+        // Every figure links to its cases.
+        await supervisor.Locator(".figure:has(.label:text-is('执行率')) .hint a").ClickAsync();
+        var missed = await supervisor.Locator("main").InnerHTMLAsync();
+        Assert.Contains($"/cases/{reportedOnly}", missed);
+        Assert.Contains($"/cases/{refused}", missed);
+        Assert.DoesNotContain($"/cases/{executed}", missed);
+        await supervisor.GotoAsync($"/supervisor/cases?{query}&measure=lost");
+        var lost = await supervisor.Locator("main").InnerHTMLAsync();
+        Assert.Contains($"/cases/{refused}", lost);
+        Assert.DoesNotContain($"/cases/{reportedOnly}", lost);
+        await supervisor.Context.CloseAsync();
+    }
+
+    /// <summary>An order served at 10:00 on <paramref name="served"/>, or now when null.</summary>
+    private async Task<string> OrderAsync(DateOnly? served)
+    {
+        var servedAt = served is { } day ? Handoff.Core.Time.ChinaTime.StartOfDay(day).AddHours(10) : Api.Time.GetUtcNow();
+        var (status, body) = await PostAsync("baotou-psb", "/api/community-orders", new
+        {
+            person = new { name = "周某", idNumber = TestData.UniqueIdNumber("150206"), registeredRegion = "150206" },
+            orderNumber = "包公（禁）社戒字〔2026〕1号",
+            decidedOn = Date(Handoff.Core.Time.ChinaTime.LocalDate(servedAt)),
+            servedAt,
+            officeId = "baiyunebo-office",
+            policeStationId = "baiyunebo-police",
+        });
+        Assert.True(status == HttpStatusCode.Created, body.GetRawText());
+        return body.GetProperty("caseId").GetString()!;
+    }
+}
