@@ -12,8 +12,8 @@ namespace Handoff.SelfHost;
 
 /// <summary>
 /// Local runs only: prints the organisations with their dev keys, and registers one sample release from 梅州 to a person
-/// registered in 贵阳, and a 强制隔离戒毒 decision by 梅州市公安局 for a person registered in 平远县 (idempotent: restarts find the same
-/// cases).
+/// registered in 贵阳, a 强制隔离戒毒 decision by 梅州市公安局 for a person registered in 平远县, and a 社区戒毒 order by it for another
+/// (idempotent: restarts find the same cases).
 /// </summary>
 public static class SampleData
 {
@@ -21,6 +21,9 @@ public static class SampleData
 
     /// <summary>The sample person whose file begins with the deciding organ's decision (a valid number; invented).</summary>
     public const string SampleDecidedIdNumber = "441426198803150024";
+
+    /// <summary>The sample person ordered into 社区戒毒 (a valid number; invented).</summary>
+    public const string SampleOrderedIdNumber = "441426199106200016";
 
     public static async Task SeedAsync(WebApplication app)
     {
@@ -75,9 +78,24 @@ public static class SampleData
                 app.Services.GetRequiredService<DurableTaskClient>(), organ, decisionCaseId, decision, decisionKey, "sample", now));
         }
 
+        // A third person: 梅州市公安局 ordered 社区戒毒 today, executed at 平远县大柘镇 (禁毒法 33).
+        const string orderKey = "sample-community-order-meizhou";
+        var orderCaseId = CaseIds.ForIdempotencyKey("meizhou-psb", orderKey);
+        if (directory.Find("meizhou-psb") is { } orderingOrgan && directory.Find("pingyuan-dazhe-office") is not null
+            && directory.Find("pingyuan-dazhe-police") is not null && (await store.LoadAsync(orderCaseId)).Record is null)
+        {
+            var person = new PersonRecord("赵某（示例）", ResidentIdNumber.Mask(SampleOrderedIdNumber), protector.Protect(SampleOrderedIdNumber),
+                protector.Lookup(SampleOrderedIdNumber), "441426", "441426");
+            var order = new Handoff.Core.Execution.RecordCommunityOrder(new Actor("meizhou-psb", "sample-data"), orderCaseId, person, "梅公（禁）社戒字〔示例〕1号",
+                ChinaTime.LocalDate(now), now, "pingyuan-dazhe-office", "pingyuan-dazhe-police");
+            await app.Services.GetRequiredService<CommandService>().RegisterAsync(new CommandRequest(
+                app.Services.GetRequiredService<DurableTaskClient>(), orderingOrgan, orderCaseId, order, orderKey, "sample", now));
+        }
+
         Console.WriteLine();
         Console.WriteLine($"Sample case {caseId}: 梅州市强制隔离戒毒所 → 南明区 (贵阳), person registered in 520102.");
         Console.WriteLine($"Sample case {decisionCaseId}: 梅州市公安局's 强制隔离戒毒 decision, to be delivered to 梅州市公安局强制隔离戒毒所（示例）.");
+        Console.WriteLine($"Sample case {orderCaseId}: 梅州市公安局's 社区戒毒 order, executed at 平远县大柘镇戒毒康复服务中心.");
         Console.WriteLine($"Listening on {string.Join(", ", app.Urls)} — try: curl -H 'X-Api-Key: dev-guiyang-nco' {app.Urls.FirstOrDefault()}/api/cases");
     }
 }

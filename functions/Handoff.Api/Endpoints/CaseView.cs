@@ -43,7 +43,7 @@ public sealed record CaseView(
         c.CentreId, c.OfficeId, c.PoliceStationId, c.DecisionAuthorityId, c.ReleaseDate, c.ReleaseType, c.RehabilitationYears,
         c.RegisteredAt, c.AcknowledgedAt, c.ReleasedAt, c.CollectedBy, c.ReportedAt, c.AgreementSignedAt, c.CancelledAt,
         CaseWorkflow.NextDueAt(c), c.Deadlines, c.Escalations, history.Select(HistoryView.From).ToList(), c.Commitment,
-        c.Community is null ? null : CommunityView.From(c.Community));
+        c.Community is null ? null : CommunityView.From(c.Community, c.ReportedAt));
 }
 
 /// <summary>
@@ -76,10 +76,11 @@ public sealed record CommunityView(
     DateTimeOffset? EndNoticeServedAt,
     DateOnly? DynamicControlEndsOn)
 {
-    public static CommunityView From(Community k) => new(
+    /// <summary>The period as shown; <paramref name="reportedAt"/>, the file's report, is a contact too (the last one until a check).</summary>
+    public static CommunityView From(Community k, DateTimeOffset? reportedAt = null) => new(
         k.Kind, k.OrderNumber, k.OrderServedAt, k.Years, k.StartedOn, k.EndsOn, k.DaysSuspended, k.SuspendedAt, k.SuspensionReason, k.Checks, k.Absences,
         k.MissedTests, k.Departures, k.Absences.Where(a => !a.WrittenReport && a.ReturnedOn is { }).Sum(a => a.ReturnedOn!.Value.DayNumber - a.LeftOn.DayNumber),
-        k.AwaySince, k.LastContactAt, k.Grounds, k.ViolationsReported, k.Move, k.Offices, k.EndedOn, k.EndReason, k.EndNoticeServedAt, k.DynamicControlEndsOn);
+        k.AwaySince, new[] { k.LastContactAt, k.Move?.ReportedAt, reportedAt }.Max(), k.Grounds, k.ViolationsReported, k.Move, k.Offices, k.EndedOn, k.EndReason, k.EndNoticeServedAt, k.DynamicControlEndsOn);
 }
 
 public sealed record PersonView(string Name, string MaskedIdNumber, string RegisteredRegion, string ResidenceRegion);

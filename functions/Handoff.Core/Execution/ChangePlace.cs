@@ -68,10 +68,12 @@ public sealed record SendPlaceChange(Actor By, string ToOfficeId, string? ToPoli
         var file = DeadlinePlanner.Counted(DeadlineStep.MoveFile, fileEnd, provisional: false,
             $"戒毒条例第二十二条：将有关材料转送变更后的执行地（本地政策（{sender.Source}）：{sender.PlaceChangeFileDays}{(sender.PlaceChangeFileInWorkingDays ? "个工作日" : "日")}内）");
         var changedOn = ChinaTime.LocalDate(SentAt);
-        b.SetDeadline(By, CommunityRules.Report(DeadlineStep.MoveReport, changedOn, b.Context.Calendar, receiver, "戒毒条例第二十二条：自执行地变更之日起"));
-        b.SetDeadline(By, DeadlinePlanner.Acknowledgement(SentAt, b.Context.Calendar, receiver) with { Step = DeadlineStep.MoveAcknowledgement });
-        b.Add(new PlaceChangeSent(b.Now, By, new PlaceChange(c.OfficeId!, ToOfficeId, ToPoliceStationId, RequestedOn, SentAt, changedOn, null, null)));
+        var sent = new PlaceChangeSent(b.Now, By, new PlaceChange(c.OfficeId!, ToOfficeId, ToPoliceStationId, RequestedOn, SentAt, changedOn, null, null));
+        b.Add(sent);
         b.SetDeadline(By, DeadlinePlanner.Complete(file, SentAt, b.Now));
+        b.SetDeadline(By, DeadlinePlanner.Acknowledgement(SentAt, b.Context.Calendar, receiver) with { Step = DeadlineStep.MoveAcknowledgement });
+        b.SetDeadline(By, CommunityRules.Report(DeadlineStep.MoveReport, changedOn, b.Context.Calendar, receiver, "戒毒条例第二十二条：自执行地变更之日起"));
+        b.Notify(sent.Letter(b.State, b.Context.Directory));
         if (b.State.DeadlineFor(DeadlineStep.MoveFile) is { Status: DeadlineStatus.Missed })
         {
             // Sent after its period: it can never be remedied, so the sender and the supervisors above it are told at once.
@@ -165,7 +167,8 @@ public sealed record PlaceChangeSent(DateTimeOffset At, Actor By, PlaceChange Mo
 {
     internal override Case Apply(Case c) => c with { Community = c.Community! with { Move = Move } };
 
-    internal override IReadOnlyList<Notice> Notices(Case after, OrganisationDirectory directory) =>
+    /// <summary>The new office's and the police's notice, composed once the report deadline it gives is set.</summary>
+    internal IReadOnlyList<Notice> Letter(Case after, OrganisationDirectory directory) =>
         N.Step(after, NoticeKind.PlaceChange, At, [Move.ToOfficeId, Move.ToPoliceStationId, after.PoliceStationId, after.DecisionAuthorityId], "变更执行地通知",
             $"{N.Name(directory, Move.FromOfficeId)}通报：{N.Person(after)}的{CommunityRules.KindName(after)}执行地变更为{N.Name(directory, Move.ToOfficeId)}"
             + $"（本人于{N.Date(Move.RequestedOn)}报告，材料于{N.Instant(Move.SentAt)}转送，《戒毒条例》第二十二条）。"

@@ -124,7 +124,8 @@ internal static class CommunityRules
     /// </summary>
     public static void Violation(DecisionBuilder b, Actor by, ViolationGround ground)
     {
-        // The deadline first: the letter about the ground gives it.
+        var found = new ViolationFound(b.Now, by, ground);
+        b.Add(found);
         var policy = b.Context.PolicyOf(b.State.OfficeId);
         if (b.State.DeadlineFor(DeadlineStep.ViolationReport) is not { Status: DeadlineStatus.Open })
         {
@@ -133,7 +134,8 @@ internal static class CommunityRules
                 $"戒毒条例第二十一条：及时向公安机关报告（本地政策（{policy.Source}）：{policy.ViolationReportDays}日内）"));
         }
 
-        b.Add(new ViolationFound(b.Now, by, ground));
+        // Composed once the deadline it gives is set.
+        b.Notify(found.Letter(b.State, b.Context.Directory));
     }
 
     /// <summary>

@@ -65,7 +65,8 @@ public sealed record ViolationFound(DateTimeOffset At, Actor By, ViolationGround
 {
     internal override Case Apply(Case c) => c with { Community = c.Community! with { Grounds = [.. c.Community.Grounds, Ground] } };
 
-    internal override IReadOnlyList<Notice> Notices(Case after, OrganisationDirectory directory) =>
+    /// <summary>The notice to the office, the 派出所 and the deciding organ, composed once the office's reporting deadline is set.</summary>
+    internal IReadOnlyList<Notice> Letter(Case after, OrganisationDirectory directory) =>
         N.Step(after, NoticeKind.Violation, At, [after.OfficeId, after.PoliceStationId, after.DecisionAuthorityId],
             Ground == ViolationGround.Refusal ? "拒绝接受社区戒毒" : "严重违反社区戒毒（康复）协议",
             $"{N.Person(after)}在{CommunityRules.KindName(after)}期间：{ReportViolation.GroundText(Ground)}。"

@@ -266,7 +266,7 @@ public static class Zh
     public static string? Done(string? code) => code switch
     {
         "registered" => "出所登记已保存，出所通知已发送给接收工作站、派出所和决定机关。",
-        "acknowledged" => "已签收出所通知。",
+        "acknowledged" => "已签收通知。",
         "released" => "已登记出所。",
         "reported" => "已登记报到。",
         "agreement" => "已登记签订协议。",

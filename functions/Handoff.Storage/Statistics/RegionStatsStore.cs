@@ -79,6 +79,13 @@ public sealed class RegionStatsStore(StorageClients clients, OrganisationDirecto
             places[centre] = places.GetValueOrDefault(centre) | UnitRoles.Centre;
         }
 
+        // A person who changed the place of execution (戒毒条例 22) counts where executed now: the county left keeps a row with no role,
+        // which replaces its last facts (else their open escalations and 脱失 would stay in its figures for ever) and adds to nothing.
+        foreach (var former in (c.Community?.Offices ?? []).Select(o => directory.Find(o)?.Region.Value).OfType<string>())
+        {
+            places.TryAdd(former, UnitRoles.None);
+        }
+
         return places.Select(kv => (kv.Key, kv.Value)).ToList();
     }
 

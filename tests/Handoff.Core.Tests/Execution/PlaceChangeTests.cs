@@ -86,6 +86,22 @@ public class PlaceChangeTests
     }
 
     [Fact]
+    public void TheStepComesBeforeTheDeadlinesItSets_SoTheFileListsThemBesideIt()
+    {
+        // Found walking the file: the move's deadlines came before the move in the history, so the file showed a line "设定期限" of its
+        // own, by the office, above the move; a violation found did the same with the office's reporting deadline.
+        var run = UnderWay();
+        var sent = run.Accept(Move(), Beijing(2026, 11, 3, 9, 5));
+        Assert.IsType<PlaceChangeSent>(sent.Events[0]);
+        Assert.Contains(sent.Notices, n => n.RecipientId == OtherOffice && n.Body.Contains("2026年11月18日 24:00前到新执行地报到"));
+
+        var positive = run.Accept(new RecordTest(As(Office), Beijing(2026, 11, 4, 9), TestResult.Positive), Beijing(2026, 11, 4, 9, 5)).Events.ToList();
+        Assert.True(positive.FindIndex(e => e is ViolationFound) < positive.FindIndex(e => e is DeadlineSet { Deadline.Step: DeadlineStep.ViolationReport }));
+        var due = run.Deadline(DeadlineStep.ViolationReport).LastDay;
+        Assert.Contains(run.Notices, n => n.Kind == NoticeKind.Violation && n.Body.Contains($"{due.Year}年{due.Month}月{due.Day}日前向公安机关报告"));
+    }
+
+    [Fact]
     public void SecondMove_WhileOneIsUnderWay_IsRefused_TheSameOneAgainIsNot()
     {
         var run = UnderWay();

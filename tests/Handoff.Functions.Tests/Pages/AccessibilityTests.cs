@@ -33,6 +33,10 @@ public class AccessibilityTests(BrowserFixture browser) : ApiTestBase(browser)
         { "decision-refused", "meizhou-psb", "submit:/police/decision" },
         { "chain-intake", "meizhou-psb-centre", "/cases/{decided}" },
         { "chain-release-notice", "meizhou-centre", "/cases/{held}" },
+        { "community-order", "meizhou-psb", "/police/order" },
+        { "community-order-refused", "meizhou-psb", "submit:/police/order" },
+        { "community-file", "pingyuan-dazhe-office", "/cases/{community}" },
+        { "community-file-police", "meizhou-psb", "/cases/{community}" },
     };
 
     [Theory]
@@ -53,6 +57,11 @@ public class AccessibilityTests(BrowserFixture browser) : ApiTestBase(browser)
             path = path.Replace("{held}", held, StringComparison.Ordinal);
         }
 
+        if (path.Contains("{community}", StringComparison.Ordinal))
+        {
+            path = path.Replace("{community}", await UnderWayAsync(), StringComparison.Ordinal);
+        }
+
         foreach (var (width, height, suffix) in new[] { (1366, 768, "desktop"), (390, 844, "phone") })
         {
             var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
@@ -71,7 +80,9 @@ public class AccessibilityTests(BrowserFixture browser) : ApiTestBase(browser)
             if (path.StartsWith("submit:", StringComparison.Ordinal))
             {
                 await page.GotoAsync(path["submit:".Length..]);
-                await page.GetByRole(AriaRole.Button, new() { Name = path.Contains("decision", StringComparison.Ordinal) ? "登记决定并通知戒毒所" : "登记并发出出所通知" }).ClickAsync();
+                var button = path.Contains("decision", StringComparison.Ordinal) ? "登记决定并通知戒毒所"
+                    : path.Contains("order", StringComparison.Ordinal) ? "登记决定并通知工作站和派出所" : "登记并发出出所通知";
+                await page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync();
             }
             else
             {
@@ -95,6 +106,33 @@ public class AccessibilityTests(BrowserFixture browser) : ApiTestBase(browser)
             Assert.True(serious.Count == 0, $"{name} at {width}×{height}: " + string.Join("; ", serious.Select(v => v.ToString())));
             await context.CloseAsync();
         }
+    }
+
+    /// <summary>A 社区戒毒 order by 梅州市公安局 to 平远县大柘镇, reported and signed, with a test evaded and an absence without leave: its case id.</summary>
+    private async Task<string> UnderWayAsync()
+    {
+        var (status, body) = await PostAsync("meizhou-psb", "/api/community-orders", new
+        {
+            person = new { name = "钱某", idNumber = TestData.UniqueIdNumber(), registeredRegion = "441426" },
+            orderNumber = "梅公（禁）社戒字〔2026〕5号",
+            decidedOn = Date(Handoff.Core.Time.ChinaTime.LocalDate(Api.Time.GetUtcNow())),
+            servedAt = Api.Time.GetUtcNow(),
+            officeId = "pingyuan-dazhe-office",
+            policeStationId = "pingyuan-dazhe-police",
+        });
+        Assert.Equal(System.Net.HttpStatusCode.Created, status);
+        var id = body.GetProperty("caseId").GetString()!;
+        foreach (var (step, stepBody) in new (string, object?)[]
+                 {
+                     ("acknowledgement", null), ("report", null), ("agreement", null), ("steps/test", new { result = "missed" }),
+                     ("steps/absence", new { leftOn = Date(Today), writtenReport = false }),
+                 })
+        {
+            var (ok, problem) = await PostAsync("pingyuan-dazhe-office", $"/api/cases/{id}/{step}", stepBody);
+            Assert.True(ok == System.Net.HttpStatusCode.OK, problem.GetRawText());
+        }
+
+        return id;
     }
 
     /// <summary>A 强制隔离戒毒 decision by 梅州市公安局 delivering a new person to <paramref name="centre"/>: its case id.</summary>

@@ -92,7 +92,7 @@ public class PageFlowTests(BrowserFixture browser) : ApiTestBase(browser)
         await Item(page, caseId).GetByRole(AriaRole.Button, new() { Name = "签收" }).FocusAsync();
         await page.Keyboard.PressAsync("Enter");
         await page.WaitForURLAsync("**/office?msg=acknowledged");
-        Assert.Contains("已签收出所通知", await page.Locator("[role=status]").TextContentAsync());
+        Assert.Contains("已签收通知", await page.Locator("[role=status]").TextContentAsync());
         var released = await PostAsync("meizhou-centre", $"/api/cases/{caseId}/release", new { collectedBy = new { kind = "office", name = "王某" } });
         Assert.Equal(HttpStatusCode.OK, released.Status);
 

@@ -115,9 +115,36 @@ public class RegionStatsStoreTests(AzuriteFixture azurite)
         Assert.Equal(1, rt.Counter.Total - before);
     }
 
-    private static async Task<RegionSums> MonthAsync(Stores rt, string county, string month)
+    [Fact]
+    public async Task ChangeOfPlace_ThePersonCountsWhereExecutedNow_NotAlsoInTheCountyLeft()
     {
-        await rt.Stats.CatchUpAsync("44", "44");
-        return (await rt.Stats.SumsAsync("44", county)).Where(r => r.Bucket == month).Select(r => r.Sums).FirstOrDefault() ?? new RegionSums();
+        // Found walking the dashboard: after a move the county left kept the person's last facts — its open escalations and 脱失 for ever.
+        var rt = new Stores(azurite.ConnectionString);
+        var served = Beijing(2026, 2, 2, 10);
+        var order = CommunityOrder(new DateOnly(2026, 2, 2), served, Handoff.Storage.Cases.CaseIds.New(), rt.Person(UniqueIdNumber()));
+        var before = await MonthAsync(rt, County, "2026-02");
+        var guiyangBefore = await MonthAsync(rt, "520100", "2026-02", "52");
+        await rt.ApplyAsync(order.CaseId, order, served.AddHours(1));
+        await rt.ApplyAsync(order.CaseId, new AcknowledgeNotice(As(Office)), served.AddHours(2));
+        await rt.ApplyAsync(order.CaseId, new RecordReport(As(Office), served.AddDays(1)), served.AddDays(1));
+        await rt.ApplyAsync(order.CaseId, new RecordAgreement(As(Office), served.AddDays(1).AddHours(1)), served.AddDays(1).AddHours(1));
+        Assert.Equal(before.Due.GetValueOrDefault(Measure.Execution) + 1, (await MonthAsync(rt, County, "2026-02")).Due.GetValueOrDefault(Measure.Execution));
+
+        await rt.ApplyAsync(order.CaseId, new Handoff.Core.Execution.SendPlaceChange(As(Office), OtherOffice, OtherPolice, new DateOnly(2026, 2, 9),
+            served.AddDays(8)), served.AddDays(8));
+        await rt.ApplyAsync(order.CaseId, new Handoff.Core.Execution.AcknowledgePlaceChange(As(OtherOffice)), served.AddDays(8).AddHours(2));
+
+        var left = await MonthAsync(rt, County, "2026-02");
+        var arrived = await MonthAsync(rt, "520100", "2026-02", "52");
+        Assert.Equal(before.Registered, left.Registered);
+        Assert.Equal(before.Due.GetValueOrDefault(Measure.Execution), left.Due.GetValueOrDefault(Measure.Execution));
+        Assert.Equal(guiyangBefore.Registered + 1, arrived.Registered);
+        Assert.Equal(guiyangBefore.Met.GetValueOrDefault(Measure.Execution) + 1, arrived.Met.GetValueOrDefault(Measure.Execution));
+    }
+
+    private static async Task<RegionSums> MonthAsync(Stores rt, string county, string month, string province = "44")
+    {
+        await rt.Stats.CatchUpAsync(province, province);
+        return (await rt.Stats.SumsAsync(province, county)).Where(r => r.Bucket == month).Select(r => r.Sums).FirstOrDefault() ?? new RegionSums();
     }
 }
