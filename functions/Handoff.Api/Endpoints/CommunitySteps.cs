@@ -18,7 +18,7 @@ public sealed record TestRequest(DateTimeOffset? TestedAt, string? Result);
 
 public sealed record InterviewRequest(DateTimeOffset? InterviewedAt);
 
-public sealed record AbsenceRequest(string? LeftOn, bool? WrittenReport);
+public sealed record AbsenceRequest(string? LeftOn, bool? WrittenReport, string? ReturnedOn = null);
 
 public sealed record AbsenceEndRequest(string? ReturnedOn);
 
@@ -76,12 +76,14 @@ public static class CommunitySteps
         (b, by, at) => (new RecordInterview(by, b?.InterviewedAt ?? at), null));
 
     public static readonly HandoffRoute RecordAbsence = Step<AbsenceRequest>(nameof(RecordAbsence), "absence",
-        "The office records that the person left the county, with the written report of 戒毒条例 19(三) or without leave (条例 20).", false,
+        "The office records that the person left the county, with the written report of 戒毒条例 19(三) or without it (条例 20); `returnedOn` for one already over.", false,
         (b, by, _) => !CommandRequests.TryDate(b?.LeftOn, out var left)
             ? (null, Rejection.Invalid("leftOn", "invalid-date", "is required, as yyyy-MM-dd"))
             : b!.WrittenReport is not { } written
                 ? (null, Rejection.Invalid("writtenReport", "required", "is required: true if the person gave the written report (戒毒条例 19(三))"))
-                : (new RecordAbsence(by, left, written), null));
+                : b.ReturnedOn is { Length: > 0 } text && !CommandRequests.TryDate(text, out DateOnly _)
+                    ? (null, Rejection.Invalid("returnedOn", "invalid-date", "must be a date, yyyy-MM-dd, or left out while the person is away"))
+                    : (new RecordAbsence(by, left, written, CommandRequests.TryDate(b.ReturnedOn, out var returned) ? returned : null), null));
 
     public static readonly HandoffRoute EndAbsence = Step<AbsenceEndRequest>(nameof(EndAbsence), "absence-end",
         "The office records the return from an absence without leave: its days count toward the 30 of 戒毒条例 20.", false,

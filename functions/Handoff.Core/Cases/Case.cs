@@ -51,6 +51,10 @@ public sealed record Case
     /// <summary>The 社区戒毒 or 社区康复 period: from the order (社区戒毒) or the report after the release (社区康复) to its end.</summary>
     public Community? Community { get; init; }
 
+    /// <summary>Community periods ended by a new 强制隔离戒毒 decision on the file, oldest first: the chain started again, and a later period
+    /// is a new one (禁毒法 38).</summary>
+    public IReadOnlyList<Community> EndedCommunities { get; init; } = [];
+
     public IReadOnlyList<Deadline> Deadlines { get; init; } = [];
     public IReadOnlyList<Escalation> Escalations { get; init; } = [];
 
@@ -63,7 +67,9 @@ public sealed record Case
     /// </summary>
     public bool IsClosed =>
         (State is CaseState.Cancelled or CaseState.Completed
-            || (State == CaseState.Ended && DeadlineFor(DeadlineStep.EndNotice) is not { Status: DeadlineStatus.Open }))
+            || (State == CaseState.Ended && DeadlineFor(DeadlineStep.EndNotice) is not { Status: DeadlineStatus.Open })
+            // Signed before the community period was kept (a file stored by an earlier version): it has no period to run.
+            || (State == CaseState.AgreementSigned && Community is null))
         && Escalations.All(e => e.Status == EscalationStatus.Resolved);
 
     public Deadline? DeadlineFor(DeadlineStep step) => Deadlines.FirstOrDefault(d => d.Step == step);
@@ -74,6 +80,7 @@ public sealed record Case
             .Concat(Commitment?.Centres ?? [])
             .Concat(Commitment?.Transfer is { } t ? [t.ToCentreId] : [])
             .Concat(Community?.Offices ?? [])
+            .Concat(EndedCommunities.SelectMany(k => k.Offices))
             .Concat(Community?.Move is { } m ? [m.FromOfficeId, m.ToOfficeId, m.ToPoliceStationId] : [])
             .OfType<string>()
             .Distinct(StringComparer.Ordinal);

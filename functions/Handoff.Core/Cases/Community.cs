@@ -89,7 +89,7 @@ public sealed record CommunityCheck(CheckKind Kind, DateTimeOffset At, TestResul
     [JsonIgnore] public bool Contact => Result is not (TestResult.Missed or TestResult.Refused);
 }
 
-/// <summary>A departure from the county: with the written report 戒毒条例 19(三) asks for, or without leave (擅自离开, 条例 20).</summary>
+/// <summary>A departure from the county: with the written report 戒毒条例 19(三) asks for, or without it (擅自离开, 条例 20, once it lasts 3 days).</summary>
 public sealed record CommunityAbsence(DateOnly LeftOn, bool WrittenReport, DateOnly? ReturnedOn);
 
 /// <summary>
@@ -113,6 +113,7 @@ public sealed record CommunityAbsence(DateOnly LeftOn, bool WrittenReport, DateO
 /// <param name="EndedOn">The day the period ended, however it ended.</param>
 /// <param name="EndReason">How it ended.</param>
 /// <param name="EndNoticeServedAt">When the 解除 notice was served (戒毒条例 23, 40).</param>
+/// <param name="ResumedAt">The last release from custody: a suspension is never recorded from before it (counted twice otherwise).</param>
 public sealed record Community(
     CommunityKind Kind,
     string? OrderNumber,
@@ -131,7 +132,8 @@ public sealed record Community(
     IReadOnlyList<string> Offices,
     DateOnly? EndedOn,
     CommunityEnd? EndReason,
-    DateTimeOffset? EndNoticeServedAt = null)
+    DateTimeOffset? EndNoticeServedAt = null,
+    DateTimeOffset? ResumedAt = null)
 {
     /// <summary>A new period, before the first report.</summary>
     public static Community Begin(CommunityKind kind, string? orderNumber, DateTimeOffset? servedAt, int years, string officeId) =>
@@ -140,8 +142,11 @@ public sealed record Community(
     /// <summary>Tests evaded or refused over the whole period (戒毒条例 20).</summary>
     [JsonIgnore] public int MissedTests => Checks.Count(x => x.Kind == CheckKind.Test && !x.Contact);
 
-    /// <summary>Departures without leave (戒毒条例 20).</summary>
-    [JsonIgnore] public int Departures => Absences.Count(a => !a.WrittenReport);
+    /// <summary>
+    /// Departures without leave (擅自离开, 戒毒条例 20): without the written report a departure of 3 days or more needs (条例 19(三)) — one
+    /// still going on counts, one that ended within 3 days does not.
+    /// </summary>
+    [JsonIgnore] public int Departures => Absences.Count(WithoutLeave);
 
     /// <summary>The first day of an absence without leave still going on.</summary>
     [JsonIgnore] public DateOnly? AwaySince => Absences.LastOrDefault(a => !a.WrittenReport && a.ReturnedOn is null)?.LeftOn;
@@ -153,8 +158,12 @@ public sealed record Community(
     [JsonIgnore] public DateTimeOffset? LastTestAt => Checks.Where(x => x.Kind == CheckKind.Test && x.Contact).Select(x => (DateTimeOffset?)x.At).Max();
 
     /// <summary>Days away without leave as of <paramref name="today"/>: the ended absences and the one going on (戒毒条例 20).</summary>
-    public int DaysAwayOn(DateOnly today) => Absences.Where(a => !a.WrittenReport)
+    public int DaysAwayOn(DateOnly today) => Absences.Where(WithoutLeave)
         .Sum(a => Math.Max(0, (a.ReturnedOn ?? today).DayNumber - a.LeftOn.DayNumber));
+
+    /// <summary>An absence without the written report that is, or may still become, 3 days or more (戒毒条例 19(三)).</summary>
+    private static bool WithoutLeave(CommunityAbsence a) =>
+        !a.WrittenReport && (a.ReturnedOn is not { } back || back.DayNumber - a.LeftOn.DayNumber >= Workflow.LegalPeriods.LeaveNeedsReportDays);
 
     /// <summary>The day the person leaves dynamic control if they do not relapse: 3 years after an expiry (戒毒条例 7②). Shown, not acted on.</summary>
     [JsonIgnore] public DateOnly? DynamicControlEndsOn => EndReason == CommunityEnd.Expired && EndedOn is { } end

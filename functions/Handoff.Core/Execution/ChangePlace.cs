@@ -86,6 +86,11 @@ public sealed record SendPlaceChange(Actor By, string ToOfficeId, string? ToPoli
     /// <summary>The report at the new office (the report command's rule when the new office records it): it takes the person over.</summary>
     internal static Rejection? Report(DecisionBuilder b, Actor by, PlaceChange move, DateTimeOffset reportedAt)
     {
+        if (CommunityRules.Running(b.State) is { } ended)
+        {
+            return ended;
+        }
+
         if (move.ReportedAt is { } done)
         {
             return done == reportedAt ? null : Rejection.Conflict("already-reported", $"The report at the new office was already recorded at {done:O}.");
@@ -108,7 +113,7 @@ public sealed record SendPlaceChange(Actor By, string ToOfficeId, string? ToPoli
         b.SetDeadline(by, DeadlinePlanner.Agreement(ChinaTime.LocalDate(reportedAt), provisional: false, b.Context.Calendar, b.Context.PolicyOf(move.ToOfficeId))
             with { Step = DeadlineStep.MoveAgreement });
         CommunityRules.Contacted(b, by, reportedAt);
-        CaseWorkflow.Resolve(b, by, "人员已到变更后的执行地报到", EscalationKind.NotReported, EscalationKind.MoveNotAcknowledged);
+        CaseWorkflow.Resolve(b, by, "人员已到变更后的执行地报到", EscalationKind.NotReported, EscalationKind.MoveNotAcknowledged, EscalationKind.FileLate);
         return null;
     }
 
@@ -144,7 +149,7 @@ public sealed record AcknowledgePlaceChange(Actor By) : CaseCommand(By)
             return Rejection.Conflict("no-move", "No change of place is under way.");
         }
 
-        if (Checks.Party(By, move.ToOfficeId, "Only the office the person moves to acknowledges the file.") is { } party)
+        if (Checks.First(Checks.Party(By, move.ToOfficeId, "Only the office the person moves to acknowledges the file."), CommunityRules.Running(c)) is { } party)
         {
             return party;
         }

@@ -143,21 +143,43 @@ internal static class CommunityRules
     /// entering it after the fact): the person did report, so there was no refusal (戒毒条例 14①) — the ground is withdrawn if the office has
     /// not reported it yet, and its duty to report with it. Already reported, it stays: the police were told, and correct it themselves.
     /// </summary>
-    public static void RefusalDisproved(DecisionBuilder b, Actor by)
+    public static void RefusalDisproved(DecisionBuilder b, Actor by) => Disproved(b, by, ViolationGround.Refusal, "人员已在期限内报到，不属于拒绝接受社区戒毒");
+
+    /// <summary>
+    /// A ground found that the steps entered since disprove (a report or a return entered after the fact, a departure shorter than 3
+    /// days): withdrawn if the office has not reported it yet, and its duty to report with it. Already reported, it stays.
+    /// </summary>
+    public static void Disproved(DecisionBuilder b, Actor by, ViolationGround ground, string why)
     {
         var k = b.State.Community!;
-        var index = k.Grounds.ToList().IndexOf(ViolationGround.Refusal);
+        var index = k.Grounds.ToList().LastIndexOf(ground);
         if (index < 0 || index < k.ViolationsReported)
         {
             return;
         }
 
-        b.Add(new ViolationWithdrawn(b.Now, by, ViolationGround.Refusal));
+        b.Add(new ViolationWithdrawn(b.Now, by, ground));
         if (b.State.Community!.Grounds.Count == b.State.Community.ViolationsReported
             && b.State.DeadlineFor(DeadlineStep.ViolationReport) is { CompletedAt: null } duty && duty.Status != DeadlineStatus.Withdrawn)
         {
             b.SetDeadline(by, duty with { Status = DeadlineStatus.Withdrawn });
-            CaseWorkflow.Resolve(b, by, "人员已在期限内报到，不属于拒绝接受社区戒毒", EscalationKind.ViolationNotReported);
+            CaseWorkflow.Resolve(b, by, why, EscalationKind.ViolationNotReported);
+        }
+    }
+
+    /// <summary>After an absence ended or was corrected: the day-count and departure grounds no longer borne out are withdrawn.</summary>
+    public static void AbsenceGroundsRechecked(DecisionBuilder b, Actor by)
+    {
+        var k = b.State.Community!;
+        var today = ChinaTime.LocalDate(b.Now);
+        if (k.Grounds.Contains(ViolationGround.DaysAway) && k.DaysAwayOn(today) <= LegalPeriods.DaysAwayLimit)
+        {
+            Disproved(b, by, ViolationGround.DaysAway, "离开天数经更正未超过30日");
+        }
+
+        if (b.State.Community!.Grounds.Contains(ViolationGround.Departures) && b.State.Community.Departures < LegalPeriods.DeparturesLimit)
+        {
+            Disproved(b, by, ViolationGround.Departures, "擅自离开经更正未满3次");
         }
     }
 
@@ -248,8 +270,13 @@ internal static class CommunityRules
             return;
         }
 
-        b.SetDeadline(by, Contact(at, b.Context.Calendar, b.Context.PolicyOf(c.OfficeId)));
-        CaseWorkflow.Resolve(b, by, "已恢复联系", EscalationKind.NoContact);
+        // From the latest contact: a check entered late, dated before another, never moves the deadline back.
+        var latest = new[] { at, c.Community.LastContactAt, c.ReportedAt, c.Community.Move?.ReportedAt }.Max()!.Value;
+        b.SetDeadline(by, Contact(latest, b.Context.Calendar, b.Context.PolicyOf(c.OfficeId)));
+        if (b.State.DeadlineFor(DeadlineStep.Contact) is { DueAt: var due } && due > b.Now)
+        {
+            CaseWorkflow.Resolve(b, by, "已恢复联系", EscalationKind.NoContact);
+        }
     }
 
     /// <summary>社区戒毒 or 社区康复, as a letter names it.</summary>

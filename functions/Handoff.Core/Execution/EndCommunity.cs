@@ -97,7 +97,7 @@ public sealed record CommunityExpired(DateTimeOffset At, Actor By, DateOnly Last
     internal override Case Apply(Case c) => c with
     {
         State = CaseState.Ended,
-        Community = c.Community! with { EndedOn = LastDay, EndReason = CommunityEnd.Expired, SuspendedAt = null },
+        Community = c.Community! with { EndedOn = LastDay, EndReason = CommunityEnd.Expired, SuspendedAt = null, Move = null },
     };
 
     internal override IReadOnlyList<Notice> Notices(Case after, OrganisationDirectory directory) =>
@@ -113,7 +113,7 @@ public sealed record CommunityTerminated(DateTimeOffset At, Actor By, CommunityE
     internal override Case Apply(Case c) => c with
     {
         State = CaseState.Ended,
-        Community = c.Community! with { EndedOn = EndedOn, EndReason = Reason, SuspendedAt = null },
+        Community = c.Community! with { EndedOn = EndedOn, EndReason = Reason, SuspendedAt = null, Move = null },
     };
 
     internal override IReadOnlyList<Notice> Notices(Case after, OrganisationDirectory directory) =>

@@ -13,8 +13,9 @@ namespace Handoff.Core.Execution;
 /// without it (擅自离开: one of the 3 departures of 条例 20, and the days away count toward its 30 from the day of leaving). While the
 /// person is away without leave, the day the days away would pass 30 is reached on its own: a serious violation.
 /// </summary>
+/// <param name="ReturnedOn">For an absence recorded after it ended, the day of return; null while the person is away.</param>
 [WireName("recordAbsence")]
-public sealed record RecordAbsence(Actor By, DateOnly LeftOn, bool WrittenReport) : CaseCommand(By)
+public sealed record RecordAbsence(Actor By, DateOnly LeftOn, bool WrittenReport, DateOnly? ReturnedOn = null) : CaseCommand(By)
 {
     internal override Rejection? Decide(DecisionBuilder b)
     {
@@ -29,10 +30,12 @@ public sealed record RecordAbsence(Actor By, DateOnly LeftOn, bool WrittenReport
         var k = c.Community!;
         if (k.Absences.FirstOrDefault(a => a.LeftOn == LeftOn) is { } same)
         {
-            return same.WrittenReport == WrittenReport ? null : Rejection.Conflict("already-recorded", $"An absence from {LeftOn:yyyy-MM-dd} is already recorded.");
+            return same.WrittenReport == WrittenReport && (ReturnedOn is null || same.ReturnedOn == ReturnedOn)
+                ? null
+                : Rejection.Conflict("already-recorded", $"An absence from {LeftOn:yyyy-MM-dd} is already recorded.");
         }
 
-        if (k.AwaySince is { } since)
+        if (k.AwaySince is { } since && ReturnedOn is null)
         {
             return Rejection.Conflict("already-away", $"The person is recorded away without leave since {since:yyyy-MM-dd}: record the return first.");
         }
@@ -41,6 +44,12 @@ public sealed record RecordAbsence(Actor By, DateOnly LeftOn, bool WrittenReport
         if (LeftOn > today)
         {
             return Rejection.Invalid("leftOn", "in-the-future", "must not be after today (Asia/Shanghai)");
+        }
+
+        if (ReturnedOn is { } back && (back < LeftOn || back > today))
+        {
+            return Rejection.Invalid("returnedOn", back < LeftOn ? "before-departure" : "in-the-future",
+                back < LeftOn ? "must not be before the day of leaving" : "must not be after today (Asia/Shanghai)");
         }
 
         if (LeftOn < k.StartedOn)
@@ -54,11 +63,15 @@ public sealed record RecordAbsence(Actor By, DateOnly LeftOn, bool WrittenReport
         }
 
         var before = k.Departures;
-        b.Add(new AbsenceRecorded(b.Now, By, LeftOn, WrittenReport));
+        b.Add(new AbsenceRecorded(b.Now, By, LeftOn, WrittenReport, ReturnedOn));
         if (!WrittenReport)
         {
             var after = b.State.Community!;
-            b.SetDeadline(By, AwayLimit(LeftOn, after.DaysAwayOn(LeftOn)));
+            if (ReturnedOn is null)
+            {
+                b.SetDeadline(By, AwayLimit(LeftOn, after.DaysAwayOn(LeftOn)));
+            }
+
             CommunityRules.Warn(b, "擅自离开执行地", before, after.Departures, LegalPeriods.DeparturesLimit);
             CommunityRules.Thresholds(b, By);
         }
@@ -114,6 +127,8 @@ public sealed record EndAbsence(Actor By, DateOnly ReturnedOn) : CaseCommand(By)
             b.SetDeadline(By, limit with { Status = DeadlineStatus.Withdrawn });
         }
 
+        // A return entered after the 31st day was reached, or within 3 days (not a departure without leave): what it disproves goes.
+        CommunityRules.AbsenceGroundsRechecked(b, By);
         CommunityRules.Thresholds(b, By);
         return null;
     }
@@ -121,14 +136,17 @@ public sealed record EndAbsence(Actor By, DateOnly ReturnedOn) : CaseCommand(By)
 
 /// <summary>An absence was recorded.</summary>
 [WireName("absenceRecorded")]
-public sealed record AbsenceRecorded(DateTimeOffset At, Actor By, DateOnly LeftOn, bool WrittenReport) : CaseEvent(At, By)
+public sealed record AbsenceRecorded(DateTimeOffset At, Actor By, DateOnly LeftOn, bool WrittenReport, DateOnly? ReturnedOn = null) : CaseEvent(At, By)
 {
     internal override Case Apply(Case c) => c with
     {
-        Community = c.Community! with { Absences = [.. c.Community.Absences, new CommunityAbsence(LeftOn, WrittenReport, WrittenReport ? LeftOn : null)] },
+        Community = c.Community! with
+        {
+            Absences = [.. c.Community.Absences, new CommunityAbsence(LeftOn, WrittenReport, ReturnedOn ?? (WrittenReport ? LeftOn : null))],
+        },
     };
 
-    internal override IReadOnlyList<Notice> Notices(Case after, OrganisationDirectory directory) => WrittenReport
+    internal override IReadOnlyList<Notice> Notices(Case after, OrganisationDirectory directory) => WrittenReport || ReturnedOn is not null
         ? []
         : N.Step(after, NoticeKind.StepRecorded, At, [after.PoliceStationId], "社区戒毒（康复）人员擅自离开",
             $"{N.Name(directory, after.OfficeId)}通报：{N.Person(after)}于{N.Date(LeftOn)}未经书面报告离开执行地所在县（市、区）（《戒毒条例》第十九条），"

@@ -23,11 +23,10 @@ public sealed record RecordRecommitment(Actor By, string DecisionNumber, DateOnl
             return Rejection.Forbidden("Only a deciding 公安机关 records a 强制隔离戒毒 decision (戒毒条例 25).");
         }
 
-        if (c.Commitment is { } k && c.Community?.EndReason == CommunityEnd.Recommitted)
+        if (c.EndedCommunities.Count > 0 && c.Commitment is { } k && k.DecisionNumber == Text.TextRules.Clean(DecisionNumber) && k.DecidedOn == DecidedOn)
         {
-            return k.DecisionNumber == Text.TextRules.Clean(DecisionNumber) && k.DecidedOn == DecidedOn
-                ? null
-                : Rejection.Conflict("already-recommitted", $"A 强制隔离戒毒 decision ({k.DecisionNumber}) was already recorded on this file.");
+            // The same decision again: already in effect.
+            return null;
         }
 
         if (c.Community is not { EndReason: null })
@@ -79,6 +78,7 @@ public sealed record Recommitted(
         // The earlier links' deadlines are in the history; the file's deadlines are the new chain's.
         Deadlines = [],
         Commitment = new Commitment(DecisionNumber, DecidedOn, ServedAt, TermEnds, TermEnds, null, [], null, null, 0, false, null, []),
-        Community = c.Community! with { EndedOn = Time.ChinaTime.LocalDate(At), EndReason = CommunityEnd.Recommitted, SuspendedAt = null, Move = null },
+        Community = null,
+        EndedCommunities = [.. c.EndedCommunities, c.Community! with { EndedOn = Time.ChinaTime.LocalDate(At), EndReason = CommunityEnd.Recommitted, SuspendedAt = null, Move = null }],
     };
 }

@@ -97,7 +97,10 @@ public sealed record ViolationWithdrawn(DateTimeOffset At, Actor By, ViolationGr
         return c with { Community = c.Community with { Grounds = grounds } };
     }
 
-    internal override IReadOnlyList<Notice> Notices(Case after, OrganisationDirectory directory) =>
-        N.Step(after, NoticeKind.Violation, At, [after.OfficeId, after.PoliceStationId, after.DecisionAuthorityId], "更正：不属于拒绝接受社区戒毒",
-            $"{N.Person(after)}已于{N.Instant(after.ReportedAt ?? At)}报到，在《戒毒条例》第十四条规定的期限内，此前因报到未及时登记而发出的“拒绝接受社区戒毒”通报予以更正，无需报告公安机关。", directory);
+    internal override IReadOnlyList<Notice> Notices(Case after, OrganisationDirectory directory) => Ground == ViolationGround.Refusal
+        ? N.Step(after, NoticeKind.Violation, At, [after.OfficeId, after.PoliceStationId, after.DecisionAuthorityId], "更正：不属于拒绝接受社区戒毒",
+            $"{N.Person(after)}已于{N.Instant(after.ReportedAt ?? At)}报到，在《戒毒条例》第十四条规定的期限内，此前因报到未及时登记而发出的“拒绝接受社区戒毒”通报予以更正，无需报告公安机关。", directory)
+        : N.Step(after, NoticeKind.Violation, At, [after.OfficeId, after.PoliceStationId, after.DecisionAuthorityId], "更正：不属于严重违反协议",
+            $"{N.Person(after)}的离开情况经执行地更正（累计擅自离开{after.Community!.DaysAwayOn(Time.ChinaTime.LocalDate(At))}日、{after.Community.Departures}次），"
+            + $"此前通报的“{ReportViolation.GroundText(Ground)}”不成立，予以更正，无需报告公安机关。", directory);
 }

@@ -39,6 +39,22 @@ public sealed record SuspendCommunity(Actor By, SuspensionReason Reason, DateTim
             return when;
         }
 
+        if (k.ResumedAt is { } resumed && SuspendedAt < resumed)
+        {
+            // The same custody recorded again by another party (the office and the 派出所 both may): its days would count twice.
+            return Rejection.Conflict("suspension-overlaps", $"A suspension was already recorded up to the release from custody at {resumed:O}.", "suspendedAt");
+        }
+
+        if (k.AwaySince is { } away)
+        {
+            // Detained while away without leave: from then the person is in custody, not away (戒毒条例 20 counts days at liberty).
+            b.Add(new AbsenceEnded(b.Now, By, ChinaTime.LocalDate(SuspendedAt) is var day && day > away ? day : away));
+            if (b.State.DeadlineFor(DeadlineStep.AwayLimit) is { Status: DeadlineStatus.Open } limit)
+            {
+                b.SetDeadline(By, limit with { Status = DeadlineStatus.Withdrawn });
+            }
+        }
+
         b.Add(new CommunitySuspended(b.Now, By, Reason, SuspendedAt));
         CommunityRules.Pause(b, By);
         return null;
@@ -104,6 +120,7 @@ public sealed record CommunityResumed(DateTimeOffset At, Actor By, DateTimeOffse
         {
             SuspendedAt = null,
             SuspensionReason = null,
+            ResumedAt = ResumedAt,
             DaysSuspended = c.Community.DaysSuspended + Days,
             EndsOn = c.Community.EndsOn?.AddDays(Days),
         },

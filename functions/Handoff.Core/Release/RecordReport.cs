@@ -57,6 +57,12 @@ public sealed record RecordReport(Actor By, DateTimeOffset ReportedAt) : CaseCom
         b.SetDeadline(By, DeadlinePlanner.Complete(c.DeadlineFor(DeadlineStep.Report)!, ReportedAt, b.Now));
         b.SetDeadline(By, DeadlinePlanner.Agreement(ChinaTime.LocalDate(ReportedAt), provisional: false, b.Context.Calendar, b.Context.PolicyOf(c.OfficeId)));
         CaseWorkflow.Resolve(b, By, "人员已到执行地报到", EscalationKind.NotReported, EscalationKind.NotCollected);
+        if (c.Community is { Kind: CommunityKind.Detox } && b.State.DeadlineFor(DeadlineStep.Acknowledgement) is { CompletedAt: null, Status: not DeadlineStatus.Withdrawn } ack)
+        {
+            // The person reported before the office acknowledged the order: taking the person is taking the notice.
+            b.SetDeadline(By, DeadlinePlanner.Complete(ack, b.Now, b.Now));
+            CaseWorkflow.Resolve(b, By, "人员已到执行地报到", EscalationKind.NotAcknowledged);
+        }
 
         // The period counts from the report: 戒毒条例 14② for 社区戒毒; for 社区康复 the 条例 gives no start, and we take the report too.
         var kind = c.Community?.Kind ?? CommunityKind.Rehabilitation;
@@ -87,6 +93,7 @@ public sealed record CommunityStarted(DateTimeOffset At, Actor By, CommunityKind
 {
     internal override Case Apply(Case c) => c with
     {
-        Community = (c.Community is { EndReason: null } k ? k : Community.Begin(Kind, null, null, Years, c.OfficeId!)) with { StartedOn = StartedOn, EndsOn = EndsOn },
+        // Days suspended before the report moved its deadline, not the period's end: the period's own count starts here.
+        Community = (c.Community is { EndReason: null } k ? k : Community.Begin(Kind, null, null, Years, c.OfficeId!)) with { StartedOn = StartedOn, EndsOn = EndsOn, DaysSuspended = 0 },
     };
 }

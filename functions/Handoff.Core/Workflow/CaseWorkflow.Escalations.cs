@@ -11,22 +11,14 @@ public static partial class CaseWorkflow
     /// </summary>
     internal static void ActOnWhatIsDue(DecisionBuilder b)
     {
-        foreach (var deadline in b.State.Deadlines.Where(d => d.Status == DeadlineStatus.Open && !d.Provisional && d.DueAt <= b.Now).OrderBy(d => d.DueAt).ToList())
+        // One due deadline at a time, the earliest first, until none is left: a day reached (the period's end) may withdraw later ones, or set
+        // one already past (a wake-up long after the expiry sets a 解除 notice deadline that has passed too).
+        while (b.State.Deadlines.Where(d => d.Status == DeadlineStatus.Open && !d.Provisional && d.DueAt <= b.Now).MinBy(d => d.DueAt) is { } deadline)
         {
             if (Execution.CommunityRules.IsMilestone(deadline.Step))
             {
                 // A day reached (the period's end, the 31st day away), not a duty missed.
-                if (b.State.DeadlineFor(deadline.Step) is { Status: DeadlineStatus.Open } still)
-                {
-                    Execution.CommunityRules.Reached(b, still);
-                }
-
-                continue;
-            }
-
-            if (b.State.DeadlineFor(deadline.Step) is not { Status: DeadlineStatus.Open })
-            {
-                // Withdrawn by a day reached before it (the period expired).
+                Execution.CommunityRules.Reached(b, deadline);
                 continue;
             }
 
@@ -136,6 +128,7 @@ public static partial class CaseWorkflow
         EscalationKind.NotDelivered or EscalationKind.IntakeRefused or EscalationKind.NotNotified or EscalationKind.TermDecisionLate
             or EscalationKind.EndNoticeLate => c.DecisionAuthorityId,
         EscalationKind.MoveNotAcknowledged => c.Community?.Move?.ToOfficeId ?? c.OfficeId,
+        EscalationKind.FileLate => c.Community?.Move?.FromOfficeId ?? c.OfficeId,
         EscalationKind.LateNotice or EscalationKind.ReleaseNotRecorded or EscalationKind.NotTransferred or EscalationKind.ReceptionRefused
             or EscalationKind.FamilyNotTold or EscalationKind.NoticeNotSent => c.CentreId,
         EscalationKind.NotReceived => c.Commitment?.Transfer?.ToCentreId ?? c.CentreId,

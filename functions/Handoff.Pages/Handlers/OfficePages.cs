@@ -52,7 +52,8 @@ public static class OfficePages
             .OrderBy(c => c.ReleaseDate).ToList();
         // Acknowledged and not yet released: the pickup at the gate is arranged now (出所必接).
         var toCollect = mine.Where(c => c.State == "acknowledged").OrderBy(c => c.ReleaseDate).ToList();
-        var overdue = open.Where(IsMissing).ToList();
+        // Whom to look for, whatever the state: 失联 and a person who did not report after a change of place are under way (agreementSigned).
+        var overdue = all.Where(c => c.OfficeId == me.Id && c.State is not ("cancelled" or "completed" or "ended") && IsMissing(c)).ToList();
         // A person nobody collected is looked for (找到此人), not also waited for: one list, counted once.
         // An order not yet acknowledged is listed once, to acknowledge; then to report.
         var toReport = mine.Where(c => (c.State == "released" || (c.State == "ordered" && !toAcknowledge.Contains(c))) && !overdue.Contains(c))
@@ -65,7 +66,7 @@ public static class OfficePages
         var movesIn = all.Where(c => c.Community?.Move is { } m && m.ToOfficeId == me.Id).ToList();
         var toSign = mine.Where(c => c.State == "reported").OrderBy(c => c.NextDueAt).ToList();
         var forms = toAcknowledge.Select(c => (c.CaseId, "acknowledgement"))
-            .Concat(overdue.SelectMany(c => new[] { (c.CaseId, "report"), (c.CaseId, "found") }))
+            .Concat(overdue.SelectMany(c => new[] { (c.CaseId, "report"), (c.CaseId, "found"), (c.CaseId, "interview") }))
             .Concat(toReport.Select(c => (c.CaseId, "report")))
             .Concat(toSign.Select(c => (c.CaseId, "agreement")))
             .Concat(testsDue.Select(c => (c.CaseId, "test")))

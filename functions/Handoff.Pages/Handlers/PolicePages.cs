@@ -205,7 +205,8 @@ public static class PolicePages
         var community = all.Where(c => c.Community is { EndReason: null }).OrderBy(c => c.PersonName, StringComparer.Ordinal).ToList();
         var violations = all.Where(c => c.Community is { Grounds.Count: > 0, EndReason: null }).ToList();
         var decided = station ? new List<CaseSummary>() : mine.Where(c => c.DecisionAuthorityId == me.Id).ToList();
-        var toFind = mine.Where(OfficePages.IsMissing).ToList();
+        // Whom to look for, whatever the state (失联 and a change of place not reported happen while the period is under way).
+        var toFind = all.Where(c => c.State is not ("cancelled" or "completed" or "ended") && OfficePages.IsMissing(c)).ToList();
         var coming = mine.Where(c => c.State is "scheduled" or "acknowledged").OrderBy(c => c.ReleaseDate).ToList();
         var released = mine.Where(c => c.State == "released" && !toFind.Contains(c)).OrderBy(c => c.NextDueAt).ToList();
         return await PageHttp.RenderAsync<PolicePage>(p.Http, new Dictionary<string, object?>

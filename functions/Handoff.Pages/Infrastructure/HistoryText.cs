@@ -91,9 +91,9 @@ public static class HistoryText
             "CommunityOrdered" => $"责令社区戒毒（{h.Details["orderNumber"]?.GetValue<string>()}，{Day("decidedOn")}决定，{At("servedAt")}送达），执行地{Org("officeId")}",
             "CommunityStarted" => $"{(Get<CommunityKind?>(h.Details, "kind") == CommunityKind.Detox ? "社区戒毒" : "社区康复")}自{Day("startedOn")}起计算，至{Day("endsOn")}期满",
             "CheckRecorded" => Check(),
-            "AbsenceRecorded" => h.Details["writtenReport"]?.GetValue<bool>() == true
-                ? $"登记离开执行地县（市、区）（{Day("leftOn")}起，已书面报告）"
-                : $"登记擅自离开执行地县（市、区）（{Day("leftOn")}起，未书面报告）",
+            "AbsenceRecorded" => (h.Details["writtenReport"]?.GetValue<bool>() == true
+                ? $"登记离开执行地县（市、区）（{Day("leftOn")}起，已书面报告"
+                : $"登记未书面报告离开执行地县（市、区）（{Day("leftOn")}起") + (Get<DateOnly?>(h.Details, "returnedOn") is { } back ? $"，{Zh.Date(back)}返回）" : "）"),
             "AbsenceEnded" => $"登记返回执行地（{Day("returnedOn")}）",
             "ViolationFound" => $"发现应报告情形：{GroundText(Get<ViolationGround?>(h.Details, "ground"))}",
             "ViolationWithdrawn" => $"更正：{GroundText(Get<ViolationGround?>(h.Details, "ground"))}不成立（已在期限内报到）",

@@ -221,7 +221,9 @@ public class CommunityExecutionTests
             Beijing(2026, 10, 12, 16));
         Assert.Equal("HO-TEST-1", run.Case.CaseId);
         Assert.Equal(CaseState.Decided, run.Case.State);
-        Assert.Equal(CommunityEnd.Recommitted, run.Case.Community!.EndReason);
+        // The period ended is kept apart: a later 社区康复 is a new period, not this one's continuation.
+        Assert.Null(run.Case.Community);
+        Assert.Equal(CommunityEnd.Recommitted, Assert.Single(run.Case.EndedCommunities).EndReason);
         Assert.Equal(new DateOnly(2028, 10, 12), run.Case.ReleaseDate);
         Assert.Equal(DeadlineStatus.Open, run.Deadline(DeadlineStep.Delivery).Status);
         Assert.Null(run.Case.DeadlineFor(DeadlineStep.Contact));

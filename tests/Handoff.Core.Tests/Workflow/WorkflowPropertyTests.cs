@@ -15,14 +15,36 @@ public class WorkflowPropertyTests
 {
     private static readonly DateTimeOffset Start = Beijing(2026, 2, 20, 9);
 
-    /// <summary>A step: which command (0–10) and how many minutes pass before it (0 to about 3 days).</summary>
-    private static readonly Gen<(int Command, int Minutes)> Step = Gen.Select(Gen.Int[0, 10], Gen.Int[0, 4_000]);
+    /// <summary>A step: which command (0–26) and how many minutes pass before it (0 to about 3 days; command 26 jumps 400 days).</summary>
+    private static readonly Gen<(int Command, int Minutes)> Step = Gen.Select(Gen.Int[0, 26], Gen.Int[0, 4_000]);
 
+    /// <summary>A release registered <c>ReleaseOffset</c> days ahead with <c>Years</c> of 社区康复, or (<c>Years</c> 4) a 社区戒毒 order.</summary>
     private static readonly Gen<(int ReleaseOffset, int Years, (int, int)[] Steps)> Scenario =
-        Gen.Select(Gen.Int[0, 20], Gen.Int[0, 3], Step.Array[1, 40]);
+        Gen.Select(Gen.Int[0, 20], Gen.Int[0, 4], Step.Array[1, 40]);
 
     private static CaseCommand Command(int which, Case c, DateTimeOffset now) => which switch
     {
+        // The community period's steps (issue 21), by the office holding the file or the one it moves to.
+        11 => new Handoff.Core.Execution.RecordTest(As(c.OfficeId ?? Office), now, (TestResult)(now.Minute % 4)),
+        12 => new Handoff.Core.Execution.RecordInterview(As(c.OfficeId ?? Office), now),
+        13 => new Handoff.Core.Execution.RecordAbsence(As(c.OfficeId ?? Office), DateOnly.FromDateTime(now.ToOffset(Handoff.Core.Time.ChinaTime.Offset).DateTime), now.Minute % 3 == 0),
+        14 => new Handoff.Core.Execution.EndAbsence(As(c.OfficeId ?? Office), DateOnly.FromDateTime(now.ToOffset(Handoff.Core.Time.ChinaTime.Offset).DateTime)),
+        15 => new Handoff.Core.Execution.ReportViolation(As(c.OfficeId ?? Office), now),
+        16 => new Handoff.Core.Execution.SuspendCommunity(As(Police), (SuspensionReason)(now.Minute % 2), now),
+        17 => new Handoff.Core.Execution.ResumeCommunity(As(Police), now),
+        18 => new Handoff.Core.Execution.SendPlaceChange(As(c.OfficeId ?? Office), c.OfficeId == OtherOffice ? Office : OtherOffice, null,
+            DateOnly.FromDateTime(now.ToOffset(Handoff.Core.Time.ChinaTime.Offset).DateTime).AddDays(-(now.Minute % 5)), now),
+        19 => new Handoff.Core.Execution.AcknowledgePlaceChange(As(c.Community?.Move?.ToOfficeId ?? OtherOffice)),
+        20 => new RecordReport(As(c.Community?.Move?.ToOfficeId ?? Office), now),
+        21 => new RecordAgreement(As(c.Community?.Move?.ToOfficeId ?? Office), now),
+        22 => now.Minute % 5 == 0
+            ? new Handoff.Core.Execution.TerminateCommunity(As(Police), CommunityEnd.Sentenced, DateOnly.FromDateTime(now.ToOffset(Handoff.Core.Time.ChinaTime.Offset).DateTime))
+            : new Tick(),
+        23 => new Handoff.Core.Execution.RecordEndNotice(As(Authority), now, now),
+        24 => new Handoff.Core.Execution.SendEndMaterials(As(c.OfficeId ?? Office), now),
+        25 => now.Minute % 7 == 0
+            ? new Handoff.Core.Execution.RecordRecommitment(As(Authority), "梅公（禁）决字〔2026〕9号", DateOnly.FromDateTime(now.ToOffset(Handoff.Core.Time.ChinaTime.Offset).DateTime), now, PublicSecurityCentre)
+            : new Tick(),
         0 => new AcknowledgeNotice(As(Office)),
         1 => new RecordRelease(As(Centre), now, new CollectedBy(now.Minute % 2 == 0 ? CollectorKind.None : CollectorKind.Family, "家属")),
         2 => new RecordReport(As(Office), now),
@@ -40,10 +62,13 @@ public class WorkflowPropertyTests
     {
         var run = new CaseRun();
         var now = Start;
-        run.Accept(Register(DateOnly.FromDateTime(Start.DateTime).AddDays(scenario.ReleaseOffset), scenario.Years), now);
+        run.Accept(scenario.Years == 4
+            ? CommunityOrder(DateOnly.FromDateTime(Start.DateTime), Start)
+            : Register(DateOnly.FromDateTime(Start.DateTime).AddDays(scenario.ReleaseOffset), scenario.Years), now);
         foreach (var (which, minutes) in scenario.Steps)
         {
-            now = now.AddMinutes(minutes);
+            // Now and then a long wait: the community period's end and its 解除 notice come within reach.
+            now = which == 26 ? now.AddDays(400) : now.AddMinutes(minutes);
             run.Do(Command(which, run.Case, now), now);
         }
 

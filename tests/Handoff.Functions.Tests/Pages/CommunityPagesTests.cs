@@ -74,6 +74,33 @@ public class CommunityPagesTests(BrowserFixture browser) : ApiTestBase(browser)
     }
 
     [Fact]
+    public async Task OutOfContact_IsOnTheOfficesAndThePoliceStationsListsToFind_AndAnInterviewFromTheListEndsIt()
+    {
+        // Found by review: 失联 arises while the period is under way, and the lists of whom to look for left that state out.
+        var caseId = await OrderAsync(Today.AddDays(-40), office: "shixing-taiping-office", police: "shixing-taiping-police", region: "440222", organ: "shaoguan-psb");
+        var reportedAt = Handoff.Core.Time.ChinaTime.StartOfDay(Today.AddDays(-39)).AddHours(10);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync("shixing-taiping-office", $"/api/cases/{caseId}/report", new { reportedAt })).Status);
+        var (signed, c) = await PostAsync("shixing-taiping-office", $"/api/cases/{caseId}/agreement", new { signedAt = reportedAt.AddHours(1) });
+        Assert.Equal(HttpStatusCode.OK, signed);
+        Assert.Contains(c.GetProperty("escalations").EnumerateArray(), e => e.GetProperty("kind").GetString() == "no-contact" && e.GetProperty("status").GetString() == "open");
+
+        var station = await browser.SignedInAsync("shixing-taiping-police");
+        await station.GotoAsync("/police");
+        Assert.Contains("失联", await station.Locator($"section:has(#police-search) #row-{caseId}").InnerTextAsync());
+
+        var office = await browser.SignedInAsync("shixing-taiping-office");
+        var row = office.Locator($"section:has(#todo-overdue) #row-{caseId}");
+        Assert.Contains("失联", await row.InnerTextAsync());
+        await row.GetByRole(AriaRole.Button, new() { Name = "已联系（登记谈话）" }).ClickAsync();
+        Assert.Contains("已登记谈话", await office.Locator("[role=status]").TextContentAsync());
+        Assert.Equal(0, await office.Locator($"section:has(#todo-overdue) #row-{caseId}").CountAsync());
+        foreach (var p in new[] { station, office })
+        {
+            await p.Context.CloseAsync();
+        }
+    }
+
+    [Fact]
     public async Task Dashboard_ExecutionRateAndLost_AreTheFiguresOfCasesBuiltByHand()
     {
         // In 白云鄂博矿区, which no other test uses: three orders served 16 days ago — one reported with its agreement (executed), one reported
@@ -111,18 +138,19 @@ public class CommunityPagesTests(BrowserFixture browser) : ApiTestBase(browser)
         await supervisor.Context.CloseAsync();
     }
 
-    /// <summary>An order served at 10:00 on <paramref name="served"/>, or now when null.</summary>
-    private async Task<string> OrderAsync(DateOnly? served)
+    /// <summary>An order served at 10:00 on <paramref name="served"/>, or now when null (by default in 白云鄂博, which no other test uses).</summary>
+    private async Task<string> OrderAsync(
+        DateOnly? served, string office = "baiyunebo-office", string police = "baiyunebo-police", string region = "150206", string organ = "baotou-psb")
     {
         var servedAt = served is { } day ? Handoff.Core.Time.ChinaTime.StartOfDay(day).AddHours(10) : Api.Time.GetUtcNow();
-        var (status, body) = await PostAsync("baotou-psb", "/api/community-orders", new
+        var (status, body) = await PostAsync(organ, "/api/community-orders", new
         {
-            person = new { name = "周某", idNumber = TestData.UniqueIdNumber("150206"), registeredRegion = "150206" },
+            person = new { name = "周某", idNumber = TestData.UniqueIdNumber(region), registeredRegion = region },
             orderNumber = "包公（禁）社戒字〔2026〕1号",
             decidedOn = Date(Handoff.Core.Time.ChinaTime.LocalDate(servedAt)),
             servedAt,
-            officeId = "baiyunebo-office",
-            policeStationId = "baiyunebo-police",
+            officeId = office,
+            policeStationId = police,
         });
         Assert.True(status == HttpStatusCode.Created, body.GetRawText());
         return body.GetProperty("caseId").GetString()!;

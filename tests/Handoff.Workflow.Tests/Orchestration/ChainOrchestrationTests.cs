@@ -131,8 +131,9 @@ public sealed class ChainOrchestrationTests(AzuriteFixture azurite) : IAsyncLife
     [Fact]
     public async Task Escape_StopsTheClock_NothingEscalatesAgainstTheOldReleaseDate()
     {
-        // Term to 2026-03-04; the person escapes at the start; the old release day passes; the return moves the term.
-        var run = new CaseRun(_stores, Client, Speed, Grace);
+        // Term to 2026-03-04; the person escapes at the start; the old release day passes; the return moves the term. A legal day a second:
+        // at four, a loaded machine took the three legal days to 24:00 on 03-04 to send the four steps, and the release escalated first.
+        var run = new CaseRun(_stores, Client, 86400, Grace);
         await run.OpenAsync(Decision(run, new DateOnly(2024, 3, 4), Beijing(2024, 3, 4, 10), centre: Centre));
         await run.SendAsync(new RecordIntake(As(Centre), Beijing(2024, 3, 4, 16)));
         await run.SendAsync(new SendReleaseNotice(As(Centre), Office, Police, 3));
