@@ -11,6 +11,7 @@ namespace Handoff.Api.Endpoints;
 /// <param name="ReceivingOfficeId">Null until the release notice of a file that began with the decision names the office.</param>
 /// <param name="CentreId">The centre; null for a file opened by a 社区戒毒 order.</param>
 /// <param name="Community">The 社区戒毒 or 社区康复 period, from the order or the report to its end; null before.</param>
+/// <param name="EndedCommunities">Periods ended by a new 强制隔离戒毒 decision on the file, oldest first.</param>
 /// <param name="Commitment">The decision, the centres and the term, for a file that began with the decision (null for one registered at the release).</param>
 public sealed record CaseView(
     string CaseId,
@@ -35,7 +36,8 @@ public sealed record CaseView(
     IReadOnlyList<Escalation> Escalations,
     IReadOnlyList<HistoryView> History,
     Commitment? Commitment,
-    CommunityView? Community)
+    CommunityView? Community,
+    IReadOnlyList<CommunityView>? EndedCommunities = null)
 {
     public static CaseView From(Case c, IReadOnlyList<HistoryEntry> history) => new(
         c.CaseId, c.State,
@@ -43,7 +45,8 @@ public sealed record CaseView(
         c.CentreId, c.OfficeId, c.PoliceStationId, c.DecisionAuthorityId, c.ReleaseDate, c.ReleaseType, c.RehabilitationYears,
         c.RegisteredAt, c.AcknowledgedAt, c.ReleasedAt, c.CollectedBy, c.ReportedAt, c.AgreementSignedAt, c.CancelledAt,
         CaseWorkflow.NextDueAt(c), c.Deadlines, c.Escalations, history.Select(HistoryView.From).ToList(), c.Commitment,
-        c.Community is null ? null : CommunityView.From(c.Community, c.ReportedAt));
+        c.Community is null ? null : CommunityView.From(c.Community, c.ReportedAt),
+        c.EndedCommunities.Select(k => CommunityView.From(k)).ToList());
 }
 
 /// <summary>
@@ -74,13 +77,14 @@ public sealed record CommunityView(
     DateOnly? EndedOn,
     CommunityEnd? EndReason,
     DateTimeOffset? EndNoticeServedAt,
-    DateOnly? DynamicControlEndsOn)
+    DateOnly? DynamicControlEndsOn,
+    int DaysCredited = 0)
 {
     /// <summary>The period as shown; <paramref name="reportedAt"/>, the file's report, is a contact too (the last one until a check).</summary>
     public static CommunityView From(Community k, DateTimeOffset? reportedAt = null) => new(
         k.Kind, k.OrderNumber, k.OrderServedAt, k.Years, k.StartedOn, k.EndsOn, k.DaysSuspended, k.SuspendedAt, k.SuspensionReason, k.Checks, k.Absences,
         k.MissedTests, k.Departures, k.Absences.Where(a => !a.WrittenReport && a.ReturnedOn is { }).Sum(a => a.ReturnedOn!.Value.DayNumber - a.LeftOn.DayNumber),
-        k.AwaySince, new[] { k.LastContactAt, k.Move?.ReportedAt, reportedAt }.Max(), k.Grounds, k.ViolationsReported, k.Move, k.Offices, k.EndedOn, k.EndReason, k.EndNoticeServedAt, k.DynamicControlEndsOn);
+        k.AwaySince, new[] { k.LastContactAt, k.Move?.ReportedAt, reportedAt }.Max(), k.Grounds, k.ViolationsReported, k.Move, k.Offices, k.EndedOn, k.EndReason, k.EndNoticeServedAt, k.DynamicControlEndsOn, k.DaysCredited);
 }
 
 public sealed record PersonView(string Name, string MaskedIdNumber, string RegisteredRegion, string ResidenceRegion);

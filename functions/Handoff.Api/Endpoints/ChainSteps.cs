@@ -35,6 +35,8 @@ public sealed record TermProposalRequest(string? Kind, string? NewReleaseDate, s
 
 public sealed record TermDecisionRequest(bool? Approved, DateTimeOffset? ServedAt, string? Reason);
 
+public sealed record CommunityChangeRequest(string? OrderNumber, DateTimeOffset? ServedAt, string? OfficeId, string? PoliceStationId);
+
 public sealed record ReleaseNoticeRequest(string? ReceivingOfficeId, string? PoliceStationId, int? RehabilitationYears);
 
 /// <summary>
@@ -118,7 +120,7 @@ public static class ChainSteps
         (b, by, at) => (new RecordMedicalReturn(by, b?.ReturnedAt ?? at), null));
 
     public static readonly HandoffRoute ProposeTermChange = Step<TermProposalRequest>(nameof(ProposeTermChange), "term-proposal",
-        "The centre proposes an extension or an early release (禁毒法 47); the deciding organ has 7 days (戒毒条例 33).", false,
+        "The centre proposes an extension or an early release (禁毒法 47), or 社区戒毒 for a person out for treatment who cannot return (戒毒条例 31②); the deciding organ has 7 days.", false,
         (b, by, _) =>
         {
             TermChangeKind kind;
@@ -126,7 +128,8 @@ public static class ChainSteps
             {
                 case "extension": kind = TermChangeKind.Extension; break;
                 case "early-release": kind = TermChangeKind.EarlyRelease; break;
-                default: return (null, Rejection.Invalid("kind", "invalid-kind", "must be extension or early-release"));
+                case "to-community": return (new ProposeTermChange(by, TermChangeKind.ToCommunity, default, b.Reason), null); // no date: 戒毒条例 31②
+                default: return (null, Rejection.Invalid("kind", "invalid-kind", "must be extension, early-release or to-community"));
             }
 
             return CommandRequests.TryDate(b.NewReleaseDate, out var date)
@@ -139,6 +142,21 @@ public static class ChainSteps
         (b, by, at) => b?.Approved is { } approved
             ? (new DecideTermChange(by, approved, b.ServedAt ?? at, b.Reason), null)
             : (null, Rejection.Invalid("approved", "required", "is required: true or false")));
+
+    public static readonly HandoffRoute ChangeToCommunityDetox = Step<CommunityChangeRequest>(nameof(ChangeToCommunityDetox), "community-change",
+        "The deciding organ approves the change to 社区戒毒 (戒毒条例 31②), naming the office and police station; the term served is credited.", false,
+        (b, by, at) =>
+        {
+            foreach (var (field, value) in new[] { ("orderNumber", b?.OrderNumber), ("officeId", b?.OfficeId), ("policeStationId", b?.PoliceStationId) })
+            {
+                if (string.IsNullOrWhiteSpace(value))
+                {
+                    return (null, Rejection.Invalid(field, "required", "is required"));
+                }
+            }
+
+            return (new ChangeToCommunityDetox(by, b!.OrderNumber!, b.ServedAt ?? at, b.OfficeId!, b.PoliceStationId!), null);
+        });
 
     public static readonly HandoffRoute SendReleaseNotice = Step<ReleaseNoticeRequest>(nameof(SendReleaseNotice), "release-notice",
         "The centre sends the release notice for the date the term sets (戒毒条例 34), naming the office and police station.", false,
@@ -164,7 +182,7 @@ public static class ChainSteps
     public static IReadOnlyList<HandoffRoute> Steps { get; } =
     [
         RecordIntake, RefuseIntake, RedirectDelivery, RecordDecisionNotices, RecordTransfer, RecordReception, RefuseReception, RecordFamilyNotice,
-        RecordEscape, RecordReturn, RecordMedicalLeave, RecordMedicalReturn, ProposeTermChange, DecideTermChange, SendReleaseNotice,
+        RecordEscape, RecordReturn, RecordMedicalLeave, RecordMedicalReturn, ProposeTermChange, DecideTermChange, ChangeToCommunityDetox, SendReleaseNotice,
         .. CommunitySteps.Steps,
     ];
 

@@ -113,6 +113,7 @@ public sealed record CommunityAbsence(DateOnly LeftOn, bool WrittenReport, DateO
 /// <param name="EndedOn">The day the period ended, however it ended.</param>
 /// <param name="EndReason">How it ended.</param>
 /// <param name="EndNoticeServedAt">When the 解除 notice was served (戒毒条例 23, 40).</param>
+/// <param name="DaysCredited">Days of 强制隔离戒毒 served, credited against the period when it was changed into 社区戒毒 (戒毒条例 31②).</param>
 /// <param name="ResumedAt">The last release from custody: a suspension is never recorded from before it (counted twice otherwise).</param>
 public sealed record Community(
     CommunityKind Kind,
@@ -133,7 +134,8 @@ public sealed record Community(
     DateOnly? EndedOn,
     CommunityEnd? EndReason,
     DateTimeOffset? EndNoticeServedAt = null,
-    DateTimeOffset? ResumedAt = null)
+    DateTimeOffset? ResumedAt = null,
+    int DaysCredited = 0)
 {
     /// <summary>A new period, before the first report.</summary>
     public static Community Begin(CommunityKind kind, string? orderNumber, DateTimeOffset? servedAt, int years, string officeId) =>

@@ -10,4 +10,7 @@ public enum TermChangeKind
 
     /// <summary>提前解除: after at least one year (禁毒法 47②), never after an escape (戒毒条例 32).</summary>
     [JsonStringEnumMemberName("early-release")] EarlyRelease,
+
+    /// <summary>变更为社区戒毒: a person out for treatment whose health no longer allows the return (戒毒条例 31②); the term served is credited.</summary>
+    [JsonStringEnumMemberName("to-community")] ToCommunity,
 }

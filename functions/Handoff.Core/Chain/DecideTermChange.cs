@@ -38,6 +38,12 @@ public sealed record DecideTermChange(Actor By, bool Approved, DateTimeOffset Se
             return when;
         }
 
+        if (proposal.Kind == TermChangeKind.ToCommunity && Approved)
+        {
+            // The approval names where the 社区戒毒 is executed: its own step.
+            return Rejection.Conflict("use-community-change", "An approved change to 社区戒毒 names the office and police station: record it with the community-change step (戒毒条例 31②).");
+        }
+
         var previous = c.ReleaseDate;
         b.Add(new TermChangeDecided(b.Now, By, proposal.Kind, Approved, ServedAt, Approved ? proposal.NewTermEnds : c.Commitment.TermEnds, previous, Text.TextRules.CleanNote(Reason)));
         b.SetDeadline(By, DeadlinePlanner.Complete(c.DeadlineFor(DeadlineStep.TermDecision)!, b.Now, b.Now));
@@ -68,7 +74,7 @@ public sealed record TermChangeDecided(
 
     internal override IReadOnlyList<Notice> Notices(Case after, OrganisationDirectory directory)
     {
-        var what = Kind == TermChangeKind.Extension ? "延长强制隔离戒毒期限" : "提前解除强制隔离戒毒";
+        var what = Kind switch { TermChangeKind.Extension => "延长强制隔离戒毒期限", TermChangeKind.ToCommunity => "变更为社区戒毒", _ => "提前解除强制隔离戒毒" };
         var toCentre = N.Step(after, NoticeKind.TermChange, At, [after.CentreId], Approved ? $"{what}已批准" : $"{what}未批准",
             $"{N.Name(directory, By.OrganisationId)}决定：{(Approved ? "批准" : "不批准")}{N.Person(after)}{what}" + (Approved ? $"，解除日期为{N.Date(TermEnds)}" : "")
             + (Reason is null ? "。" : $"，理由：{Reason}。") + $"决定已于{N.Instant(ServedAt)}送达本人。", directory);

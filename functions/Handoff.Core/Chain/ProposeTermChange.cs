@@ -44,7 +44,15 @@ public sealed record ProposeTermChange(Actor By, TermChangeKind Kind, DateOnly N
         }
 
         var today = ChinaTime.LocalDate(b.Now);
-        if (Kind == TermChangeKind.Extension)
+        if (Kind == TermChangeKind.ToCommunity)
+        {
+            // 戒毒条例 31②: only for a person out for treatment who cannot return; the release date is not what is proposed.
+            if (k.OutForTreatmentSince is null)
+            {
+                return Rejection.Conflict("not-out-for-treatment", "A change to 社区戒毒 is proposed for a person out for treatment whose health no longer allows the return (戒毒条例 31②).");
+            }
+        }
+        else if (Kind == TermChangeKind.Extension)
         {
             var furthest = Calendar.LegalCalendar.AddMonthsRestricted(k.OriginalTermEnds, LegalPeriods.MaxExtensionMonths).AddDays(k.DaysAway);
             if (NewReleaseDate <= k.TermEnds)
@@ -79,7 +87,7 @@ public sealed record ProposeTermChange(Actor By, TermChangeKind Kind, DateOnly N
             }
         }
 
-        var proposed = new TermChangeProposed(b.Now, By, Kind, NewReleaseDate, Text.TextRules.CleanNote(Reason));
+        var proposed = new TermChangeProposed(b.Now, By, Kind, Kind == TermChangeKind.ToCommunity ? k.TermEnds : NewReleaseDate, Text.TextRules.CleanNote(Reason));
         b.Add(proposed);
         var number = b.State.EventCount;
         b.SetDeadline(By, DeadlinePlanner.TermDecision(b.Now));
@@ -95,8 +103,12 @@ public sealed record TermChangeProposed(DateTimeOffset At, Actor By, TermChangeK
     internal override Case Apply(Case c) => c with { Commitment = c.Commitment! with { Proposal = new TermProposal(Kind, NewTermEnds, At, Reason) } };
 
     /// <summary>The deciding organ's notice, composed once the 7-day deadline it gives is set.</summary>
-    internal IReadOnlyList<Notice> Letter(Case after, int eventNumber, OrganisationDirectory directory) =>
-        N.Step(after, NoticeKind.TermChange, At, [after.DecisionAuthorityId], Kind == TermChangeKind.Extension ? "延长强制隔离戒毒期限意见" : "提前解除强制隔离戒毒意见",
+    internal IReadOnlyList<Notice> Letter(Case after, int eventNumber, OrganisationDirectory directory) => Kind == TermChangeKind.ToCommunity
+        ? N.Step(after, NoticeKind.TermChange, At, [after.DecisionAuthorityId], "变更为社区戒毒的建议",
+            $"{N.Name(directory, By.OrganisationId)}建议：{N.Person(after)}所外就医，健康状况不再适宜回所执行，建议变更为社区戒毒" + (Reason is null ? "。" : $"，理由：{Reason}。")
+            + $"请于{N.Date(after.DeadlineFor(DeadlineStep.TermDecision)!.LastDay)}前作出是否批准的决定（《戒毒条例》第三十一条，7日内）；批准的，已执行的强制隔离戒毒期限折抵社区戒毒期限。",
+            directory, eventNumber)
+        : N.Step(after, NoticeKind.TermChange, At, [after.DecisionAuthorityId], Kind == TermChangeKind.Extension ? "延长强制隔离戒毒期限意见" : "提前解除强制隔离戒毒意见",
             $"{N.Name(directory, By.OrganisationId)}提出：{N.Person(after)}" + (Kind == TermChangeKind.Extension ? "延长" : "提前解除") + "强制隔离戒毒期限，"
             + $"解除日期由{N.Date(after.ReleaseDate)}改为{N.Date(NewTermEnds)}" + (Reason is null ? "。" : $"，理由：{Reason}。")
             + $"请于{N.Date(after.DeadlineFor(DeadlineStep.TermDecision)!.LastDay)}前作出是否批准的决定（《戒毒条例》第三十三条，7日内）。", directory, eventNumber);

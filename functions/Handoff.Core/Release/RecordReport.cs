@@ -73,7 +73,8 @@ public sealed record RecordReport(Actor By, DateTimeOffset ReportedAt) : CaseCom
             Execution.CommunityRules.RefusalDisproved(b, By);
         }
 
-        b.Add(new CommunityStarted(b.Now, By, kind, years, startedOn, Execution.CommunityRules.EndsOn(startedOn, years, 0)));
+        // A term served before a change to 社区戒毒 is credited against it (戒毒条例 31②).
+        b.Add(new CommunityStarted(b.Now, By, kind, years, startedOn, Execution.CommunityRules.EndsOn(startedOn, years, -(c.Community?.DaysCredited ?? 0))));
         Execution.CommunityRules.PlanEnd(b, By);
         Execution.CommunityRules.Contacted(b, By, ReportedAt);
         return null;

@@ -55,6 +55,7 @@ public static class CasePages
         ["end-materials"] = (f => When(f, "sentAt", at => new EndMaterialsRequest(at)), "end-materials"),
         ["end-notice"] = (f => When(f, "servedAt", at => new EndNoticeRequest(at, at)), "end-notice"),
         ["recommitment"] = (f => When(f, "servedAt", at => new RecommitmentRequest(Text(f, "decisionNumber"), Text(f, "decidedOn"), at, Text(f, "centreId"))), "recommitment"),
+        ["community-change"] = (f => When(f, "servedAt", at => new CommunityChangeRequest(Text(f, "orderNumber"), at, Text(f, "officeId"), Text(f, "policeStationId"))), "community-change"),
         ["release-notice"] = (f => (new ReleaseNoticeRequest(Text(f, "receivingOfficeId"), Text(f, "policeStationId"),
             int.TryParse(Text(f, "rehabilitationYears"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var y) ? y : null), null), "release-notice"),
     };

@@ -81,7 +81,9 @@ public static class HistoryText
             "FamilyNoticeRecorded" => $"登记已书面通知家属（通知时间 {At("notifiedAt")}）",
             "EscapeRecorded" => $"登记脱逃（脱逃时间 {At("escapedAt")}），期限暂停计算",
             "ReturnRecorded" => $"登记回所（回所时间 {At("returnedAt")}），脱逃{h.Details["daysAway"]?.GetValue<int>()}日不计入期限，解除日期改为{Day("termEnds")}",
-            "TermChangeProposed" => $"提出{TermKind()}意见，解除日期拟为{Day("newTermEnds")}" + Reason(h),
+            "TermChangeProposed" => Get<TermChangeKind?>(h.Details, "kind") == TermChangeKind.ToCommunity
+                ? "建议变更为社区戒毒（所外就医，健康状况不再适宜回所，戒毒条例第三十一条）" + Reason(h)
+                : $"提出{TermKind()}意见，解除日期拟为{Day("newTermEnds")}" + Reason(h),
             "TermChangeDecided" => (h.Details["approved"]?.GetValue<bool>() == true ? "批准" : "不批准") + $"{TermKind()}"
                 + (h.Details["approved"]?.GetValue<bool>() == true ? $"，解除日期为{Day("termEnds")}" : "") + $"（送达时间 {At("servedAt")}）" + Reason(h),
             "MedicalLeaveRecorded" => $"登记所外就医（{At("leftAt")}起；{h.Details["reason"]?.GetValue<string>()}），期限连续计算",
@@ -108,6 +110,7 @@ public static class HistoryText
             "CommunityExpired" => $"期满解除（{Day("lastDay")}）",
             "EndMaterialsSent" => $"执行地送解除材料（送出时间 {At("sentAt")}）",
             "EndNoticeServed" => $"出具解除通知书（送达时间 {At("servedAt")}，通知执行地时间 {At("officeToldAt")}）",
+            "ChangedToCommunityDetox" => $"变更为社区戒毒（{h.Details["orderNumber"]?.GetValue<string>()}，{At("servedAt")}送达，执行地{Org("officeId")}，已执行期限{h.Details["daysCredited"]?.GetValue<int>()}日折抵）",
             "Recommitted" => $"再次作出强制隔离戒毒决定（{h.Details["decisionNumber"]?.GetValue<string>()}，送{Org("centreId")}执行，期限至{Day("termEnds")}），社区执行随之结束",
             _ => h.Type,
         };
@@ -127,7 +130,12 @@ public static class HistoryText
         string Org(string field) => h.Details[field]?.GetValue<string>() is { } id ? directory.Find(id)?.Name ?? id : "";
         string Day(string field) => Get<DateOnly?>(h.Details, field) is { } d ? Zh.Date(d) : "";
         string At(string field) => Get<DateTimeOffset?>(h.Details, field) is { } t ? Zh.Instant(t) : "";
-        string TermKind() => Get<TermChangeKind?>(h.Details, "kind") == TermChangeKind.Extension ? "延长强制隔离戒毒期限" : "提前解除强制隔离戒毒";
+        string TermKind() => Get<TermChangeKind?>(h.Details, "kind") switch
+        {
+            TermChangeKind.Extension => "延长强制隔离戒毒期限",
+            TermChangeKind.ToCommunity => "变更为社区戒毒",
+            _ => "提前解除强制隔离戒毒",
+        };
     }
 
     /// <summary>The organisation, and how it signed in, in words; the system's own steps (a deadline reached) as 系统.</summary>

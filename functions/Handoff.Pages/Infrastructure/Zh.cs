@@ -302,6 +302,7 @@ public static class Zh
         "resumption" => "已登记释放，恢复执行，期限相应顺延。",
         "termination" => "已登记终止。",
         "end-materials" => "已登记送解除材料。",
+        "community-change" => "已变更为社区戒毒，执行地工作站和派出所已收到通知。",
         "end-notice" => "已登记解除通知，执行地已收到通知。",
         "recommitment" => "强制隔离戒毒决定已登记，送所通知已发给戒毒所。",
         "pending" => "已受理，正在处理，稍后刷新即可看到结果。",

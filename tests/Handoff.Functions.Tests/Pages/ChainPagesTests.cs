@@ -291,6 +291,41 @@ public class ChainPagesTests(BrowserFixture browser) : ApiTestBase(browser)
         Assert.Contains($"msg={step}", page.Url, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task OutForTreatment_TheCentreProposes社区戒毒_AndTheDecidingOrganApprovesItNamingTheOffice()
+    {
+        // 戒毒条例 31②: decided a year ago, in the justice centre, out for treatment since yesterday.
+        var caseId = await DecideAsync(TestData.UniqueIdNumber(), monthsAgo: 12, centre: JusticeCentre);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(JusticeCentre, $"/api/cases/{caseId}/steps/intake", new { intakeAt = Api.Time.GetUtcNow().AddMonths(-12).AddHours(2) })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(JusticeCentre, $"/api/cases/{caseId}/steps/medical-leave", new { reason = "肝功能衰竭住院" })).Status);
+
+        var centre = await browser.SignedInAsync(JusticeCentre);
+        await centre.GotoAsync($"/cases/{caseId}");
+        await centre.Locator("summary", new() { HasText = "建议变更为社区戒毒" }).ClickAsync();
+        await centre.GetByLabel("理由（诊断或病情）").FillAsync("肝功能衰竭，不宜回所");
+        await centre.Locator("form:has(input[value='to-community'])").GetByRole(AriaRole.Button, new() { Name = "提交决定机关" }).ClickAsync();
+        Assert.Contains("意见已提交决定机关", await centre.Locator("[role=status]").TextContentAsync());
+
+        var organ = await browser.SignedInAsync(Authority);
+        await organ.GotoAsync("/police");
+        await organ.Locator($"#decide-{caseId}").GetByRole(AriaRole.Link, new() { Name = "在案卷中决定" }).ClickAsync();
+        await organ.GetByLabel("决定书文号").FillAsync("梅公（禁）变字〔2026〕4号");
+        await organ.Locator("#change-office").SelectOptionAsync("pingyuan-dazhe-office");
+        await organ.Locator("#change-police").SelectOptionAsync("pingyuan-dazhe-police");
+        await organ.GetByRole(AriaRole.Button, new() { Name = "批准并变更为社区戒毒" }).ClickAsync();
+        Assert.Contains("已变更为社区戒毒", await organ.Locator("[role=status]").TextContentAsync());
+        var period = await organ.Locator("#community ~ dl").InnerTextAsync();
+        Assert.Contains("折抵社区戒毒期限", period);
+        Assert.Contains("尚未报到", period);
+
+        var office = await browser.SignedInAsync("pingyuan-dazhe-office");
+        Assert.Equal(1, await office.Locator($"section:has(#todo-ack) #row-{caseId}").CountAsync());
+        foreach (var p in new[] { centre, organ, office })
+        {
+            await p.Context.CloseAsync();
+        }
+    }
+
     private async Task<string> DecideAsync(string idNumber, int monthsAgo = 0, string centre = PublicSecurityCentre)
     {
         var (status, body) = await PostAsync(Authority, "/api/decisions", new

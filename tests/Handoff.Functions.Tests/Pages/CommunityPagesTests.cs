@@ -156,3 +156,48 @@ public class CommunityPagesTests(BrowserFixture browser) : ApiTestBase(browser)
         return body.GetProperty("caseId").GetString()!;
     }
 }
+
+/// <summary>The end of a period on the fast clock (200,000×: a day in under half a second): the deciding organ serves the 解除 notice from its page.</summary>
+[Collection(BrowserCollection.Name)]
+public class CommunityEndPagesTests(FastBrowserFixture browser) : ApiTestBase(browser)
+{
+    [Fact]
+    public async Task Expiry_PutsThe解除NoticeOnTheDecidingOrgansPage_AndServingItClosesTheFile()
+    {
+        // Reported three years less two days ago: the period ends in a second or so of real time.
+        var reportedOn = Today.AddYears(-3).AddDays(2);
+        var (status, body) = await PostAsync("meizhou-psb", "/api/community-orders", new
+        {
+            person = new { name = "吴某", idNumber = TestData.UniqueIdNumber("441625"), registeredRegion = "441625" },
+            orderNumber = "梅公（禁）社戒字〔2023〕9号",
+            decidedOn = Date(reportedOn),
+            servedAt = Handoff.Core.Time.ChinaTime.StartOfDay(reportedOn).AddHours(9),
+            officeId = "dongyuan-dengta-office",
+            policeStationId = "dongyuan-dengta-police",
+        });
+        Assert.True(status == HttpStatusCode.Created, body.GetRawText());
+        var caseId = body.GetProperty("caseId").GetString()!;
+        var reportedAt = Handoff.Core.Time.ChinaTime.StartOfDay(reportedOn).AddHours(15);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync("dongyuan-dengta-office", $"/api/cases/{caseId}/report", new { reportedAt })).Status);
+        await ApiFixture.EventuallyAsync(() => GetAsync("meizhou-psb", $"/api/cases/{caseId}"),
+            c => c.Body.GetProperty("state").GetString() == "ended", TimeSpan.FromSeconds(60), "the period expired");
+
+        var organ = await browser.SignedInAsync("meizhou-psb");
+        await organ.GotoAsync("/police");
+        var row = organ.Locator($"#end-{caseId}");
+        Assert.Contains("期满", await row.InnerTextAsync());
+        await row.GetByRole(AriaRole.Button, new() { Name = "登记已送达并通知执行地" }).ClickAsync();
+        Assert.Contains("已登记解除通知", await organ.Locator("[role=status]").TextContentAsync());
+        Assert.Equal(0, await organ.Locator($"#end-{caseId}").CountAsync());
+
+        var (_, c) = await GetAsync("meizhou-psb", $"/api/cases/{caseId}");
+        Assert.NotEqual(JsonValueKindNull, c.GetProperty("community").GetProperty("endNoticeServedAt").ValueKind);
+        Assert.All(c.GetProperty("escalations").EnumerateArray(), e => Assert.Equal("resolved", e.GetProperty("status").GetString()));
+        var inbox = await GetAsync("dongyuan-dengta-office", "/api/notices?take=500");
+        Assert.Contains(inbox.Body.EnumerateArray(), n => n.GetProperty("caseId").GetString() == caseId && n.GetProperty("kind").GetString() == "community-ended"
+            && n.GetProperty("body").GetString()!.Contains("不再实行动态管控", StringComparison.Ordinal));
+        await organ.Context.CloseAsync();
+    }
+
+    private const System.Text.Json.JsonValueKind JsonValueKindNull = System.Text.Json.JsonValueKind.Null;
+}

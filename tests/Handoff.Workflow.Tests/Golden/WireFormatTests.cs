@@ -58,6 +58,8 @@ public sealed class WireFormatTests
         ["recordMedicalReturn"] = new("c-medical-return", new Handoff.Core.Chain.RecordMedicalReturn(Centre, Received.AddDays(320)), Received.AddDays(320)),
         ["proposeTermChange"] = new("c-proposal", new Handoff.Core.Chain.ProposeTermChange(Centre, TermChangeKind.Extension, new DateOnly(2028, 9, 1), "诊断评估未达标"), Received.AddDays(600)),
         ["decideTermChange"] = new("c-term-decision", new Handoff.Core.Chain.DecideTermChange(Authority, true, Received.AddDays(603), null), Received.AddDays(603)),
+        ["changeToCommunityDetox"] = new("c-community-change", new Handoff.Core.Chain.ChangeToCommunityDetox(Authority, "梅公（禁）变字〔2026〕2号", Received.AddDays(400),
+            "pingyuan-dazhe-office", "pingyuan-dazhe-police"), Received.AddDays(400)),
         ["sendReleaseNotice"] = new("c-release-notice", new Handoff.Core.Chain.SendReleaseNotice(Centre, "pingyuan-dazhe-office", "pingyuan-dazhe-police", 3), Received.AddDays(700)),
         ["recordCommunityOrder"] = new("c-order", new Handoff.Core.Execution.RecordCommunityOrder(Authority, "HO-0123456789AD", Registration.Person, "平公（禁）社戒字〔2026〕8号",
             new DateOnly(2026, 3, 1), Received.AddHours(-20), "pingyuan-dazhe-office", "pingyuan-dazhe-police"), Received, "sha256:2b3c4d5e6f708192", "0639050000000000000_6f1ed002ab5595859014ebf0951522d9"),
