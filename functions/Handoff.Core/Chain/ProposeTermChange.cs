@@ -90,7 +90,7 @@ public sealed record ProposeTermChange(Actor By, TermChangeKind Kind, DateOnly N
         var proposed = new TermChangeProposed(b.Now, By, Kind, Kind == TermChangeKind.ToCommunity ? k.TermEnds : NewReleaseDate, Text.TextRules.CleanNote(Reason));
         b.Add(proposed);
         var number = b.State.EventCount;
-        b.SetDeadline(By, DeadlinePlanner.TermDecision(b.Now));
+        b.SetDeadline(By, DeadlinePlanner.TermDecision(b.Now, Kind == TermChangeKind.ToCommunity));
         b.Notify(proposed.Letter(b.State, number, b.Context.Directory));
         return null;
     }

@@ -258,8 +258,8 @@ public static class NoticeComposer
         EscalationKind.FamilyNotTold =>
             $"{Name(directory, c.CentreId)}接收{Person(c)}后，应于{Date(c.DeadlineFor(DeadlineStep.ReceptionNotice)?.LastDay ?? c.ReleaseDate)}前书面通知其家属，尚未登记已通知。",
         EscalationKind.TermDecisionLate =>
-            $"{Name(directory, c.CentreId)}提出的{(c.Commitment?.Proposal?.Kind == TermChangeKind.Extension ? "延长强制隔离戒毒期限" : "提前解除强制隔离戒毒")}意见"
-            + $"（{Instant(c.Commitment?.Proposal?.ProposedAt ?? c.RegisteredAt)}提出，涉及{Person(c)}），{Name(directory, c.DecisionAuthorityId)}应在7日内作出决定（《戒毒条例》第三十三条），尚未决定。",
+            $"{Name(directory, c.CentreId)}提出的{c.Commitment?.Proposal?.Kind switch { TermChangeKind.Extension => "延长强制隔离戒毒期限", TermChangeKind.ToCommunity => "变更为社区戒毒", _ => "提前解除强制隔离戒毒" }}意见"
+            + $"（{Instant(c.Commitment?.Proposal?.ProposedAt ?? c.RegisteredAt)}提出，涉及{Person(c)}），{Name(directory, c.DecisionAuthorityId)}应在7日内作出决定（《戒毒条例》{(c.Commitment?.Proposal?.Kind == TermChangeKind.ToCommunity ? "第三十一条" : "第三十三条")}），尚未决定。",
         EscalationKind.NoticeNotSent =>
             $"{Person(c)}将于{Date(c.ReleaseDate)}解除强制隔离戒毒，{Name(directory, c.CentreId)}应在{Date(c.DeadlineFor(DeadlineStep.Notice)?.LastDay ?? c.ReleaseDate)}前"
             + "发出出所衔接通报（《戒毒条例》第三十四条：解除3日前），尚未发出。",

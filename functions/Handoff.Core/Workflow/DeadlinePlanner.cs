@@ -99,9 +99,9 @@ internal static class DeadlinePlanner
             $"本地政策（{policy.Source}）：接收后{policy.ReceptionNoticeDays}日内书面通知家属");
 
     /// <summary>戒毒条例 33: the deciding organ decides within 7 days of the centre's opinion; the person's liberty depends on it, so no roll.</summary>
-    public static Deadline TermDecision(DateTimeOffset proposedAt) =>
+    public static Deadline TermDecision(DateTimeOffset proposedAt, bool toCommunity = false) =>
         Counted(DeadlineStep.TermDecision, Calendar.LegalCalendar.AddDaysRestricted(ChinaTime.LocalDate(proposedAt), LegalPeriods.TermDecisionDays), provisional: false,
-            "戒毒条例第三十三条：收到意见之日起7日内作出是否批准的决定");
+            toCommunity ? "戒毒条例第三十一条：收到变更为社区戒毒的建议之日起7日内作出是否批准的决定" : "戒毒条例第三十三条：收到意见之日起7日内作出是否批准的决定");
 
     /// <summary>
     /// A step done at <paramref name="doneAt"/> and received at <paramref name="receivedAt"/> (its legal time): met if done before the due

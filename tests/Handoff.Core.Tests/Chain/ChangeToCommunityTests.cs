@@ -28,6 +28,12 @@ public class ChangeToCommunityTests
         var proposed = run.Accept(new ProposeTermChange(As(Centre), TermChangeKind.ToCommunity, default, "肝功能衰竭，不宜回所"), Beijing(2026, 5, 10, 9));
         Assert.Contains(proposed.Notices, n => n.RecipientId == Authority && n.Body.Contains("第三十一条"));
         Assert.Equal(new DateOnly(2026, 5, 17), run.Deadline(DeadlineStep.TermDecision).LastDay);
+        Assert.StartsWith("戒毒条例第三十一条", run.Deadline(DeadlineStep.TermDecision).Rule);
+        // Late, its escalation names the change and the article (found walking the file: it said 提前解除 and 第三十三条).
+        var undecided = OutForTreatment();
+        undecided.Accept(new ProposeTermChange(As(Centre), TermChangeKind.ToCommunity, default, "不宜回所"), Beijing(2026, 5, 10, 9));
+        var late = undecided.Accept(new Tick(), Beijing(2026, 5, 18, 9));
+        Assert.Contains(late.Notices, n => n.Kind == NoticeKind.Escalation && n.Body.Contains("变更为社区戒毒意见") && n.Body.Contains("第三十一条"));
         // Approval names where it is executed: the generic decision refuses it.
         Assert.Equal("use-community-change", run.Do(new DecideTermChange(As(Authority), true, Beijing(2026, 5, 12, 9), null), Beijing(2026, 5, 12, 9)).Rejection!.Code);
 

@@ -37,6 +37,7 @@ public class AccessibilityTests(BrowserFixture browser) : ApiTestBase(browser)
         { "community-order-refused", "meizhou-psb", "submit:/police/order" },
         { "community-file", "pingyuan-dazhe-office", "/cases/{community}" },
         { "community-file-police", "meizhou-psb", "/cases/{community}" },
+        { "chain-community-change", "meizhou-psb", "/cases/{tocommunity}" },
     };
 
     [Theory]
@@ -55,6 +56,22 @@ public class AccessibilityTests(BrowserFixture browser) : ApiTestBase(browser)
             var held = await DecidedAsync("meizhou-centre");
             Assert.Equal(System.Net.HttpStatusCode.OK, (await PostAsync("meizhou-centre", $"/api/cases/{held}/steps/intake")).Status);
             path = path.Replace("{held}", held, StringComparison.Ordinal);
+        }
+
+        if (path.Contains("{tocommunity}", StringComparison.Ordinal))
+        {
+            // Out for treatment, the centre proposing 社区戒毒 (戒毒条例 31②): the deciding organ's form to decide it.
+            var held = await DecidedAsync("meizhou-centre");
+            foreach (var (step, stepBody) in new (string, object?)[]
+                     {
+                         ("steps/intake", null), ("steps/medical-leave", new { reason = "住院治疗" }), ("steps/term-proposal", new { kind = "to-community", reason = "不宜回所" }),
+                     })
+            {
+                var (ok, problem) = await PostAsync("meizhou-centre", $"/api/cases/{held}/{step}", stepBody);
+                Assert.True(ok == System.Net.HttpStatusCode.OK, problem.GetRawText());
+            }
+
+            path = path.Replace("{tocommunity}", held, StringComparison.Ordinal);
         }
 
         if (path.Contains("{community}", StringComparison.Ordinal))
