@@ -62,5 +62,26 @@ public static class CaseSteps
             null, bodyOptional: true);
     }
 
+    /// <summary>
+    /// A request that opens a person's file (a decision, a 社区戒毒 order): its body read and checked field by field by
+    /// <paramref name="check"/> — given the body, the caller, the <c>Idempotency-Key</c>, the instant received, the region list and the
+    /// identity-number protector — answered with the first problem, else registered down the command path.
+    /// </summary>
+    internal static async Task<IResult> OpenAsync<TBody>(
+        HandoffRequest r,
+        Func<TBody?, Auth.Caller, string?, DateTimeOffset, Core.Regions.RegionCatalog, Storage.Protection.IdNumberProtector, (OpenCase? Command, string Fingerprint, IReadOnlyList<Rejection> Problems)> check)
+        where TBody : class
+    {
+        var (body, unreadable) = await HandoffHttp.ReadBodyAsync<TBody>(r);
+        if (unreadable is not null)
+        {
+            return unreadable;
+        }
+
+        var (command, fingerprint, problems) = check(
+            body, r.By, r.Header(CaseCommands.IdempotencyHeader), HandoffHttp.ReceivedAt(r), r.Get<Core.Regions.RegionCatalog>(), r.Get<Storage.Protection.IdNumberProtector>());
+        return problems is [var first, ..] ? Problems.From(first) : await r.Get<CaseCommands>().RegisterAsync(r, command!, fingerprint);
+    }
+
     private static string LastSegment(string route) => route[(route.LastIndexOf('/') + 1)..];
 }

@@ -1,8 +1,6 @@
 using Handoff.Core.Cases;
 using Handoff.Core.Chain;
-using Handoff.Core.Regions;
 using Handoff.Core.Workflow;
-using Handoff.Storage.Protection;
 using Microsoft.AspNetCore.Http;
 using static Microsoft.AspNetCore.Http.StatusCodes;
 
@@ -189,18 +187,8 @@ public static class ChainSteps
     /// <summary>The step whose route ends in <paramref name="step"/>, for the Function App's one <c>CaseStep</c> function.</summary>
     public static HandoffRoute? Named(string? step) => Steps.FirstOrDefault(r => r.Route == StepPrefix + step);
 
-    private static async Task<IResult> DecideAsync(HandoffRequest r)
-    {
-        var (body, unreadable) = await HandoffHttp.ReadBodyAsync<RecordDecisionRequest>(r);
-        if (unreadable is not null)
-        {
-            return unreadable;
-        }
-
-        var (command, fingerprint, problems) = CommandRequests.DecisionChecked(
-            body, r.By, r.Header(CaseCommands.IdempotencyHeader), HandoffHttp.ReceivedAt(r), r.Get<RegionCatalog>(), r.Get<IdNumberProtector>());
-        return problems is [var first, ..] ? Problems.From(first) : await r.Get<CaseCommands>().RegisterAsync(r, command!, fingerprint);
-    }
+    private static Task<IResult> DecideAsync(HandoffRequest r) =>
+        CaseSteps.OpenAsync<RecordDecisionRequest>(r, (body, by, key, at, regions, protector) => CommandRequests.DecisionChecked(body, by, key, at, regions, protector));
 
     private static HandoffRoute Step<TBody>(string name, string step, string summary, bool bodyOptional,
         Func<TBody?, Actor, DateTimeOffset, (CaseCommand? Command, Rejection? Problem)> map)

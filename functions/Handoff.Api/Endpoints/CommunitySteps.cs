@@ -1,8 +1,6 @@
 using Handoff.Core.Cases;
 using Handoff.Core.Execution;
-using Handoff.Core.Regions;
 using Handoff.Core.Workflow;
-using Handoff.Storage.Protection;
 using Microsoft.AspNetCore.Http;
 using static Microsoft.AspNetCore.Http.StatusCodes;
 
@@ -175,18 +173,8 @@ public static class CommunitySteps
         ResumeCommunity, TerminateCommunity, SendEndMaterials, RecordEndNotice, RecordRecommitment,
     ];
 
-    private static async Task<IResult> OrderAsync(HandoffRequest r)
-    {
-        var (body, unreadable) = await HandoffHttp.ReadBodyAsync<CommunityOrderRequest>(r);
-        if (unreadable is not null)
-        {
-            return unreadable;
-        }
-
-        var (command, fingerprint, problems) = CommandRequests.CommunityOrderChecked(
-            body, r.By, r.Header(CaseCommands.IdempotencyHeader), HandoffHttp.ReceivedAt(r), r.Get<RegionCatalog>(), r.Get<IdNumberProtector>());
-        return problems is [var first, ..] ? Problems.From(first) : await r.Get<CaseCommands>().RegisterAsync(r, command!, fingerprint);
-    }
+    private static Task<IResult> OrderAsync(HandoffRequest r) =>
+        CaseSteps.OpenAsync<CommunityOrderRequest>(r, (body, by, key, at, regions, protector) => CommandRequests.CommunityOrderChecked(body, by, key, at, regions, protector));
 
     private static HandoffRoute Step<TBody>(string name, string step, string summary, bool bodyOptional,
         Func<TBody?, Actor, DateTimeOffset, (CaseCommand? Command, Rejection? Problem)> map)

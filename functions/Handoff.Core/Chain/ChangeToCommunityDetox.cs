@@ -39,18 +39,9 @@ public sealed record ChangeToCommunityDetox(Actor By, string OrderNumber, DateTi
             return Rejection.Conflict("no-proposal", "No proposal to change to 社区戒毒 is waiting (戒毒条例 31②: the centre proposes it).");
         }
 
-        if (string.IsNullOrWhiteSpace(OrderNumber) || OrderNumber.Trim().Length > 50 || OrderNumber.Any(char.IsControl))
-        {
-            return Rejection.Invalid("orderNumber", "required", "is required: the 决定书's number, at most 50 characters");
-        }
-
-        var office = b.Context.Directory.Find(OfficeId);
         if (Checks.First(
-                NoticeUnits.UnknownOffice(office) is { } unknown ? unknown with { Field = "officeId" } : null,
-                NoticeUnits.OfficeAway(office, 1, c.Person) is not null
-                    ? Rejection.Invalid("officeId", "office-not-at-residence", "must be the office of the person's registered region or residence region (戒毒条例 13)")
-                    : null,
-                NoticeUnits.Police(b.Context.Directory.Find(PoliceStationId), c.Person),
+                DecisionChecks.Number("orderNumber", OrderNumber),
+                DecisionChecks.ExecutionPlace(b.Context.Directory, OfficeId, PoliceStationId, c.Person).FirstOrDefault(),
                 Checks.When(b, "servedAt", ServedAt, proposal.ProposedAt, "proposal")) is { } invalid)
         {
             return invalid;

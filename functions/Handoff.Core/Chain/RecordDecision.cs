@@ -64,42 +64,18 @@ public sealed record RecordDecision(
     /// <summary>Every rule the decision breaks, each field on its own (a form shows them all).</summary>
     public IReadOnlyList<Rejection> Problems(WorkflowContext context)
     {
-        var problems = new List<Rejection>();
-        if (Text.TextRules.Name(Person.Name) is { } nameRule)
+        return new[]
         {
-            problems.Add(Rejection.Invalid("person.name", "invalid-name", nameRule));
-        }
-
-        if (string.IsNullOrWhiteSpace(DecisionNumber) || DecisionNumber.Trim().Length > 50 || DecisionNumber.Any(char.IsControl))
-        {
-            problems.Add(Rejection.Invalid("decisionNumber", "required", "is required: the 决定书's number, at most 50 characters"));
-        }
-
-        if (context.Directory.Find(CentreId) is not { Kind: OrganisationKind.Centre })
-        {
-            problems.Add(Rejection.Invalid("centreId", "unknown-centre", "must name a centre in the directory"));
-        }
-
-        var today = ChinaTime.LocalDate(context.Now);
-        if (DecidedOn > today)
-        {
-            problems.Add(Rejection.Invalid("decidedOn", "in-the-future", "must not be after today (Asia/Shanghai)"));
-        }
-        else if (Calendar.LegalCalendar.AddMonthsRestricted(DecidedOn, LegalPeriods.TermMonths + LegalPeriods.MaxExtensionMonths) < today)
-        {
-            problems.Add(Rejection.Invalid("decidedOn", "term-over", "must be within the last three years: a term of two years plus at most one year's extension (禁毒法 47)"));
-        }
-
-        if (ServedAt > context.Now + context.Policy.ClockSkewAllowance)
-        {
-            problems.Add(Rejection.Invalid("servedAt", "in-the-future", "must not be in the future"));
-        }
-        else if (ChinaTime.LocalDate(ServedAt) < DecidedOn)
-        {
-            problems.Add(Rejection.Invalid("servedAt", "before-decision", "must not be before the day of the decision"));
-        }
-
-        return problems;
+            DecisionChecks.Name(Person),
+            DecisionChecks.Number("decisionNumber", DecisionNumber),
+            context.Directory.Find(CentreId) is { Kind: OrganisationKind.Centre } ? null
+                : Rejection.Invalid("centreId", "unknown-centre", "must name a centre in the directory"),
+            DecisionChecks.DecidedInTheFuture(context, DecidedOn)
+                ?? (Calendar.LegalCalendar.AddMonthsRestricted(DecidedOn, LegalPeriods.TermMonths + LegalPeriods.MaxExtensionMonths) < ChinaTime.LocalDate(context.Now)
+                    ? Rejection.Invalid("decidedOn", "term-over", "must be within the last three years: a term of two years plus at most one year's extension (禁毒法 47)")
+                    : null),
+            DecisionChecks.Served(context, ServedAt, DecidedOn, "decision"),
+        }.OfType<Rejection>().ToList();
     }
 }
 

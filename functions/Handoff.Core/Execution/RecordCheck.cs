@@ -13,9 +13,9 @@ public sealed record RecordTest(Actor By, DateTimeOffset TestedAt, TestResult Re
 {
     internal override Rejection? Decide(DecisionBuilder b)
     {
-        if (CheckRules.Refusal(b, By, TestedAt, CheckKind.Test, Result, "testedAt") is { } refusal)
+        if (CheckRules.Stops(b, By, TestedAt, CheckKind.Test, Result, "testedAt", out var refusal))
         {
-            return refusal.Problem;
+            return refusal;
         }
 
         var before = b.State.Community!.MissedTests;
@@ -44,9 +44,9 @@ public sealed record RecordInterview(Actor By, DateTimeOffset InterviewedAt) : C
 {
     internal override Rejection? Decide(DecisionBuilder b)
     {
-        if (CheckRules.Refusal(b, By, InterviewedAt, CheckKind.Interview, null, "interviewedAt") is { } refusal)
+        if (CheckRules.Stops(b, By, InterviewedAt, CheckKind.Interview, null, "interviewedAt", out var refusal))
         {
-            return refusal.Problem;
+            return refusal;
         }
 
         b.Add(new CheckRecorded(b.Now, By, new CommunityCheck(CheckKind.Interview, InterviewedAt, null)));
@@ -66,33 +66,29 @@ public sealed record CheckRecorded(DateTimeOffset At, Actor By, CommunityCheck C
 internal static class CheckRules
 {
     /// <summary>
-    /// Null when the check may be recorded; otherwise a wrapper whose problem is null for the same check again (accepted, no events) or
-    /// the refusal.
+    /// Whether the check stops here: refused (<paramref name="refusal"/> says why), or the same check again (accepted with no events,
+    /// <paramref name="refusal"/> null). False when it may be recorded.
     /// </summary>
-    public static (Rejection? Problem, bool Repeat)? Refusal(DecisionBuilder b, Actor by, DateTimeOffset at, CheckKind kind, TestResult? result, string field)
+    public static bool Stops(DecisionBuilder b, Actor by, DateTimeOffset at, CheckKind kind, TestResult? result, string field, out Rejection? refusal)
     {
         var c = b.State;
-        if (Workflow.Checks.First(
-                Workflow.Checks.Party(by, c.OfficeId, "Only the office executing the period records its tests and interviews."),
-                CommunityRules.Running(c)) is { } problem)
+        refusal = Workflow.Checks.First(
+            Workflow.Checks.Party(by, c.OfficeId, "Only the office executing the period records its tests and interviews."),
+            CommunityRules.Running(c));
+        if (refusal is not null)
         {
-            return (problem, false);
+            return true;
         }
 
         if (c.Community!.Checks.FirstOrDefault(x => x.Kind == kind && x.At == at) is { } same)
         {
-            return same.Result == result
-                ? (null, true)
-                : (Rejection.Conflict("already-recorded", $"A {kind.ToString().ToLowerInvariant()} at {at:O} is already recorded with another result."), false);
+            refusal = same.Result == result
+                ? null
+                : Rejection.Conflict("already-recorded", $"A {kind.ToString().ToLowerInvariant()} at {at:O} is already recorded with another result.");
+            return true;
         }
 
-        if (Workflow.Checks.First(
-                CommunityRules.NotSuspended(c),
-                Workflow.Checks.When(b, field, at, c.ReportedAt, "report")) is { } when)
-        {
-            return (when, false);
-        }
-
-        return null;
+        refusal = Workflow.Checks.First(CommunityRules.NotSuspended(c), Workflow.Checks.When(b, field, at, c.ReportedAt, "report"));
+        return refusal is not null;
     }
 }

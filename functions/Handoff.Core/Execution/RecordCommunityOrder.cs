@@ -57,53 +57,14 @@ public sealed record RecordCommunityOrder(
     /// <summary>Every rule the order breaks, each field on its own (a form shows them all).</summary>
     public IReadOnlyList<Rejection> Problems(WorkflowContext context)
     {
-        var problems = new List<Rejection>();
-        if (Text.TextRules.Name(Person.Name) is { } nameRule)
-        {
-            problems.Add(Rejection.Invalid("person.name", "invalid-name", nameRule));
-        }
-
-        if (string.IsNullOrWhiteSpace(OrderNumber) || OrderNumber.Trim().Length > 50 || OrderNumber.Any(char.IsControl))
-        {
-            problems.Add(Rejection.Invalid("orderNumber", "required", "is required: the 决定书's number, at most 50 characters"));
-        }
-
-        var office = context.Directory.Find(OfficeId);
-        if (NoticeUnits.UnknownOffice(office) is { } unknown)
-        {
-            problems.Add(unknown with { Field = "officeId" });
-        }
-        else if (NoticeUnits.OfficeAway(office, 1, Person) is not null)
-        {
-            problems.Add(Rejection.Invalid("officeId", "office-not-at-residence",
-                "must be the office of the person's registered region or residence region (戒毒条例 13)"));
-        }
-
-        if (NoticeUnits.Police(context.Directory.Find(PoliceStationId), Person) is { } police)
-        {
-            problems.Add(police);
-        }
-
-        var today = ChinaTime.LocalDate(context.Now);
-        if (DecidedOn > today)
-        {
-            problems.Add(Rejection.Invalid("decidedOn", "in-the-future", "must not be after today (Asia/Shanghai)"));
-        }
-        else if (DecidedOn < today.AddYears(-LegalPeriods.CommunityDetoxYears))
-        {
-            problems.Add(Rejection.Invalid("decidedOn", "order-over", "must be within the last three years: 社区戒毒 lasts three years (禁毒法 33)"));
-        }
-
-        if (ServedAt > context.Now + context.Policy.ClockSkewAllowance)
-        {
-            problems.Add(Rejection.Invalid("servedAt", "in-the-future", "must not be in the future"));
-        }
-        else if (ChinaTime.LocalDate(ServedAt) < DecidedOn)
-        {
-            problems.Add(Rejection.Invalid("servedAt", "before-decision", "must not be before the day of the order"));
-        }
-
-        return problems;
+        var problems = new List<Rejection?> { DecisionChecks.Name(Person), DecisionChecks.Number("orderNumber", OrderNumber) };
+        problems.AddRange(DecisionChecks.ExecutionPlace(context.Directory, OfficeId, PoliceStationId, Person));
+        problems.Add(DecisionChecks.DecidedInTheFuture(context, DecidedOn)
+            ?? (DecidedOn < ChinaTime.LocalDate(context.Now).AddYears(-LegalPeriods.CommunityDetoxYears)
+                ? Rejection.Invalid("decidedOn", "order-over", "must be within the last three years: 社区戒毒 lasts three years (禁毒法 33)")
+                : null));
+        problems.Add(DecisionChecks.Served(context, ServedAt, DecidedOn, "order"));
+        return problems.OfType<Rejection>().ToList();
     }
 }
 

@@ -34,26 +34,10 @@ public static class PolicePages
             return await refused;
         }
 
-        var form = await p.Http.Request.ReadFormAsync(p.Aborted);
-        var values = DecisionFields.ToDictionary(f => f, f => form[f].ToString().Trim());
-        string? Optional(string name) => values[name] is { Length: > 0 } v ? v : null;
-        var errors = new Dictionary<string, string>();
-        DateTimeOffset? servedAt = null;
-        if (Optional("servedAt") is not null)
-        {
-            var (at, bad) = PageWhen.Read(form, "servedAt");
-            servedAt = at;
-            if (bad is not null || at is null)
-            {
-                errors["servedAt"] = Zh.Problem("invalid-date", null);
-            }
-        }
-
-        var body = new RecordDecisionRequest(
-            new PersonRequest(Optional("person.name"), Optional("person.idNumber"), Optional("person.registeredRegion"), Optional("person.residenceRegion")),
-            Optional("decisionNumber"), Optional("decidedOn"), servedAt, Optional("centreId"));
+        var f = await OpeningForm.ReadAsync(p, DecisionFields);
+        var body = new RecordDecisionRequest(f.Person, f.Optional("decisionNumber"), f.Optional("decidedOn"), f.ServedAt, f.Optional("centreId"));
         var (command, fingerprint, problems) = CommandRequests.DecisionChecked(
-            body, p.By, PageCommands.Key(form["idempotencyKey"]), p.ReceivedAt, p.Get<RegionCatalog>(), p.Get<Storage.Protection.IdNumberProtector>());
+            body, p.By, f.Key, p.ReceivedAt, p.Get<RegionCatalog>(), p.Get<Storage.Protection.IdNumberProtector>());
         var context = p.Get<Storage.Cases.WorkflowEnvironment>().Context(p.ReceivedAt);
         if (command is not null)
         {
@@ -69,30 +53,7 @@ public static class PolicePages
             problems = [.. problems, .. typed.Problems(context).Where(x => x.Field != "person.name")];
         }
 
-        foreach (var problem in problems)
-        {
-            errors.TryAdd(problem.Field is { } f && DecisionFields.Contains(f) ? f : "_", Zh.Problem(problem.Code, problem.Detail));
-        }
-
-        if (errors.Count > 0)
-        {
-            return await DecisionFormAsync(p, values, errors, form["idempotencyKey"], StatusCodes.Status400BadRequest);
-        }
-
-        var outcome = await PageCommands.RegisterAsync(p, command!, fingerprint, form["idempotencyKey"]);
-        if (outcome.Pending)
-        {
-            return new SeeOther("/police?msg=pending");
-        }
-
-        if (outcome.Succeeded)
-        {
-            return new SeeOther(outcome.Record is { } record ? $"/cases/{record.State.CaseId}?msg=decided" : "/police?msg=decided");
-        }
-
-        var field = outcome.Field is { } of && DecisionFields.Contains(of) ? of : outcome.Code is "open-case-exists" or "own-open-case" ? "person.idNumber" : "_";
-        errors[field] = Zh.Problem(outcome.Code, outcome.Detail);
-        return await DecisionFormAsync(p, values, errors, null, StatusCodes.Status400BadRequest);
+        return await f.OpenAsync(p, command, fingerprint, problems, "decided", DecisionFormAsync);
     }
 
     private static async Task<IResult> DecisionFormAsync(
@@ -124,55 +85,16 @@ public static class PolicePages
             return await refused;
         }
 
-        var form = await p.Http.Request.ReadFormAsync(p.Aborted);
-        var values = OrderFields.ToDictionary(f => f, f => form[f].ToString().Trim());
-        string? Optional(string name) => values[name] is { Length: > 0 } v ? v : null;
-        var errors = new Dictionary<string, string>();
-        DateTimeOffset? servedAt = null;
-        if (Optional("servedAt") is not null)
-        {
-            var (at, bad) = PageWhen.Read(form, "servedAt");
-            servedAt = at;
-            if (bad is not null || at is null)
-            {
-                errors["servedAt"] = Zh.Problem("invalid-date", null);
-            }
-        }
-
-        var body = new CommunityOrderRequest(
-            new PersonRequest(Optional("person.name"), Optional("person.idNumber"), Optional("person.registeredRegion"), Optional("person.residenceRegion")),
-            Optional("orderNumber"), Optional("decidedOn"), servedAt, Optional("officeId"), Optional("policeStationId"));
+        var f = await OpeningForm.ReadAsync(p, OrderFields);
+        var body = new CommunityOrderRequest(f.Person, f.Optional("orderNumber"), f.Optional("decidedOn"), f.ServedAt, f.Optional("officeId"), f.Optional("policeStationId"));
         var (command, fingerprint, problems) = CommandRequests.CommunityOrderChecked(
-            body, p.By, PageCommands.Key(form["idempotencyKey"]), p.ReceivedAt, p.Get<RegionCatalog>(), p.Get<Storage.Protection.IdNumberProtector>());
+            body, p.By, f.Key, p.ReceivedAt, p.Get<RegionCatalog>(), p.Get<Storage.Protection.IdNumberProtector>());
         if (command is not null)
         {
             problems = command.Problems(p.Get<Storage.Cases.WorkflowEnvironment>().Context(p.ReceivedAt));
         }
 
-        foreach (var problem in problems)
-        {
-            errors.TryAdd(problem.Field is { } f && OrderFields.Contains(f) ? f : "_", Zh.Problem(problem.Code, problem.Detail));
-        }
-
-        if (errors.Count > 0)
-        {
-            return await OrderFormAsync(p, values, errors, form["idempotencyKey"], StatusCodes.Status400BadRequest);
-        }
-
-        var outcome = await PageCommands.RegisterAsync(p, command!, fingerprint, form["idempotencyKey"]);
-        if (outcome.Pending)
-        {
-            return new SeeOther("/police?msg=pending");
-        }
-
-        if (outcome.Succeeded)
-        {
-            return new SeeOther(outcome.Record is { } record ? $"/cases/{record.State.CaseId}?msg=ordered" : "/police?msg=ordered");
-        }
-
-        var field = outcome.Field is { } of && OrderFields.Contains(of) ? of : outcome.Code is "open-case-exists" or "own-open-case" ? "person.idNumber" : "_";
-        errors[field] = Zh.Problem(outcome.Code, outcome.Detail);
-        return await OrderFormAsync(p, values, errors, null, StatusCodes.Status400BadRequest);
+        return await f.OpenAsync(p, command, fingerprint, problems, "ordered", OrderFormAsync);
     }
 
     private static async Task<IResult> OrderFormAsync(
@@ -186,6 +108,73 @@ public static class PolicePages
             [nameof(CommunityOrderPage.Stations)] = CentrePages.Nearest(p.Get<OrganisationDirectory>(), OrganisationKind.PoliceStation, p.By.Organisation.Region),
             [nameof(CommunityOrderPage.IdempotencyKey)] = idempotencyKey is { Length: > 0 } k ? k : "page-" + Guid.NewGuid().ToString("N"),
         }, status);
+
+    /// <summary>
+    /// A form that opens a person's file (a decision, a 社区戒毒 order), read: each field's value under the API's name, the instant it was
+    /// served, and an error already found in it.
+    /// </summary>
+    private sealed record OpeningForm(IFormCollection Form, string[] Fields, Dictionary<string, string> Values, Dictionary<string, string> Errors, DateTimeOffset? ServedAt)
+    {
+        public static async Task<OpeningForm> ReadAsync(PageRequest p, string[] fields)
+        {
+            var form = await p.Http.Request.ReadFormAsync(p.Aborted);
+            var values = fields.ToDictionary(f => f, f => form[f].ToString().Trim());
+            var errors = new Dictionary<string, string>();
+            DateTimeOffset? servedAt = null;
+            if (values["servedAt"].Length > 0)
+            {
+                var (at, bad) = PageWhen.Read(form, "servedAt");
+                servedAt = at;
+                if (bad is not null || at is null)
+                {
+                    errors["servedAt"] = Zh.Problem("invalid-date", null);
+                }
+            }
+
+            return new OpeningForm(form, fields, values, errors, servedAt);
+        }
+
+        public string? Optional(string name) => Values[name] is { Length: > 0 } v ? v : null;
+
+        public PersonRequest Person =>
+            new(Optional("person.name"), Optional("person.idNumber"), Optional("person.registeredRegion"), Optional("person.residenceRegion"));
+
+        public string? Key => PageCommands.Key(Form["idempotencyKey"]);
+
+        /// <summary>
+        /// Every problem beside its field at once, else the file opened; a refusal from the command path shown on the form again (the
+        /// person's open file beside the identity number). <paramref name="done"/> is the outcome code of success.
+        /// </summary>
+        public async Task<IResult> OpenAsync(
+            PageRequest p, OpenCase? command, string fingerprint, IEnumerable<Core.Workflow.Rejection> problems, string done,
+            Func<PageRequest, IReadOnlyDictionary<string, string>, IReadOnlyDictionary<string, string>, string?, int, Task<IResult>> redraw)
+        {
+            foreach (var problem in problems)
+            {
+                Errors.TryAdd(problem.Field is { } f && Fields.Contains(f) ? f : "_", Zh.Problem(problem.Code, problem.Detail));
+            }
+
+            if (Errors.Count > 0)
+            {
+                return await redraw(p, Values, Errors, Form["idempotencyKey"], StatusCodes.Status400BadRequest);
+            }
+
+            var outcome = await PageCommands.RegisterAsync(p, command!, fingerprint, Form["idempotencyKey"]);
+            if (outcome.Pending)
+            {
+                return new SeeOther("/police?msg=pending");
+            }
+
+            if (outcome.Succeeded)
+            {
+                return new SeeOther(outcome.Record is { } record ? $"/cases/{record.State.CaseId}?msg={done}" : $"/police?msg={done}");
+            }
+
+            var field = outcome.Field is { } of && Fields.Contains(of) ? of : outcome.Code is "open-case-exists" or "own-open-case" ? "person.idNumber" : "_";
+            Errors[field] = Zh.Problem(outcome.Code, outcome.Detail);
+            return await redraw(p, Values, Errors, null, StatusCodes.Status400BadRequest);
+        }
+    }
 
     private static Task<IResult>? RefuseAllButDecidingOrgans(PageRequest p) => p.By.Organisation.Kind == OrganisationKind.DecisionAuthority ? null
         : PageHttp.ErrorAsync(p.Http, StatusCodes.Status403Forbidden, "无权访问", "这一页只供作出强制隔离戒毒决定的公安机关使用。");
