@@ -83,7 +83,7 @@ public sealed record CommunityView(
     /// <summary>The period as shown; <paramref name="reportedAt"/>, the file's report, is a contact too (the last one until a check).</summary>
     public static CommunityView From(Community k, DateTimeOffset? reportedAt = null) => new(
         k.Kind, k.OrderNumber, k.OrderServedAt, k.Years, k.StartedOn, k.EndsOn, k.DaysSuspended, k.SuspendedAt, k.SuspensionReason, k.Checks, k.Absences,
-        k.MissedTests, k.Departures, k.Absences.Where(a => !a.WrittenReport && a.ReturnedOn is { }).Sum(a => a.ReturnedOn!.Value.DayNumber - a.LeftOn.DayNumber),
+        k.MissedTests, k.Departures, k.DaysAwayOn(k.AwaySince ?? default), // the ended absences' days: one going on counts none on its first day
         k.AwaySince, new[] { k.LastContactAt, k.Move?.ReportedAt, reportedAt }.Max(), k.Grounds, k.ViolationsReported, k.Move, k.Offices, k.EndedOn, k.EndReason, k.EndNoticeServedAt, k.DynamicControlEndsOn, k.DaysCredited);
 }
 

@@ -183,3 +183,29 @@ public class CommunityApiTests(ApiFixture api) : ApiTestBase(api)
         return caseId;
     }
 }
+
+/// <summary>The API's view of a period, a pure function of it.</summary>
+public class CommunityViewTests
+{
+    [Fact]
+    public void DaysAwayEnded_CountsOnlyDepartures_WithoutLeave_OfThreeDaysOrMore_AsTheCountsOfTheCoreDo()
+    {
+        // Found reading the change: the view summed every ended absence without the written report, a one-day trip included, while the
+        // core's count of 戒毒条例 20 leaves out a trip that ended within 3 days (19(三)).
+        var k = Handoff.Core.Cases.Community.Begin(Handoff.Core.Cases.CommunityKind.Detox, "号", null, 3, "pingyuan-dazhe-office") with
+        {
+            Absences =
+            [
+                new(new DateOnly(2026, 11, 1), false, new DateOnly(2026, 11, 2)),
+                new(new DateOnly(2026, 11, 10), false, new DateOnly(2026, 11, 15)),
+                new(new DateOnly(2026, 11, 20), true, new DateOnly(2026, 11, 20)),
+                new(new DateOnly(2026, 12, 1), false, null),
+            ],
+        };
+
+        var view = Handoff.Api.Endpoints.CommunityView.From(k);
+        Assert.Equal(5, view.DaysAwayEnded);
+        Assert.Equal(new DateOnly(2026, 12, 1), view.AwaySince);
+        Assert.Equal(k.DaysAwayOn(new DateOnly(2026, 12, 4)), view.DaysAwayEnded + 3);
+    }
+}
