@@ -140,10 +140,15 @@ public sealed class CommandPathFaultTests(FaultyApiFixture api) : ApiTestBase(ap
         Assert.Equal(HttpStatusCode.InternalServerError, status);
 
         await Task.Delay(TimeSpan.FromSeconds(2)); // past the reservation timeout
-        await Reconciler.SweepAsync(Api.Engine, fullPass: true);
 
+        // Swept as the reconciler's timer sweeps, until restored: found failing once in a full CI run — most likely its single sweep, on a loaded machine,
+        // came while the registration still looked in progress, and none came after it (not confirmed: it passed alone every time).
         var location = $"/api/cases/{caseId}/commands/{CommandIds.For("meizhou-centre", key)}";
-        var answered = await ApiFixture.EventuallyAsync(() => GetAsync("meizhou-centre", location), r => r.Status is HttpStatusCode.OK or HttpStatusCode.Created,
+        var answered = await ApiFixture.EventuallyAsync(async () =>
+            {
+                await Reconciler.SweepAsync(Api.Engine, fullPass: true);
+                return await GetAsync("meizhou-centre", location);
+            }, r => r.Status is HttpStatusCode.OK or HttpStatusCode.Created,
             Patience, "the accepted registration restored and applied");
         Assert.Equal(caseId, answered.Body.GetProperty("caseId").GetString());
     }
