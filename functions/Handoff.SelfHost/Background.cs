@@ -31,6 +31,16 @@ public sealed class ReconcilerLoop(CaseReconciler reconciler, DurableTaskClient 
     }
 }
 
+/// <summary>
+/// Sends group-robot and e-mail notices on a channel's wake-ups from <c>handoff-channels</c> (the Function App's <c>Channels</c> queue
+/// trigger), polling as rarely as that trigger when idle.
+/// </summary>
+public sealed class ChannelPump(StorageClients clients, Handoff.Storage.Notices.Channels.ChannelHandler handler, ILogger<QueuePump> logger) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        new QueuePump(clients, handler, TimeProvider.System, new QueueHealth(), logger, WebhookPump.Options).RunAsync(stoppingToken);
+}
+
 /// <summary>Delivers webhook notices from <c>handoff-webhooks</c> with back-off, dead-lettering after the handler's limit.</summary>
 public sealed class WebhookPump(StorageClients clients, WebhookHandler handler, ILogger<QueuePump> logger) : BackgroundService
 {

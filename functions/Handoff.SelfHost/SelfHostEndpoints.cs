@@ -50,6 +50,7 @@ public static class SelfHostEndpoints
         {
             services.AddHostedService<ReconcilerLoop>();
             services.AddHostedService<WebhookPump>();
+            services.AddHostedService<ChannelPump>();
         }
 
         return services;

@@ -8,6 +8,7 @@ using Handoff.Storage.Cases;
 using Handoff.Storage.Index;
 using Handoff.Storage.Infrastructure;
 using Handoff.Storage.Notices;
+using Handoff.Storage.Notices.Channels;
 using Handoff.Storage.Protection;
 using Handoff.Workflow;
 using Microsoft.Extensions.Configuration;
@@ -80,7 +81,26 @@ public static class HandoffServices
         services.AddSingleton<CaseStore>();
         services.AddSingleton<PersonReservations>();
         services.AddSingleton<InboxStore>();
-        services.AddSingleton<NoticeDispatcher>();
+        // Group robots and e-mail (issue 22): the channels read once, checked before anything starts.
+        var channels = ChannelSettings.Load(configuration, directory, environment);
+        services.AddSingleton(channels);
+        var delivery = Bind<Storage.Notices.Channels.ChannelDeliveryOptions>(configuration, "Handoff:Delivery");
+        if (delivery.Validate() is { Count: > 0 } deliveryErrors)
+        {
+            throw new InvalidOperationException("Invalid Handoff:Delivery: " + string.Join("; ", deliveryErrors));
+        }
+
+        services.AddSingleton(delivery);
+        services.AddSingleton<Storage.Notices.Channels.ChannelStore>();
+        services.AddChannelClient(delivery.SendTimeout);
+        services.AddSingleton(sp => new Storage.Notices.Channels.ChannelSender(
+            sp.GetRequiredService<IHttpClientFactory>(), channels, TimeProvider.System, sp.GetService<System.Net.Security.RemoteCertificateValidationCallback>()));
+        services.AddSingleton(sp => new Storage.Notices.Channels.ChannelHandler(
+            sp.GetRequiredService<Storage.Notices.Channels.ChannelStore>(), channels, sp.GetRequiredService<Storage.Notices.Channels.ChannelSender>(), clients,
+            TimeProvider.System, sp.GetRequiredService<ILogger<Storage.Notices.Channels.ChannelHandler>>(), delivery, sp.GetRequiredService<HandoffTelemetry>()));
+        services.AddSingleton(sp => new NoticeDispatcher(
+            clients, sp.GetRequiredService<InboxStore>(), directory, sp.GetRequiredService<HandoffTelemetry>(), noticeOptions, channels,
+            sp.GetRequiredService<Storage.Notices.Channels.ChannelStore>(), delivery, TimeProvider.System));
         services.AddSingleton<CaseIndexStore>();
         services.AddSingleton<Handoff.Storage.Statistics.RegionStatsStore>();
         services.AddSingleton<Handoff.Storage.Statistics.RegionStatsCatchUp>();

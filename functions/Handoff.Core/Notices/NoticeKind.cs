@@ -59,4 +59,9 @@ public enum NoticeKind
 
     /// <summary>The community period expired, ended, or its 解除 notice was served (戒毒条例 23, 24, 40).</summary>
     [JsonStringEnumMemberName("community-ended")] CommunityEnded,
+
+    /// <summary>
+    /// A test message an organisation sent to its own channel (通知渠道 → 发送测试消息): goes only to that channel, never to an inbox.
+    /// </summary>
+    [JsonStringEnumMemberName("channel-test")] ChannelTest,
 }

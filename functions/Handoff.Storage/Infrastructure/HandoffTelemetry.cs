@@ -22,6 +22,7 @@ public sealed class HandoffTelemetry
     private readonly Counter<long> _restores;
     private readonly Counter<long> _failedOrchestrations;
     private readonly Counter<long> _blocked;
+    private readonly Counter<long> _channels;
 
     public HandoffTelemetry(IMeterFactory meters, StorageRequestCounter storage)
     {
@@ -34,6 +35,7 @@ public sealed class HandoffTelemetry
         _restores = meter.CreateCounter<long>("handoff.reconciler.restores", description: "Orchestrations of open cases the reconciler restarted, by the status it found");
         _failedOrchestrations = meter.CreateCounter<long>("handoff.orchestrations.failed", description: "Open cases whose orchestration the reconciler found failed");
         _blocked = meter.CreateCounter<long>("handoff.cases.blocked", description: "Rounds of activity retries that failed, leaving a case blocked until its next try");
+        _channels = meter.CreateCounter<long>("handoff.channel.notices", description: "Notices through group robots and e-mail, by platform and outcome (sent, throttled, retrying, gave-up, uncertain)");
         meter.CreateObservableCounter("handoff.storage.requests", () => storage.Total, description: "Storage requests our own clients sent (the engine's are not counted here)");
     }
 
@@ -57,6 +59,14 @@ public sealed class HandoffTelemetry
     }
 
     public void Blocked() => _blocked.Add(1);
+
+    public void Channel(Handoff.Core.Notices.Channels.ChannelPlatform platform, string outcome, int count)
+    {
+        if (count > 0)
+        {
+            _channels.Add(count, new TagList { { "platform", platform.ToString().ToLowerInvariant() }, { "outcome", outcome } });
+        }
+    }
 
     public void Restored(string status)
     {

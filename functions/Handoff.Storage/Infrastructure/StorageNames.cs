@@ -21,6 +21,9 @@ public static class StorageNames
     /// <summary>The workflow clock's anchor, fixed once per task hub (one row).</summary>
     public const string ClockTable = "HandoffClock";
 
+    /// <summary>Group-robot and e-mail deliveries: one partition per channel, its state, one record per notice, and what waits (ChannelStore).</summary>
+    public const string ChannelsTable = "Channels";
+
     /// <summary>The prefix of the integrators' notice feeds: one queue per recipient organisation (JSON, see docs/notices.md).</summary>
     public const string NoticeFeedPrefix = "handoff-notices-";
 
@@ -41,11 +44,14 @@ public static class StorageNames
     /// <summary>Webhook deliveries still to make, retried with back-off.</summary>
     public const string WebhookQueue = "handoff-webhooks";
 
+    /// <summary>Wake-ups of one channel each (<c>{"channel":"wecom-…"}</c>): a channel with notices waiting sends what its rate allows.</summary>
+    public const string ChannelQueue = "handoff-channels";
+
     public static string Poison(string queue) => queue + "-poison";
 
-    public static IReadOnlyList<string> Tables => [CasesTable, PersonsTable, CaseIndexTable, InboxTable, RegionStatsTable, ClockTable];
+    public static IReadOnlyList<string> Tables => [CasesTable, PersonsTable, CaseIndexTable, InboxTable, RegionStatsTable, ClockTable, ChannelsTable];
 
     /// <summary>The queues created up front (the per-recipient feeds are created on their first notice).</summary>
     public static IReadOnlyList<string> Queues =>
-        [WebhookQueue, Poison(WebhookQueue)];
+        [WebhookQueue, Poison(WebhookQueue), ChannelQueue, Poison(ChannelQueue)];
 }

@@ -8,7 +8,8 @@ namespace Handoff.Core.Notices.Channels;
 /// <summary>
 /// A notice as each group robot's message (issue 22): Chinese, the notice's title and text (the person only masked, as every notice
 /// is), and a link to the case page; never more bytes than the platform takes — the text is shortened, the title and the link kept.
-/// Pure: the same notice gives the same message. Only composing is built; sending, rate limits and retries are not (README, "Not built").
+/// Pure: the same notices give the same message. When several notices wait for one channel (a county's midnight) they go as one digest
+/// (<see cref="Compose"/>): each notice's title, its deadline line and its link, as many as the platform's size takes.
 /// </summary>
 public static class RobotMessages
 {
@@ -57,16 +58,7 @@ public static class RobotMessages
     /// <summary>A Feishu message: text, signed in the body (<see cref="RobotSignatures.Feishu"/>) at <paramref name="timestampSeconds"/>.</summary>
     public static string Feishu(Notice notice, Uri caseLink, long timestampSeconds, string? secret)
     {
-        var message = new JsonObject();
-        if (secret is not null)
-        {
-            message["timestamp"] = timestampSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            message["sign"] = RobotSignatures.Feishu(timestampSeconds, secret);
-        }
-
-        message["msg_type"] = "text";
-        message["content"] = new JsonObject { ["text"] = Fit($"{notice.Title}\n", notice.Body, $"\n案件：{caseLink}", OtherTextBytes) };
-        return Json(message);
+        return Json(FeishuText(Fit($"{notice.Title}\n", notice.Body, $"\n案件：{caseLink}", OtherTextBytes), timestampSeconds, secret));
     }
 
     /// <summary>
@@ -99,5 +91,133 @@ public static class RobotMessages
         return head + kept + cut + tail;
     }
 
+    /// <summary>How many notices one digest lists at most (a table batch records them with the channel's state: 2 rows each).</summary>
+    public const int MaxDigest = 40;
+
+    /// <summary>
+    /// The message for the first of <paramref name="notices"/> (oldest first) that fit: one notice as its own message, several as a
+    /// digest of as many as the platform's size takes (at least one, at most <see cref="MaxDigest"/>). Duty officers
+    /// (<paramref name="dutyOfficers"/>, mobile numbers) are mentioned when the message carries a first-level escalation (issue 22).
+    /// <paramref name="now"/> signs a Feishu body; <paramref name="secret"/> is the channel's, if it signs.
+    /// </summary>
+    public static RobotMessage Compose(
+        ChannelPlatform platform, IReadOnlyList<Notice> notices, Func<Notice, Uri> link, IReadOnlyList<string> dutyOfficers, DateTimeOffset now, string? secret)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(notices.Count);
+        if (platform == ChannelPlatform.Email)
+        {
+            throw new ArgumentException("E-mail is composed by MailText.", nameof(platform));
+        }
+
+        if (notices.Count == 1)
+        {
+            var single = notices[0];
+            var mentions = Mentions([single], dutyOfficers);
+            return new RobotMessage(platform switch
+            {
+                ChannelPlatform.WeCom => WeCom(single, link(single), mentions),
+                ChannelPlatform.DingTalk => DingTalk(single, link(single), mentions),
+                _ => Feishu(single, link(single), now.ToUnixTimeSeconds(), secret),
+            }, 1);
+        }
+
+        var markdown = platform == ChannelPlatform.DingTalk || (platform == ChannelPlatform.WeCom && Mentions(notices, dutyOfficers).Count == 0);
+        var limit = platform == ChannelPlatform.WeCom && !markdown ? WeComTextBytes : platform == ChannelPlatform.WeCom ? WeComMarkdownBytes : OtherTextBytes;
+        var (text, count) = Digest(notices, link, markdown, limit, platform == ChannelPlatform.DingTalk ? Mentions(notices, dutyOfficers) : []);
+        var included = notices.Take(count).ToList();
+        var mentioned = Mentions(included, dutyOfficers);
+        var title = DigestTitle(included);
+        var body = platform switch
+        {
+            ChannelPlatform.WeCom when markdown => new JsonObject { ["msgtype"] = "markdown", ["markdown"] = new JsonObject { ["content"] = text } },
+            ChannelPlatform.WeCom => new JsonObject
+            {
+                ["msgtype"] = "text",
+                ["text"] = new JsonObject { ["content"] = text, ["mentioned_mobile_list"] = new JsonArray([.. mentioned.Select(m => (JsonNode)m)]) },
+            },
+            ChannelPlatform.DingTalk => new JsonObject
+            {
+                ["msgtype"] = "markdown",
+                ["markdown"] = new JsonObject { ["title"] = title, ["text"] = text },
+                ["at"] = new JsonObject { ["atMobiles"] = new JsonArray([.. mentioned.Select(m => (JsonNode)m)]), ["isAtAll"] = false },
+            },
+            _ => FeishuText(text, now.ToUnixTimeSeconds(), secret),
+        };
+        return new RobotMessage(Json(body), count);
+    }
+
+    /// <summary>The duty officers to mention: all of them when a first-level escalation is among the notices, else none.</summary>
+    public static IReadOnlyList<string> Mentions(IEnumerable<Notice> notices, IReadOnlyList<string> dutyOfficers) =>
+        notices.Any(n => n.Kind == NoticeKind.Escalation && n.Level == 1) ? dutyOfficers : [];
+
+    /// <summary>A digest's first line: how many notices, how many of them escalations.</summary>
+    public static string DigestTitle(IReadOnlyCollection<Notice> notices)
+    {
+        var escalations = notices.Count(n => n.Kind == NoticeKind.Escalation);
+        return escalations > 0 ? $"【通知汇总】{notices.Count}条，其中督办{escalations}条" : $"【通知汇总】{notices.Count}条";
+    }
+
+    /// <summary>The line of a notice's text that gives its deadline and how late it is (截止时间：…), if it has one.</summary>
+    public static string? DeadlineLine(Notice notice) =>
+        notice.Body.Split('\n').FirstOrDefault(l => l.StartsWith("截止时间", StringComparison.Ordinal));
+
+    /// <summary>
+    /// The digest's text: its title, then one entry per notice (title, deadline line, link) for as many as fit in
+    /// <paramref name="maxBytes"/>, and whether more follow. The first entry is always there, shortened if it alone is too long.
+    /// </summary>
+    private static (string Text, int Count) Digest(IReadOnlyList<Notice> notices, Func<Notice, Uri> link, bool markdown, int maxBytes, IReadOnlyList<string> atMobiles)
+    {
+        var candidates = notices.Take(MaxDigest).ToList();
+        var at = atMobiles.Count > 0 ? "\n" + string.Join(" ", atMobiles.Select(m => "@" + m)) : "";
+        string Entry(int i, Notice n)
+        {
+            var deadline = DeadlineLine(n) is { } d ? $"\n   {d}" : "";
+            return markdown ? $"\n{i}. [{n.Title}]({link(n)}){deadline}" : $"\n{i}. {n.Title}{deadline}\n   {link(n)}";
+        }
+
+        string Head(int count) => markdown ? $"**{DigestTitle(candidates.Take(count).ToList())}**" : DigestTitle(candidates.Take(count).ToList());
+        string Rest(int count) => notices.Count > count ? "\n其余通知随后发送。" : "";
+
+        var text = new StringBuilder();
+        var fitted = 0;
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var entry = Entry(i + 1, candidates[i]);
+            var whole = Head(i + 1) + text + entry + Rest(i + 1) + at;
+            if (Encoding.UTF8.GetByteCount(whole) > maxBytes)
+            {
+                break;
+            }
+
+            text.Append(entry);
+            fitted = i + 1;
+        }
+
+        if (fitted == 0)
+        {
+            // One notice too long for a digest entry: its own entry, shortened.
+            return (Fit(Head(1), Entry(1, candidates[0]), Rest(1) + at, maxBytes), 1);
+        }
+
+        return (Head(fitted) + text + Rest(fitted) + at, fitted);
+    }
+
+    private static JsonObject FeishuText(string text, long timestampSeconds, string? secret)
+    {
+        var message = new JsonObject();
+        if (secret is not null)
+        {
+            message["timestamp"] = timestampSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            message["sign"] = RobotSignatures.Feishu(timestampSeconds, secret);
+        }
+
+        message["msg_type"] = "text";
+        message["content"] = new JsonObject { ["text"] = text };
+        return message;
+    }
+
     private static string Json(JsonObject message) => message.ToJsonString(CoreJson.Options);
 }
+
+/// <summary>A robot's message, and how many of the notices given (oldest first) it carries.</summary>
+public sealed record RobotMessage(string Body, int Count);
