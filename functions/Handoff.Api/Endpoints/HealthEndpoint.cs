@@ -9,7 +9,9 @@ namespace Handoff.Api.Endpoints;
 /// <c>GET /healthz</c>: without an operator's key only <c>status</c> (healthy, degraded, unhealthy: enough for a load balancer, nothing
 /// for a prober); with one (<c>X-Api-Key</c>, <see cref="ApiKeyRegistry.IsOperator"/>) also the workflow clock (<c>now</c>), the task
 /// hub, queue depths, poisoned deliveries, the cases whose orchestration is blocked (its activity failing past its retries), the
-/// reconciler's counts and last error, and the storage requests made. Degraded while a delivery is poisoned, a case abandoned or blocked.
+/// reconciler's counts and last error, the group-robot and e-mail channels failing (a permanent error, a send that may not have arrived,
+/// retries, or a Key Vault reference not resolved), and the storage requests made. Degraded while a delivery is poisoned, a case
+/// abandoned or blocked, or a configured channel failing.
 /// </summary>
 public static class HealthEndpoint
 {
@@ -21,9 +23,15 @@ public static class HealthEndpoint
         var time = r.Get<WorkflowTime>();
         var queues = new Dictionary<string, int>();
         IReadOnlyList<Storage.Index.BlockedCase> blocked;
+        var channels = r.Get<Storage.Notices.Channels.ChannelDirectory>();
+        List<ChannelHealth> failing;
         try
         {
             blocked = await r.Get<Storage.Index.CaseIndexStore>().BlockedAsync(100, r.Aborted);
+            failing = [.. (await r.Get<Storage.Notices.Channels.ChannelStore>().StatesAsync(r.Aborted))
+                .Where(c => c.State.Failing && channels.Find(c.Key) is not null)
+                .Select(c => new ChannelHealth(c.Key, c.State.LastError, c.State.LastErrorAt, c.State.GaveUp, c.State.Uncertain, c.State.LastSentAt))];
+            failing.AddRange(channels.Unresolved.Select(u => new ChannelHealth(u.Channel, $"{u.Setting}: Key Vault reference not resolved", null, 0, 0, null)));
             foreach (var name in StorageNames.Queues)
             {
                 queues[name] = (await clients.Queue(name).GetPropertiesAsync(r.Aborted)).Value.ApproximateMessagesCount;
@@ -37,7 +45,7 @@ public static class HealthEndpoint
         }
 
         var poisoned = queues.Where(q => q.Key.EndsWith("-poison", StringComparison.Ordinal)).Sum(q => q.Value);
-        var status = poisoned > 0 || reconciler.Abandoned > 0 || blocked.Count > 0 ? "degraded" : "healthy";
+        var status = poisoned > 0 || reconciler.Abandoned > 0 || blocked.Count > 0 || failing.Count > 0 ? "degraded" : "healthy";
         if (!detailed)
         {
             return Results.Json(new { status });
@@ -58,6 +66,7 @@ public static class HealthEndpoint
                 details = blocked.Take(20),
             },
             queues,
+            channels = new { configured = channels.All.Count, failing },
             reconciler = new
             {
                 restored = reconciler.Restored,
@@ -72,3 +81,6 @@ public static class HealthEndpoint
         });
     }
 }
+
+/// <summary>A channel failing, as <c>/healthz</c> lists it for operators (docs/operations.md): its key, last error, counts.</summary>
+public sealed record ChannelHealth(string Channel, string? LastError, DateTimeOffset? LastErrorAt, long GaveUp, long Uncertain, DateTimeOffset? LastSentAt);

@@ -21,7 +21,12 @@ namespace Handoff.Api.Hosting;
 /// Development to a loopback server), <c>UserName</c>, <c>Password</c>, <c>From</c>;</item>
 /// <item><c>Handoff:PublicUrl</c>: where the pages are, for the case links (Development: <c>http://127.0.0.1:7071/</c>).</item>
 /// </list>
-/// Everything wrong is reported at once and stops the start-up, naming the setting and the rule. Robots are reached over https only;
+/// App Service takes app setting names of letters, digits, <c>.</c> and <c>_</c> only, so an organisation id's hyphens may be written
+/// as <c>_</c> there (<c>Handoff__Channels__meizhou_centre__WeCom__Url</c>); organisation ids never hold <c>_</c>.
+/// A value still reading <c>@Microsoft.KeyVault(…)</c> is a Key Vault reference App Service could not resolve: that channel is left
+/// out and listed as failing (<see cref="ChannelDirectory.Unresolved"/>, <c>/healthz</c>), and the service starts — a robot's missing
+/// secret must not stop the cases' own deadlines.
+/// Everything else wrong is reported at once and stops the start-up, naming the setting and the rule. Robots are reached over https only;
 /// in Development a loopback <c>http</c> address is allowed for local stand-ins.
 /// </summary>
 public static class ChannelSettings
@@ -32,10 +37,11 @@ public static class ChannelSettings
         var errors = new List<string>();
         var targets = new List<ChannelTarget>();
         var mentions = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var unresolved = new List<UnresolvedChannel>();
         foreach (var organisation in configuration.GetSection("Handoff:Channels").GetChildren())
         {
-            var org = organisation.Key;
-            var prefix = $"Handoff:Channels:{org}";
+            var org = organisation.Key.Replace('_', '-');
+            var prefix = $"Handoff:Channels:{organisation.Key}";
             if (directory.Find(org) is null)
             {
                 errors.Add($"{prefix}: no organisation {org} in the directory");
@@ -47,6 +53,12 @@ public static class ChannelSettings
                 if (child.Key == "Mentions")
                 {
                     var numbers = List(child);
+                    if (numbers.Any(n => n.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase)))
+                    {
+                        unresolved.Add(new UnresolvedChannel(org, child.Path));
+                        continue;
+                    }
+
                     foreach (var bad in numbers.Where(n => n.Length != 11 || n[0] != '1' || !n.All(char.IsAsciiDigit)))
                     {
                         errors.Add($"{prefix}:Mentions: '{bad}' is not a mainland mobile number (11 digits starting with 1)");
@@ -59,6 +71,12 @@ public static class ChannelSettings
                 if (!Enum.TryParse<ChannelPlatform>(child.Key, ignoreCase: false, out var platform) || !Enum.IsDefined(platform))
                 {
                     errors.Add($"{prefix}:{child.Key}: unknown channel; use WeCom, DingTalk, Feishu, Email or Mentions");
+                    continue;
+                }
+
+                if (child.GetChildren().FirstOrDefault(c => c.Value?.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase) == true) is { } reference)
+                {
+                    unresolved.Add(new UnresolvedChannel(ChannelTarget.KeyOf(org, platform), reference.Path));
                     continue;
                 }
 
@@ -95,7 +113,7 @@ public static class ChannelSettings
             throw new InvalidOperationException("Invalid notice channels:\n- " + string.Join("\n- ", errors));
         }
 
-        return new ChannelDirectory(targets, mentions, linkBase ?? new Uri("http://127.0.0.1:7071/"), smtp);
+        return new ChannelDirectory(targets, mentions, linkBase ?? new Uri("http://127.0.0.1:7071/"), smtp, unresolved);
     }
 
     private static ChannelTarget? Target(IConfigurationSection section, string org, ChannelPlatform platform, bool development, List<string> errors)

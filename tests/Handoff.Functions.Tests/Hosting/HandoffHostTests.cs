@@ -248,4 +248,73 @@ public class HandoffHostTests
         Assert.Equal(real.AddSeconds(2), clock.ToReal(start.AddDays(1)));
         Assert.True(clock.ToWorkflow(clock.ToReal(start.AddTicks(12_345_678))) >= start.AddTicks(12_345_678));
     }
+
+    /// <summary>Issue 22: every wrong channel setting stops the start-up, all named in one message with the rule.</summary>
+    [Fact]
+    public void ChannelSettings_EveryFaultIsNamed_AndRobotsGoOverHttpsOnly_OutsideDevelopment()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => AddHandoff(Builder("Production", [.. Deployment(),
+            ("Handoff:Channels:pingyuan-dazhe-office:WeCom:Url", "http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc"),
+            ("Handoff:Channels:pingyuan-dazhe-office:DingTalk:Url", "https://oapi.dingtalk.com/robot/send?access_token=t"),
+            ("Handoff:Channels:pingyuan-dazhe-office:DingTalk:Kinds", "escalation,escalaton"),
+            ("Handoff:Channels:pingyuan-dazhe-office:Mentions", "13800000001,12345"),
+            ("Handoff:Channels:pingyuan-dazhe-office:Email:To", "duty@example.cn"),
+            ("Handoff:Channels:pingyuan-dazhe-office:Telegram:Url", "https://example.cn"),
+            ("Handoff:Channels:no-such-office:WeCom:Url", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc")])));
+
+        foreach (var named in new[]
+                 {
+                     "Handoff:Channels:pingyuan-dazhe-office:WeCom:Url: notices carry personal data and go over https only",
+                     "Handoff:Channels:pingyuan-dazhe-office:DingTalk:Kinds: 'escalaton' is not a notice kind",
+                     "Handoff:Channels:pingyuan-dazhe-office:Mentions: '12345' is not a mainland mobile number",
+                     "Handoff:Channels:pingyuan-dazhe-office:Telegram: unknown channel",
+                     "Handoff:Channels:no-such-office: no organisation no-such-office in the directory",
+                     "Handoff:Smtp:Host is required: an organisation has an e-mail channel",
+                     "Handoff:PublicUrl is required",
+                 })
+        {
+            Assert.Contains(named, error.Message);
+        }
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:5000/cgi-bin/webhook/send?key=k", true)]
+    [InlineData("http://robots.example.cn/cgi-bin/webhook/send?key=k", false)]
+    public void ChannelSettings_InDevelopment_AllowHttpOnlyToALoopbackStandIn(string url, bool allowed)
+    {
+        var builder = Builder("Development", ("Handoff:Channels:pingyuan-dazhe-office:WeCom:Url", url));
+
+        var error = Record.Exception(() => AddHandoff(builder));
+
+        Assert.Equal(allowed, error is null);
+    }
+
+    [Fact]
+    public void ChannelSettings_RouteEachNoticeKind_ToTheChannelsThatTakeIt()
+    {
+        var services = new ServiceCollection();
+        var builder = Builder("Production", [.. Deployment(),
+            ("Handoff:PublicUrl", "https://handoff.example.gov.cn"),
+            ("Handoff:Channels:pingyuan-dazhe-office:WeCom:Url", "https://wecom.gdzwfw.gov.cn/cgi-bin/webhook/send?key=abcdefghijkl"),
+            ("Handoff:Channels:pingyuan-dazhe-office:Feishu:Url", "https://open.feishu.cn/open-apis/bot/v2/hook/0123456789"),
+            ("Handoff:Channels:pingyuan-dazhe-office:Feishu:Secret", "s"),
+            ("Handoff:Channels:pingyuan-dazhe-office:Feishu:Kinds", "*"),
+            ("Handoff:Channels:pingyuan-dazhe-office:Email:To", "duty@example.cn; chief@example.cn"),
+            ("Handoff:Channels:pingyuan-dazhe-office:Email:Kinds", "escalation"),
+            ("Handoff:Smtp:Host", "smtp.example.cn"),
+            ("Handoff:Smtp:From", "handoff@example.cn"),
+            ("Handoff:Smtp:UserName", "handoff"),
+            ("Handoff:Smtp:Password", "p")]);
+        services.AddHandoff(builder.Configuration, builder.Environment, "handofftest");
+        var channels = (Storage.Notices.Channels.ChannelDirectory)services.Single(d => d.ServiceType == typeof(Storage.Notices.Channels.ChannelDirectory)).ImplementationInstance!;
+        Core.Notices.Notice Of(Core.Notices.NoticeKind kind) => new("n", "HO-7K2M9Q4T1BXR", "pingyuan-dazhe-office", kind, null, null, null, "t", "b", DateTimeOffset.UnixEpoch);
+
+        string Routes(Core.Notices.NoticeKind kind) => string.Join(",", channels.Routes(Of(kind)).Select(t => t.Platform));
+        Assert.Equal("Email,Feishu,WeCom", Routes(Core.Notices.NoticeKind.Escalation));
+        Assert.Equal("Feishu,WeCom", Routes(Core.Notices.NoticeKind.EscalationResolved));
+        Assert.Equal("Feishu", Routes(Core.Notices.NoticeKind.ReleaseNotice));
+        Assert.Equal(["duty@example.cn", "chief@example.cn"], channels.Of("pingyuan-dazhe-office").Single(t => t.Platform == Core.Notices.Channels.ChannelPlatform.Email).To);
+        Assert.Equal(new Uri("https://handoff.example.gov.cn/cases/HO-7K2M9Q4T1BXR"), channels.CaseLink(Of(Core.Notices.NoticeKind.Escalation)));
+        Assert.Equal("https://wecom.gdzwfw.gov.cn/cgi-bin/webhook/send?key=abcd****ijkl", channels.Of("pingyuan-dazhe-office").Single(t => t.Platform == Core.Notices.Channels.ChannelPlatform.WeCom).Display);
+    }
 }

@@ -50,7 +50,9 @@ public sealed record SmtpSettings(string Host, int Port, bool StartTls, bool Sec
 /// A notice goes to the channels of its recipient whose kinds include its kind (<see cref="Routes"/>); a test message only to the
 /// channel it tests.
 /// </summary>
-public sealed class ChannelDirectory(IReadOnlyList<ChannelTarget> targets, IReadOnlyDictionary<string, IReadOnlyList<string>> mentions, Uri caseLinkBase, SmtpSettings? smtp)
+public sealed class ChannelDirectory(
+    IReadOnlyList<ChannelTarget> targets, IReadOnlyDictionary<string, IReadOnlyList<string>> mentions, Uri caseLinkBase, SmtpSettings? smtp,
+    IReadOnlyList<UnresolvedChannel>? unresolved = null)
 {
     /// <summary>The kinds a channel takes when it names none: a step missed (and its end) and what someone must act on at once.</summary>
     public static readonly IReadOnlySet<NoticeKind> DefaultKinds = new HashSet<NoticeKind>
@@ -65,6 +67,9 @@ public sealed class ChannelDirectory(IReadOnlyList<ChannelTarget> targets, IRead
     public IReadOnlyList<ChannelTarget> All => targets;
 
     public SmtpSettings? Smtp => smtp;
+
+    /// <summary>Channels left out because a setting is a Key Vault reference App Service could not resolve: failing, for operators.</summary>
+    public IReadOnlyList<UnresolvedChannel> Unresolved => unresolved ?? [];
 
     public ChannelTarget? Find(string key) => _byKey.GetValueOrDefault(key);
 
@@ -82,3 +87,6 @@ public sealed class ChannelDirectory(IReadOnlyList<ChannelTarget> targets, IRead
 
     public Uri CaseLinkBase => caseLinkBase;
 }
+
+/// <summary>A channel (or an organisation's mentions) left out at start-up: <paramref name="Setting"/> is an unresolved Key Vault reference.</summary>
+public sealed record UnresolvedChannel(string Channel, string Setting);
