@@ -23,6 +23,15 @@ param entraAudience string
 param entraWebClientId string
 param packageUri string
 param directoryFile string
+@description('Notice channels, checked by main.bicep: { organisationId (lowercase letters, digits and single inner hyphens), platform, kinds?, emailTo? (Email), mentions? (robots), perMinute?, perSecond? }.')
+param channels array
+@description('Empty: no Handoff:Smtp:* setting.')
+param smtpHost string
+param smtpPort int
+param smtpSecurity string
+param smtpUserName string
+param smtpFrom string
+param publicUrl string
 
 resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: '${name}-plan'
@@ -37,6 +46,105 @@ resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
     maximumElasticWorkerCount: 20
   }
 }
+
+// Notice channels: Handoff:Channels:{org}:{Platform}:… and Handoff:Smtp:*. Every credential is a Key Vault reference to a secret
+// named after the organisation and platform (deploy.sh writes them from HANDOFF_CHANNELS_FILE and HANDOFF_SMTP_PASSWORD_FILE):
+//   channel-<org>-wecom-url, channel-<org>-dingtalk-url, channel-<org>-dingtalk-secret, channel-<org>-feishu-url,
+//   channel-<org>-feishu-secret, channel-<org>-mentions, smtp-password.
+// A robot's whole URL is a secret (企业微信's key, 钉钉's access_token, 飞书's hook id are in it); 钉钉 and 飞书 robots must sign
+// (加签), so their secret is always referred to. The duty officers' mobile numbers (Mentions) are personal data: Key Vault too.
+// A reference to a secret that does not exist resolves to the reference text itself, so nothing refers to one that may be absent.
+// Every channel setting starts with its organisation's prefix, made in this one place. App Service takes app setting names of
+// letters, digits, '.' and '_' only, so the organisation id's hyphens are written as '_' there (meizhou-centre:
+// Handoff__Channels__meizhou_centre__…), which the app reads back as '-' (organisation ids never hold '_'). The secret names keep
+// the hyphen (channel-meizhou-centre-wecom-url): Key Vault takes it.
+var channelRows = map(channels, c => union(c, {
+  prefix: 'Handoff__Channels__${replace(c.organisationId, '-', '_')}'
+}))
+var channelSecrets = flatten(map(channelRows, c => concat(
+  c.platform == 'Email' ? [] : [
+    {
+      setting: '${c.prefix}__${c.platform}__Url'
+      secret: 'channel-${c.organisationId}-${toLower(c.platform)}-url'
+    }
+  ],
+  contains(['DingTalk', 'Feishu'], c.platform) ? [
+    {
+      setting: '${c.prefix}__${c.platform}__Secret'
+      secret: 'channel-${c.organisationId}-${toLower(c.platform)}-secret'
+    }
+  ] : []
+)))
+// Mentions are per organisation: set when any of its robot channels says mentions: true.
+var mentionSecrets = union(map(filter(channelRows, c => c.?mentions == true), c => {
+  setting: '${c.prefix}__Mentions'
+  secret: 'channel-${c.organisationId}-mentions'
+}), [])
+var smtpSecrets = empty(smtpHost) || empty(smtpUserName) ? [] : [
+  {
+    setting: 'Handoff__Smtp__Password'
+    secret: 'smtp-password'
+  }
+]
+var vaultSettings = map(concat(channelSecrets, mentionSecrets, smtpSecrets), s => {
+  name: s.setting
+  value: '@Microsoft.KeyVault(VaultName=${vaultName};SecretName=${s.secret})'
+})
+var channelSettings = flatten(map(channelRows, c => concat(
+  c.platform == 'Email' ? [
+    {
+      name: '${c.prefix}__Email__To'
+      value: c.emailTo
+    }
+  ] : [],
+  empty(c.?kinds ?? '') ? [] : [
+    {
+      name: '${c.prefix}__${c.platform}__Kinds'
+      value: c.kinds
+    }
+  ],
+  c.?perMinute == null ? [] : [
+    {
+      name: '${c.prefix}__${c.platform}__PerMinute'
+      value: string(c.perMinute)
+    }
+  ],
+  c.?perSecond == null ? [] : [
+    {
+      name: '${c.prefix}__${c.platform}__PerSecond'
+      value: string(c.perSecond)
+    }
+  ]
+)))
+var smtpSettings = empty(smtpHost) ? [] : concat([
+  {
+    name: 'Handoff__Smtp__Host'
+    value: smtpHost
+  }
+  {
+    name: 'Handoff__Smtp__Port'
+    value: string(smtpPort)
+  }
+  {
+    name: 'Handoff__Smtp__Security'
+    value: smtpSecurity
+  }
+  {
+    name: 'Handoff__Smtp__From'
+    value: smtpFrom
+  }
+], empty(smtpUserName) ? [] : [
+  {
+    name: 'Handoff__Smtp__UserName'
+    value: smtpUserName
+  }
+])
+var publicUrlSettings = empty(publicUrl) ? [] : [
+  {
+    name: 'Handoff__PublicUrl'
+    value: publicUrl
+  }
+]
 
 var settings = [
   {
@@ -154,7 +262,7 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
       ftpsState: 'Disabled'
       // Elastic Premium keeps at least one instance warm, so the Durable extension's control-queue listeners always run.
       minimumElasticInstanceCount: 1
-      appSettings: settings
+      appSettings: concat(settings, publicUrlSettings, channelSettings, smtpSettings, vaultSettings)
     }
   }
 }
@@ -162,3 +270,5 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
 output name string = site.name
 output id string = site.id
 output defaultHostName string = site.properties.defaultHostName
+@description('The Key Vault secrets the settings refer to: each must exist, or its setting holds the reference text itself.')
+output keyVaultSecrets array = concat(['id-number-key'], empty(entraWebClientId) ? [] : ['entra-web-client-secret'], map(concat(channelSecrets, mentionSecrets, smtpSecrets), s => s.secret))

@@ -1,6 +1,6 @@
-// Log Analytics, Application Insights, and two alerts that fit a Durable Functions app: an orchestration failed, and a webhook
-// delivery was moved to handoff-webhooks-poison. Both queries match log lines, not metrics; they are unverified against real logs
-// (see infra/README.md).
+// Log Analytics, Application Insights, and the alerts: an orchestration failed, a webhook delivery was moved to
+// handoff-webhooks-poison, a case is blocked, a notice channel gave up or lost track of a send. Every query matches log lines, not
+// metrics; they are unverified against real logs (see infra/README.md).
 param name string
 param location string
 param alertEmail string
@@ -87,6 +87,20 @@ traces
 var caseBlockedQuery = '''
 traces
 | where tostring(customDimensions.EventId) == "1036" or message has "is blocked: its activity failed"
+| project timestamp, message
+'''
+
+// Our own logs from the notice channels (group robots and e-mail), matched as the blocked-case alert matches 1036: by event id, or by
+// the message text should the id not reach customDimensions.
+//   1050 Error   "Channel {Channel} gave up on {Count} notices: {Error}": a permanent refusal (企业微信 93000 bad key, 钉钉 310000 or
+//                飞书 19021 bad signature, SMTP authentication refused) or transient errors for more than a day. Those notices will not
+//                reach the group or mailbox; they are still in the organisation's inbox. Usually a robot was removed or re-keyed, or
+//                the SMTP password changed: put the new value in Key Vault (infra/README.md, "Notice channels").
+//   1051 Warning "Channel {Channel}: a send was interrupted before it was recorded; {Count} notices are not resent (they may or may
+//                not have arrived)": someone should look at the group or mailbox.
+var channelGaveUpQuery = '''
+traces
+| where tostring(customDimensions.EventId) in ("1050", "1051") or (message startswith "Channel " and message has "gave up on") or message has "notices are not resent"
 | project timestamp, message
 '''
 
@@ -179,6 +193,42 @@ resource caseBlockedAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = 
       allOf: [
         {
           query: caseBlockedQuery
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    autoMitigate: true
+    actions: {
+      actionGroups: [
+        operators.id
+      ]
+    }
+  }
+}
+
+resource channelGaveUpAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
+  name: '${name}-channel-gave-up'
+  location: location
+  properties: {
+    displayName: 'Handoff: a notice channel gave up on notices'
+    description: 'A group robot or e-mail channel gave up on notices (event 1050: bad key, bad signature, SMTP login refused, or failing for a day), or a send was interrupted and its notices are not resent (event 1051). The notices are still in the inbox; check the channel\'s URL or password in Key Vault.'
+    severity: 2
+    enabled: true
+    scopes: [
+      insights.id
+    ]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT5M'
+    criteria: {
+      allOf: [
+        {
+          query: channelGaveUpQuery
           timeAggregation: 'Count'
           operator: 'GreaterThan'
           threshold: 0

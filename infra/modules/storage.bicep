@@ -16,12 +16,15 @@ var tables = [
   'Inbox'
   'RegionStats'
   'HandoffClock'
+  'Channels'
 ]
 // The integrators' feeds, handoff-notices-{organisationId}, are created by the app on each organisation's first notice; grant an
 // organisation's integration the Storage Queue Data Message Processor role on its own queue only (docs/notices.md).
 var queues = [
   'handoff-webhooks'
   'handoff-webhooks-poison'
+  'handoff-channels'
+  'handoff-channels-poison'
 ]
 
 // Built-in roles for identity-based connections of the Functions host and the Durable Task extension (Azure Storage provider):

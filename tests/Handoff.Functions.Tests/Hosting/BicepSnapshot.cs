@@ -94,7 +94,7 @@ internal sealed partial class BicepSnapshot
     /// <summary>
     /// Snapshots the China sample (infra/main.bicepparam), with <paramref name="overrides"/> (parameter name to a Bicep literal,
     /// e.g. <c>'Handoff'</c> or <c>false</c>) in place of its values or added to them, and <paramref name="environment"/> for what it
-    /// reads from the environment (<c>HANDOFF_PACKAGE_URI</c> is empty unless given).
+    /// reads from the environment (<c>HANDOFF_PACKAGE_URI</c> is empty and <c>HANDOFF_CHANNELS</c> <c>[]</c> unless given).
     /// </summary>
     public static async Task<(int ExitCode, string Output, BicepSnapshot? Snapshot)> TryTakeAsync(
         IReadOnlyDictionary<string, string>? overrides = null, IReadOnlyDictionary<string, string>? environment = null)
@@ -107,6 +107,7 @@ internal sealed partial class BicepSnapshot
             await File.WriteAllTextAsync(parameters, Override(await File.ReadAllTextAsync(parameters), overrides ?? new Dictionary<string, string>()));
             var variables = new Dictionary<string, string>(environment ?? new Dictionary<string, string>());
             variables.TryAdd("HANDOFF_PACKAGE_URI", string.Empty);
+            variables.TryAdd("HANDOFF_CHANNELS", "[]");
             var (exitCode, output) = await BicepCli.RunAsync(
                 copy.FullName, variables, "snapshot", "main.bicepparam", "--mode", "overwrite", "--subscription-id", SubscriptionId, "--resource-group", ResourceGroup);
             var file = Path.Combine(copy.FullName, "main.snapshot.json");

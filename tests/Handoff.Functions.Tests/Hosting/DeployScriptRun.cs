@@ -5,8 +5,9 @@ namespace Handoff.Functions.Tests.Hosting;
 
 /// <summary>
 /// One run of infra/deploy.sh against a fake <c>az</c> and a fake <c>curl</c> on its PATH: each records its arguments (the fake az
-/// also the <c>HANDOFF_PACKAGE_URI</c> a deployment saw), and answers as a China deployment would (outputs of main.bicep with
-/// chinacloudapi.cn endpoints, a healthy /healthz, telemetry already in the workspace). Nothing reaches Azure.
+/// also the <c>HANDOFF_PACKAGE_URI</c> and <c>HANDOFF_CHANNELS</c> a call saw, and what <c>keyvault secret set</c> read from its
+/// <c>--file</c>), and answers as a China deployment would (outputs of main.bicep with chinacloudapi.cn endpoints, a healthy /healthz,
+/// telemetry already in the workspace). Nothing reaches Azure.
 /// </summary>
 internal sealed class DeployScriptRun : IDisposable
 {
@@ -17,13 +18,16 @@ internal sealed class DeployScriptRun : IDisposable
     private const string FakeAz = """
         #!/usr/bin/env bash
         set -u
-        printf '%s HANDOFF_PACKAGE_URI=%s;\n' "$*" "${HANDOFF_PACKAGE_URI-unset}" >> "$FAKE_LOG"
+        printf '%s HANDOFF_PACKAGE_URI=%s; HANDOFF_CHANNELS=%s;\n' "$*" "${HANDOFF_PACKAGE_URI-unset}" "${HANDOFF_CHANNELS-unset}" >> "$FAKE_LOG"
         case "$1 $2 $3" in
           "account show "*) echo 00000000-0000-0000-0000-000000000000 ;;
           "cloud show "*) echo AzureChinaCloud ;;
           "deployment group show")
-            if [ -n "${FAKE_PREVIOUS_PACKAGE:-}" ]; then echo "$FAKE_PREVIOUS_PACKAGE"; else echo "ERROR: DeploymentNotFound" >&2; exit 3; fi ;;
+            if [ -n "${FAKE_PREVIOUS_PACKAGE:-}" ]; then
+              printf '{ "packageUri": { "type": "String", "value": "%s" }, "channels": { "type": "Array", "value": %s } }\n' "$FAKE_PREVIOUS_PACKAGE" "$FAKE_PREVIOUS_CHANNELS"
+            else echo "ERROR: DeploymentNotFound" >&2; exit 3; fi ;;
           "deployment group create")
+            printf '%s\n' "${HANDOFF_CHANNELS-unset}" >> "$FAKE_CHANNELS_LOG"
             cat <<JSON
         {
           "storageAccountName": { "type": "String", "value": "handoffgdsjctf3jv" },
@@ -33,12 +37,25 @@ internal sealed class DeployScriptRun : IDisposable
           "functionAppHost": { "type": "String", "value": "$FAKE_HOST" },
           "logAnalyticsWorkspaceId": { "type": "String", "value": "22222222-2222-2222-2222-222222222222" },
           "keyVaultName": { "type": "String", "value": "handoffgd-kv-sjctf3jv" },
-          "packageUri": { "type": "String", "value": "${HANDOFF_PACKAGE_URI:-}" }
+          "packageUri": { "type": "String", "value": "${HANDOFF_PACKAGE_URI:-}" },
+          "channels": { "type": "Array", "value": ${HANDOFF_CHANNELS:-[]} },
+          "keyVaultSecrets": { "type": "Array", "value": $FAKE_REQUIRED_SECRETS }
         }
         JSON
             ;;
           "storage blob exists") echo "$FAKE_BLOB_EXISTS" ;;
-          "keyvault secret list") echo "$FAKE_SECRETS" ;;
+          "keyvault secret list")
+            case "$*" in *"length("*) echo "$FAKE_SECRETS" ;; *) cat "$FAKE_VAULT_NAMES" ;; esac ;;
+          "keyvault secret set")
+            name=""; file=""; previous=""
+            for arg in "$@"; do
+              case "$previous" in -n|--name) name="$arg" ;; -f|--file) file="$arg" ;; esac
+              previous="$arg"
+            done
+            value="$(cat "$file"; printf .)"
+            printf '%s\t%s\n' "$name" "${value%.}" >> "$FAKE_VAULT"
+            jq -c --arg name "$name" '. + [$name]' "$FAKE_VAULT_NAMES" > "$FAKE_VAULT_NAMES.new" && mv "$FAKE_VAULT_NAMES.new" "$FAKE_VAULT_NAMES"
+            ;;
           "monitor log-analytics query") echo 7 ;;
           *) ;;
         esac
@@ -62,6 +79,12 @@ internal sealed class DeployScriptRun : IDisposable
         Calls = File.Exists(log) ? File.ReadAllLines(log).ToList() : new List<string>();
         var curl = Path.Combine(directory.FullName, "curl.log");
         CurlCalls = File.Exists(curl) ? File.ReadAllLines(curl).ToList() : new List<string>();
+        var channels = Path.Combine(directory.FullName, "channels.log");
+        DeployedChannels = File.Exists(channels) ? File.ReadAllLines(channels).ToList() : new List<string>();
+        var vault = Path.Combine(directory.FullName, "vault.log");
+        SecretsSet = File.Exists(vault)
+            ? File.ReadAllLines(vault).Select(l => l.Split('\t', 2)).Select(p => (p[0], p[1])).ToList()
+            : new List<(string, string)>();
     }
 
     public int ExitCode { get; }
@@ -73,12 +96,25 @@ internal sealed class DeployScriptRun : IDisposable
 
     public List<string> CurlCalls { get; }
 
+    /// <summary>The <c>HANDOFF_CHANNELS</c> each <c>deployment group create</c> saw, in order.</summary>
+    public List<string> DeployedChannels { get; }
+
+    /// <summary>Each <c>az keyvault secret set</c>: the secret's name and the value az read from its <c>--file</c>.</summary>
+    public List<(string Name, string Value)> SecretsSet { get; }
+
     /// <param name="previousPackage">What the last deployment's packageUri output says the app runs, or null for a first deployment.</param>
     /// <param name="blobExists">Whether functionapp-test1234.zip is already in the deployments container.</param>
     /// <param name="parametersFile">A parameters file in the run's directory instead of infra/main.bicepparam: <c>no-package.bicepparam</c>
     /// is the sample without its <c>HANDOFF_PACKAGE_URI</c> line.</param>
     /// <param name="keySet">Whether the vault already holds the id-number-key secret.</param>
-    public static async Task<DeployScriptRun> StartAsync(string? previousPackage, bool blobExists, string? parametersFile = null, bool keySet = true)
+    /// <param name="channelsFile">The text of a file for HANDOFF_CHANNELS_FILE, or null for none.</param>
+    /// <param name="smtpPassword">The text of a file for HANDOFF_SMTP_PASSWORD_FILE, or null for none.</param>
+    /// <param name="previousChannels">The last deployment's channels output (JSON), when there was one (<paramref name="previousPackage"/>).</param>
+    /// <param name="requiredSecrets">The keyVaultSecrets output every deployment answers (JSON).</param>
+    /// <param name="vaultSecrets">The names of the secrets already in the vault (JSON).</param>
+    public static async Task<DeployScriptRun> StartAsync(
+        string? previousPackage, bool blobExists, string? parametersFile = null, bool keySet = true, string? channelsFile = null, string? smtpPassword = null,
+        string previousChannels = "[]", string requiredSecrets = "[\"id-number-key\"]", string vaultSecrets = "[\"id-number-key\"]")
     {
         var directory = Directory.CreateTempSubdirectory("handoff-deploy-");
         var bin = Directory.CreateDirectory(Path.Combine(directory.FullName, "bin"));
@@ -118,7 +154,29 @@ internal sealed class DeployScriptRun : IDisposable
         start.Environment["FAKE_SITE_ID"] = SiteId;
         start.Environment["FAKE_HOST"] = Host;
         start.Environment["HANDOFF_POLL_SECONDS"] = "0";
+        start.Environment["FAKE_CHANNELS_LOG"] = Path.Combine(directory.FullName, "channels.log");
+        start.Environment["FAKE_VAULT"] = Path.Combine(directory.FullName, "vault.log");
+        start.Environment["FAKE_VAULT_NAMES"] = Path.Combine(directory.FullName, "vault-names.json");
+        start.Environment["FAKE_PREVIOUS_CHANNELS"] = previousChannels;
+        start.Environment["FAKE_REQUIRED_SECRETS"] = requiredSecrets;
+        await File.WriteAllTextAsync(Path.Combine(directory.FullName, "vault-names.json"), vaultSecrets);
         start.Environment.Remove("HANDOFF_PACKAGE_URI");
+        start.Environment.Remove("HANDOFF_CHANNELS");
+        start.Environment.Remove("HANDOFF_CHANNELS_FILE");
+        start.Environment.Remove("HANDOFF_SMTP_PASSWORD_FILE");
+        if (channelsFile is not null)
+        {
+            var file = Path.Combine(directory.FullName, "channels.json");
+            await File.WriteAllTextAsync(file, channelsFile);
+            start.Environment["HANDOFF_CHANNELS_FILE"] = file;
+        }
+
+        if (smtpPassword is not null)
+        {
+            var file = Path.Combine(directory.FullName, "smtp-password");
+            await File.WriteAllTextAsync(file, smtpPassword);
+            start.Environment["HANDOFF_SMTP_PASSWORD_FILE"] = file;
+        }
 
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();

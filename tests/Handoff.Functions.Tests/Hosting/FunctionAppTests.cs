@@ -88,7 +88,8 @@ public class FunctionAppTests
         var timer = Assert.Single(triggers, t => t.Type == "timerTrigger");
         Assert.Equal("0 */1 * * * *", timer.Schedule);
         Assert.Single(triggers, t => t.Type == "queueTrigger" && t.Queue == StorageNames.WebhookQueue);
-        Assert.Equal(HandoffRoutes.All.Count - ChainSteps.Steps.Count + 1 + PageRoutes.All.Count + 6, triggers.Count);
+        Assert.Single(triggers, t => t.Type == "queueTrigger" && t.Queue == StorageNames.ChannelQueue && t.Name == "Channels");
+        Assert.Equal(HandoffRoutes.All.Count - ChainSteps.Steps.Count + 1 + PageRoutes.All.Count + 7, triggers.Count);
     }
 
     [Fact]
