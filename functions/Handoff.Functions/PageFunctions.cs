@@ -113,6 +113,16 @@ public static class PageFunctions
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = PageRoutes.People)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
         PageHttp.RunAsync(req.HttpContext, client, PageRoutes.PeopleSearchForm);
 
+    [Function(nameof(PageRoutes.ChannelsPage))]
+    public static Task<IResult> ChannelsPage(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = PageRoutes.Channels)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
+        PageHttp.RunAsync(req.HttpContext, client, PageRoutes.ChannelsPage);
+
+    [Function(nameof(PageRoutes.ChannelTestForm))]
+    public static Task<IResult> ChannelTestForm(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = PageRoutes.ChannelTest)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
+        PageHttp.RunAsync(req.HttpContext, client, PageRoutes.ChannelTestForm);
+
     [Function(nameof(PageRoutes.AssetFile))]
     public static Task<IResult> AssetFile(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = PageRoutes.Asset)] HttpRequest req, [DurableClient] DurableTaskClient client) =>

@@ -25,6 +25,8 @@ public static class PageRoutes
     public const string Inbox = "inbox";
     public const string InboxRead = "inbox/read";
     public const string People = "people";
+    public const string Channels = "channels";
+    public const string ChannelTest = "channels/test";
     public const string Asset = "assets/{name}";
 
     public static readonly PageRoute SignInPage = new(nameof(SignInPage), "GET", SignIn, true, SignInPages.SignInAsync);
@@ -51,12 +53,14 @@ public static class PageRoutes
     public static readonly PageRoute InboxReadForm = new(nameof(InboxReadForm), "POST", InboxRead, false, InboxPages.MarkReadAsync);
     public static readonly PageRoute PeoplePage = new(nameof(PeoplePage), "GET", People, false, PeoplePages.ListAsync);
     public static readonly PageRoute PeopleSearchForm = new(nameof(PeopleSearchForm), "POST", People, false, PeoplePages.SearchAsync);
+    public static readonly PageRoute ChannelsPage = new(nameof(ChannelsPage), "GET", Channels, false, ChannelPages.ChannelsAsync);
+    public static readonly PageRoute ChannelTestForm = new(nameof(ChannelTestForm), "POST", ChannelTest, false, ChannelPages.TestAsync);
     public static readonly PageRoute AssetFile = new(nameof(AssetFile), "GET", Asset, true, PageAssets.GetAsync);
 
     public static IReadOnlyList<PageRoute> All { get; } =
     [
         SignInPage, DevSignInPage, SignOutForm, OidcCallbackForm, HomePage, CentrePage, RegisterPage, RegisterForm, CaseFilePage, CaseActionForm,
         OfficePage, SupervisorPage, SupervisorCasesPage, OverdueCsvPage, EscalationReadForm, PolicePage, InboxPage, InboxReadForm, PeoplePage,
-        PeopleSearchForm, AssetFile, DecisionPage, DecisionForm, CommunityOrderPage, CommunityOrderForm,
+        PeopleSearchForm, AssetFile, DecisionPage, DecisionForm, CommunityOrderPage, CommunityOrderForm, ChannelsPage, ChannelTestForm,
     ];
 }

@@ -263,6 +263,30 @@ public static class Zh
         return days > 0 ? $"距出所还有{days}天" : days == 0 ? "今天出所" : $"计划出所日已过{-days}天";
     }
 
+    /// <summary>A notice kind as the 通知渠道 page lists what a channel sends.</summary>
+    public static string NoticeKind(Handoff.Core.Notices.NoticeKind kind) => kind switch
+    {
+        Handoff.Core.Notices.NoticeKind.ReleaseNotice => "出所衔接通报",
+        Handoff.Core.Notices.NoticeKind.ReleasePostponed => "出所日期变更",
+        Handoff.Core.Notices.NoticeKind.ReleaseCancelled => "撤销出所通报",
+        Handoff.Core.Notices.NoticeKind.ReleaseRecorded => "已出所",
+        Handoff.Core.Notices.NoticeKind.Escalation => "督办",
+        Handoff.Core.Notices.NoticeKind.EscalationResolved => "督办解除",
+        Handoff.Core.Notices.NoticeKind.DuplicateRegistration => "重复登记提示",
+        Handoff.Core.Notices.NoticeKind.Delivery => "送所通知",
+        Handoff.Core.Notices.NoticeKind.StepRecorded => "环节登记",
+        Handoff.Core.Notices.NoticeKind.Refusal => "拒收",
+        Handoff.Core.Notices.NoticeKind.Transfer => "移送通知",
+        Handoff.Core.Notices.NoticeKind.TermChange => "期限变更",
+        Handoff.Core.Notices.NoticeKind.ReleaseDateChanged => "解除日期变更",
+        Handoff.Core.Notices.NoticeKind.CommunityOrder => "责令社区戒毒",
+        Handoff.Core.Notices.NoticeKind.Violation => "违反协议",
+        Handoff.Core.Notices.NoticeKind.ViolationWarning => "违反协议预警",
+        Handoff.Core.Notices.NoticeKind.PlaceChange => "变更执行地",
+        Handoff.Core.Notices.NoticeKind.CommunityEnded => "社区期满或终止",
+        _ => "测试消息",
+    };
+
     public static string? Done(string? code) => code switch
     {
         "registered" => "出所登记已保存，出所通知已发送给接收工作站、派出所和决定机关。",
@@ -274,6 +298,7 @@ public static class Zh
         "cancelled" => "已撤销出所通报，各方已收到通知。",
         "found" => "已登记找到此人。",
         "read" => "已阅。",
+        "channel-test" => "测试消息已排队发送，数秒后刷新本页查看结果。",
         "decided" => "强制隔离戒毒决定已登记，送所通知已发给戒毒所。",
         "intake" => "已登记入所。",
         "intake-refusal" => "已登记拒收，决定机关和上级已收到通知。",

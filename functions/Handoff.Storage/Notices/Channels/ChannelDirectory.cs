@@ -82,8 +82,9 @@ public sealed class ChannelDirectory(
     /// <summary>The duty officers' mobile numbers of <paramref name="organisationId"/>, mentioned on a first-level escalation.</summary>
     public IReadOnlyList<string> Mentions(string organisationId) => mentions.GetValueOrDefault(organisationId) ?? [];
 
-    /// <summary>The case page a message links to: <c>{Handoff:PublicUrl}cases/{caseId}</c>.</summary>
-    public Uri CaseLink(Notice notice) => new(caseLinkBase, "cases/" + Uri.EscapeDataString(notice.CaseId));
+    /// <summary>The case page a message links to: <c>{Handoff:PublicUrl}cases/{caseId}</c> (a test message: the 通知渠道 page).</summary>
+    public Uri CaseLink(Notice notice) =>
+        notice.Kind == NoticeKind.ChannelTest ? new(caseLinkBase, "channels") : new(caseLinkBase, "cases/" + Uri.EscapeDataString(notice.CaseId));
 
     public Uri CaseLinkBase => caseLinkBase;
 }
