@@ -295,7 +295,7 @@ public class HandoffHostTests
         var services = new ServiceCollection();
         var builder = Builder("Production", [.. Deployment(),
             ("Handoff:PublicUrl", "https://handoff.example.gov.cn"),
-            ("Handoff:Channels:pingyuan-dazhe-office:WeCom:Url", "https://wecom.gdzwfw.gov.cn/cgi-bin/webhook/send?key=abcdefghijkl"),
+            ("Handoff:Channels:pingyuan-dazhe-office:WeCom:Url", "https://wecom.gdzwfw.gov.cn/cgi-bin/webhook/send?key=1b2c3d4e-aaaa-bbbb-cccc-0123456789ab"),
             ("Handoff:Channels:pingyuan-dazhe-office:Feishu:Url", "https://open.feishu.cn/open-apis/bot/v2/hook/0123456789"),
             ("Handoff:Channels:pingyuan-dazhe-office:Feishu:Secret", "s"),
             ("Handoff:Channels:pingyuan-dazhe-office:Feishu:Kinds", "*"),
@@ -315,6 +315,6 @@ public class HandoffHostTests
         Assert.Equal("Feishu", Routes(Core.Notices.NoticeKind.ReleaseNotice));
         Assert.Equal(["duty@example.cn", "chief@example.cn"], channels.Of("pingyuan-dazhe-office").Single(t => t.Platform == Core.Notices.Channels.ChannelPlatform.Email).To);
         Assert.Equal(new Uri("https://handoff.example.gov.cn/cases/HO-7K2M9Q4T1BXR"), channels.CaseLink(Of(Core.Notices.NoticeKind.Escalation)));
-        Assert.Equal("https://wecom.gdzwfw.gov.cn/cgi-bin/webhook/send?key=abcd****ijkl", channels.Of("pingyuan-dazhe-office").Single(t => t.Platform == Core.Notices.Channels.ChannelPlatform.WeCom).Display);
+        Assert.Equal("https://wecom.gdzwfw.gov.cn/cgi-bin/webhook/send?key=1b2c********89ab", channels.Of("pingyuan-dazhe-office").Single(t => t.Platform == Core.Notices.Channels.ChannelPlatform.WeCom).Display);
     }
 }

@@ -69,7 +69,7 @@ public static class ChannelAnswer
             return new(ChannelOutcomeKind.Transient, httpStatus, $"HTTP {httpStatus}，应答不是{Name(platform)}的格式");
         }
 
-        var error = $"{code} {message}".Trim();
+        var error = Explain(platform, code) is { } meaning ? $"{meaning}（{code} {message}）".Replace(" ）", "）", StringComparison.Ordinal) : $"{code} {message}".Trim();
         return (platform, code) switch
         {
             (_, 0) => ChannelOutcome.Accepted,
@@ -80,6 +80,19 @@ public static class ChannelAnswer
             _ => new(ChannelOutcomeKind.Permanent, code, error),
         };
     }
+
+    /// <summary>What a known error code means for the duty officer who configured the robot, in Chinese; null for codes we do not know.</summary>
+    public static string? Explain(ChannelPlatform platform, int code) => (platform, code) switch
+    {
+        (ChannelPlatform.WeCom, 45009) or (ChannelPlatform.DingTalk, 130101) or (ChannelPlatform.Feishu, 11232) => "发送过于频繁，平台暂停接收，稍后自动重发",
+        (ChannelPlatform.WeCom, 93000) => "机器人地址（key）无效：群机器人可能已被移除，请重新添加机器人并把新地址交系统管理员",
+        (ChannelPlatform.DingTalk, 310000) => "钉钉拒绝：加签密钥不符、消息不含所设关键词或IP不在白名单，请核对机器人安全设置",
+        (ChannelPlatform.DingTalk, 300001) => "机器人地址（access_token）无效：群机器人可能已被移除",
+        (ChannelPlatform.Feishu, 19021) => "飞书拒绝：签名校验失败（密钥不符或时间不同步），请核对机器人安全设置",
+        (ChannelPlatform.Feishu, 19001) => "机器人地址无效：群机器人可能已被移除",
+        (_, -1) => "平台繁忙，稍后自动重发",
+        _ => null,
+    };
 
     /// <summary>The platform's name in Chinese, for pages and operators.</summary>
     public static string Name(ChannelPlatform platform) => platform switch

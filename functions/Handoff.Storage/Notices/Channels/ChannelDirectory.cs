@@ -22,10 +22,12 @@ public sealed record ChannelTarget(
     /// <summary>Where it goes, for pages and logs, without the credential: the host and path, the key or token masked; or the addresses.</summary>
     public string Display => Url is null ? string.Join("，", To) : Masked(Url);
 
-    /// <summary>The URL with its credential masked: a query value or the last path segment keeps its first and last 4 characters.</summary>
+    /// <summary>The URL with its credential masked: each query value, or else the last path segment, shows only a few of its characters.</summary>
     public static string Masked(Uri url)
     {
-        static string Mask(string s) => s.Length <= 8 ? new string('*', s.Length) : s[..4] + new string('*', Math.Min(8, s.Length - 8)) + s[^4..];
+        // A key or token of 16 characters or more (a WeCom key is a 36-character UUID) keeps its first and last 4; a shorter one its first 2.
+        static string Mask(string s) =>
+            s.Length <= 8 ? new string('*', s.Length) : s.Length < 16 ? s[..2] + new string('*', s.Length - 2) : s[..4] + "********" + s[^4..];
         var path = url.AbsolutePath;
         var slash = path.LastIndexOf('/');
         if (url.Query.Length > 1)
