@@ -74,6 +74,11 @@ public static class ChannelSettings
                     continue;
                 }
 
+                if (string.IsNullOrEmpty(child[platform == ChannelPlatform.Email ? "To" : "Url"]) && string.IsNullOrEmpty(child["Secret"]))
+                {
+                    continue; // Left blank (as in local.settings.sample.json): not configured.
+                }
+
                 if (child.GetChildren().FirstOrDefault(c => c.Value?.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase) == true) is { } reference)
                 {
                     unresolved.Add(new UnresolvedChannel(ChannelTarget.KeyOf(org, platform), reference.Path));

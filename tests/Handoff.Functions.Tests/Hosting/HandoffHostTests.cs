@@ -317,4 +317,22 @@ public class HandoffHostTests
         Assert.Equal(new Uri("https://handoff.example.gov.cn/cases/HO-7K2M9Q4T1BXR"), channels.CaseLink(Of(Core.Notices.NoticeKind.Escalation)));
         Assert.Equal("https://wecom.gdzwfw.gov.cn/cgi-bin/webhook/send?key=1b2c********89ab", channels.Of("pingyuan-dazhe-office").Single(t => t.Platform == Core.Notices.Channels.ChannelPlatform.WeCom).Display);
     }
+
+    /// <summary>The sample settings, with their channel settings left blank, start the service in Development: blank means not configured.</summary>
+    [Fact]
+    public void LocalSettingsSample_StartsInDevelopment_WithItsBlankChannels()
+    {
+        var root = Handoff.Development.AzuriteLauncher.FindRepositoryRoot(AppContext.BaseDirectory)!;
+        var values = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(root, "local.settings.sample.json")))!["Values"]!.AsObject();
+        var settings = values.Where(v => v.Key.StartsWith("Handoff__", StringComparison.Ordinal) && v.Key != "Handoff__DirectoryFile")
+            .Select(v => (v.Key.Replace("__", ":", StringComparison.Ordinal), (string)v.Value!)).ToArray();
+        Assert.Contains(settings, s => s.Item1.StartsWith("Handoff:Channels:", StringComparison.Ordinal));
+        var services = new ServiceCollection();
+        var builder = Builder("Development", settings);
+
+        services.AddHandoff(builder.Configuration, builder.Environment, "handofftest");
+
+        var channels = (Storage.Notices.Channels.ChannelDirectory)services.Single(d => d.ServiceType == typeof(Storage.Notices.Channels.ChannelDirectory)).ImplementationInstance!;
+        Assert.Empty(channels.All);
+    }
 }
