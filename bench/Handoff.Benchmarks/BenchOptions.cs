@@ -7,11 +7,12 @@ namespace Handoff.Benchmarks;
 /// (<c>--only a,b</c>): <c>idle</c> (idle cost and the polling curve), <c>latency</c> (command latency from another instance),
 /// <c>handoff</c> (requests per handoff, in-process latency, the floors), <c>timers</c> (real-clock lateness, bursts of deadlines),
 /// <c>demo</c> (compressed clock), <c>county</c> (one county's midnight burst at two sizes, against the engine's bare timers),
-/// <c>parked</c> (storage and requests per parked case). The first two run beside the others: they are idle most of the time.
+/// <c>parked</c> (storage and requests per parked case), <c>dashboard</c> (the province dashboard), <c>channels</c> (1,000 escalation notices
+/// to 10 group robots, issue 22; the same size with <c>--quick</c>). The first two run beside the others: they are idle most of the time.
 /// </summary>
 public sealed record BenchOptions
 {
-    public static readonly string[] Sections = ["idle", "latency", "handoff", "timers", "demo", "county", "parked", "dashboard"];
+    public static readonly string[] Sections = ["idle", "latency", "handoff", "timers", "demo", "county", "parked", "dashboard", "channels"];
 
     public bool Quick { get; init; }
 
@@ -63,7 +64,8 @@ public sealed record BenchOptions
     public string Describe() =>
         $"{(Quick ? "--quick" : "full")}: idle warm-up {IdleWarmup.TotalSeconds:0} s + window {IdleWindow.TotalSeconds:0} s, {CurveSamples} events per polling setting, "
         + $"{CrossProcessSamples} commands from another instance, {Handoffs} handoffs, {TimerWaves} × {TimerBurst} real-clock deadlines, {DemoCases} demo cases, "
-        + $"{string.Join(" and ", CountySizes)} cases of one county at a midnight, {ParkedCases} parked cases, {PieceCases} cases for timer pieces";
+        + $"{string.Join(" and ", CountySizes)} cases of one county at a midnight, {ParkedCases} parked cases, {PieceCases} cases for timer pieces, "
+        + $"{(Measurements.ChannelBurst.Robots * Measurements.ChannelBurst.NoticesPerRobot).ToString("N0", CultureInfo.InvariantCulture)} notices to {Measurements.ChannelBurst.Robots} group robots";
 
     public static BenchOptions Parse(string[] args)
     {

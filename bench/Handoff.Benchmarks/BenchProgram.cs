@@ -82,6 +82,13 @@ public static class BenchProgram
             results.Dashboard = await DashboardCost.RunAsync(azurite.ConnectionString, options);
         });
 
+        await SectionAsync("channels", options, results, async () =>
+        {
+            EngineLog.Section = "channels";
+            await using var azurite = await Emulator.StartAsync();
+            results.Channels = await ChannelBurst.RunAsync(azurite.ConnectionString, options);
+        });
+
         EngineLog.Section = "idle and latency, after the others";
         await beside;
         results.Duration = Stopwatch.GetElapsedTime(started);

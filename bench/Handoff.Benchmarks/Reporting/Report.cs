@@ -3,6 +3,7 @@ using System.Text;
 using Handoff.Benchmarks.Hosting;
 using Handoff.Benchmarks.Measurements;
 using Handoff.Benchmarks.Metering;
+using Handoff.Core.Notices.Channels;
 
 namespace Handoff.Benchmarks.Reporting;
 
@@ -36,6 +37,7 @@ public static class Report
         Handoffs(s, r);
         Parked(s, r);
         Dashboard(s, r);
+        Channels(s, r);
         EngineComplaints(s);
         return s.ToString();
     }
@@ -466,5 +468,81 @@ public static class Report
         s.AppendLine();
         s.AppendLine(Inv, $"Page weight: HTML {d.HtmlBytes:N0} bytes ({d.HtmlGzip:N0} gzipped) + stylesheet and scripts {d.AssetBytes:N0} bytes ({d.AssetGzip:N0} gzipped; cached an hour).");
         s.AppendLine();
+    }
+
+    /// <summary>
+    /// Figure 7 (issue 22): 1,000 escalation notices to 10 group robots — per robot, per platform and in all: messages sent, notices a
+    /// message, what the fake platforms refused, the busiest minute (and second) beside the published limit and ours, the drain against
+    /// one message per notice at our limit, and whether every notice's title is in exactly one accepted message.
+    /// </summary>
+    private static void Channels(StringBuilder s, Results r)
+    {
+        if (r.Channels is not { } c)
+        {
+            return;
+        }
+
+        s.AppendLine(Inv, $"### 7. Notices to group robots (issue 22): {c.Notices:N0} escalation notices to {c.Robots.Count} robots (load {c.Load})");
+        s.AppendLine();
+        s.AppendLine(Inv, $"4 企业微信, 3 钉钉 and 3 飞书 robots (the last two signing) on `FakeRobotServer`, {c.Notices / Math.Max(1, c.Robots.Count)} notices each, dispatched as a county's "
+            + $"midnight: `NoticeDispatcher.DispatchAsync` in calls of {ChannelBurst.Chunk} (one notice for each robot a call), {ChannelBurst.Callers} callers at once; two queue pumps "
+            + $"(two workers) send. Drain: from the first dispatch to the last accepted message. One message per notice: the notices ÷ our per-minute limit "
+            + $"(the robots send in parallel, so the slowest counts). Windows are sliding, as the platforms count them.");
+        s.AppendLine();
+        if (!c.Complete)
+        {
+            s.AppendLine(Inv, $"**Not drained within {ChannelBurst.Timeout.TotalMinutes:0} minutes**: statuses {string.Join(", ", c.Statuses.Select(x => $"{x.Key} {x.Value}"))}.");
+            s.AppendLine();
+        }
+
+        s.AppendLine("| platform | robots | notices | messages sent | notices per message, mean / max | rejected | over limit | most in any 60 s (published / ours) | most in any 1 s (published / ours) | drain s | one message per notice at our limit | ratio |");
+        s.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var group in c.Robots.GroupBy(x => x.Platform))
+        {
+            ChannelRow(s, ChannelAnswer.Name(group.Key), [.. group], c.DrainSeconds(group.Key), c.OnePerNoticeSeconds(group.Key));
+        }
+
+        ChannelRow(s, "**all**", c.Robots, c.DrainSeconds(), c.OnePerNoticeSeconds());
+        s.AppendLine();
+        s.AppendLine("| robot | notices | messages | notices per message | rejected | over limit | most in 60 s | most in 1 s | first / last sent s | titles missing / duplicated / stray | state: messages, sent |");
+        s.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var x in c.Robots)
+        {
+            s.AppendLine(Inv, $"| {x.Key} | {x.Notices} | {x.Accepted} | {string.Join(" ", x.NoticesPerMessage)} | {x.Rejected} | {x.OverLimit} | {x.MaxIn60s} | {x.MaxIn1s} | "
+                + $"{x.FirstSentSeconds:0.0} / {x.LastSentSeconds:0.0} | {x.Missing.Count} / {x.Duplicated.Count} / {x.Stray.Count} | {x.StateMessages}, {x.StateSent}{(x.ClaimLeft ? " (**claim left**)" : "")} |");
+        }
+
+        s.AppendLine();
+        var missing = c.Robots.SelectMany(x => x.Missing.Select(m => $"{x.Key}: 人员{m}号")).ToList();
+        var duplicated = c.Robots.SelectMany(x => x.Duplicated.Select(m => $"{x.Key}: 人员{m}号")).ToList();
+        var stray = c.Robots.SelectMany(x => x.Stray.Select(m => $"{x.Key}: 人员{m}号")).ToList();
+        s.AppendLine(Inv, $"- titles: each notice's title in exactly one accepted message of its robot: {(missing.Count + duplicated.Count + stray.Count == 0 ? "yes, all " + c.Notices.ToString("N0", Inv) : "**no**")}"
+            + $"{(missing.Count > 0 ? $"; missing {missing.Count}: {string.Join(", ", missing.Take(10))}" : "")}"
+            + $"{(duplicated.Count > 0 ? $"; duplicated {duplicated.Count}: {string.Join(", ", duplicated.Take(10))}" : "")}"
+            + $"{(stray.Count > 0 ? $"; at the wrong robot {stray.Count}: {string.Join(", ", stray.Take(10))}" : "")}");
+        s.AppendLine(Inv, $"- records in the Channels table: {string.Join(", ", c.Statuses.OrderByDescending(x => x.Value).Select(x => $"{x.Key} {x.Value}"))}"
+            + $"{(c.NotSent.Count > 0 ? $"; not sent: {string.Join("; ", c.NotSent)}" : "")}; poison wake-ups {c.Poison}");
+        var rejectedCodes = c.Robots.SelectMany(x => x.RejectedCodes.Select(code => $"{x.Key} {code}")).GroupBy(x => x).Select(g => $"{g.Count()} × {g.Key}").ToList();
+        if (rejectedCodes.Count > 0)
+        {
+            s.AppendLine(Inv, $"- refused: {string.Join("; ", rejectedCodes)}");
+        }
+
+        s.AppendLine(Inv, $"- dispatch: {c.DispatchSeconds:0.0} s for {c.DispatchCallMs.Count} calls, p50 / p99 / max {Stats.Spread(c.DispatchCallMs, "0")} ms a call; every channel drained (no pending row) {c.SettledSeconds:0.0} s after the first dispatch");
+        s.AppendLine(Inv, $"- storage requests a notice: {c.RequestsPerNotice:0.0} — dispatch {c.DispatchRequests / (double)c.Notices:0.0} ({Kinds(c.DispatchKinds, c.Notices, "")}); "
+            + $"delivery, two workers with their idle polls {c.DeliveryRequests / (double)c.Notices:0.0} ({Kinds(c.DeliveryKinds, c.Notices, "")})");
+        s.AppendLine(Inv, $"- warnings and errors of the pumps and handlers: {(c.Complaints.Count == 0 ? "none" : string.Join("; ", c.Complaints.OrderByDescending(x => x.Value).Select(x => $"{x.Value} × {x.Key}")))}");
+        s.AppendLine();
+    }
+
+    private static void ChannelRow(StringBuilder s, string name, IReadOnlyList<ChannelBurst.Robot> robots, double drain, double onePerNotice)
+    {
+        var perMessage = robots.SelectMany(x => x.NoticesPerMessage).Select(n => (double)n).ToList();
+        var minutes = robots.Select(x => $"{x.PublishedPerMinute} / {x.Ours.PerMinute}").Distinct().ToList();
+        var seconds = robots.Select(x => x.PublishedPerSecond == 0 ? "— / —" : $"{x.PublishedPerSecond} / {x.Ours.PerSecond}").Distinct().ToList();
+        s.AppendLine(Inv, $"| {name} | {robots.Count} | {robots.Sum(x => x.Notices)} | {robots.Sum(x => x.Accepted)} | "
+            + $"{(perMessage.Count == 0 ? "n/a" : $"{perMessage.Average():0.0} / {perMessage.Max():0}")} | {robots.Sum(x => x.Rejected)} | {robots.Sum(x => x.OverLimit)} | "
+            + $"{robots.Max(x => x.MaxIn60s)} ({string.Join("; ", minutes)}) | {robots.Max(x => x.MaxIn1s)} ({string.Join("; ", seconds)}) | {drain:0.0} | "
+            + $"{onePerNotice / 60:0.0} min | {onePerNotice / drain:0.0}× faster |");
     }
 }

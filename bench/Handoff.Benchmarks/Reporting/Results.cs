@@ -37,6 +37,8 @@ public sealed class Results
 
     public DashboardCost.Result? Dashboard { get; set; }
 
+    public ChannelBurst.Result? Channels { get; set; }
+
     /// <summary>Sections that threw, with why: the others still report.</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, string> Failures { get; } = new(StringComparer.Ordinal);
 }
