@@ -77,6 +77,7 @@ public sealed class FakeRobotServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Robot> _robots = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly List<RobotDelivery> _received = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource> _held = new(StringComparer.Ordinal);
     private readonly List<RobotDelivery> _rejected = [];
     private readonly List<Waiter> _waiters = [];
     private Uri? _baseAddress;
@@ -425,7 +426,33 @@ public sealed class FakeRobotServer : IAsyncDisposable
             }
         }
 
+        if (_held.TryGetValue(robotId, out var hold))
+        {
+            // Held: the message is in (recorded above), its answer waits — a sender killed now never learns it was accepted.
+            await hold.Task.WaitAsync(context.RequestAborted).ConfigureAwait(false);
+        }
+
         await WriteAsync(context.Response, platform, outcome, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Holds the answers to <paramref name="robot"/>: requests are decided and recorded as usual (an accepted message is in
+    /// <see cref="Received"/> at once) but their answers wait until <see cref="Release"/>. What a sender that dies between sending and
+    /// reading the answer meets.
+    /// </summary>
+    public void Hold(string robot)
+    {
+        _ = Find(robot);
+        _held.TryAdd(robot, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+    }
+
+    /// <summary>Lets the held answers to <paramref name="robot"/> go, and answers the next requests at once.</summary>
+    public void Release(string robot)
+    {
+        if (_held.TryRemove(robot, out var hold))
+        {
+            hold.TrySetResult();
+        }
     }
 
     /// <summary>Appends the delivery to its list; returns the waiters to offer it to (none for a refusal).</summary>

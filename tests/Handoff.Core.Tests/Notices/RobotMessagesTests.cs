@@ -152,6 +152,7 @@ public class RobotMessagesTests
         Assert.Equal(now - TimeSpan.FromSeconds(50) + TimeSpan.FromSeconds(61), ChannelLimits.WeCom.NextAllowed(sent, now));
         Assert.Equal(now, ChannelLimits.WeCom.NextAllowed(sent.Skip(1).ToList(), now));
         Assert.Equal(now, ChannelLimits.WeCom.NextAllowed(sent.Select(s => s - TimeSpan.FromSeconds(20)).ToList(), now)); // all older than 61 s
+        Assert.Equal(now + TimeSpan.FromSeconds(2) + TimeSpan.FromTicks(TimeSpan.FromMinutes(1).Ticks / 18), ChannelLimits.WeCom.NextAllowed([now + TimeSpan.FromSeconds(2)], now)); // paced
         var burst = Enumerable.Range(0, 4).Select(i => now - TimeSpan.FromMilliseconds(100 * i)).ToList();
         Assert.Equal(now - TimeSpan.FromMilliseconds(300) + TimeSpan.FromMilliseconds(1200), ChannelLimits.Feishu.NextAllowed(burst, now));
     }

@@ -48,11 +48,18 @@ public sealed record ChannelLimits(int PerMinute, int PerSecond)
     /// <summary>
     /// The earliest instant at or after <paramref name="now"/> when one more message keeps within the limits, given the instants the
     /// channel's recent messages were sent (<paramref name="sent"/>, any order). A minute's window gets a second of margin and a second's
-    /// 200 ms, for the two clocks.
+    /// 200 ms, for the two clocks. Messages are also paced: one at most every minute / <see cref="PerMinute"/> after the last (3.3 s for
+    /// 18 a minute), so that notices arriving over a stretch (a county's midnight takes seconds to dispatch) wait a moment and go
+    /// together, instead of spending the minute's messages on the first few and waiting out the rest of the minute.
     /// </summary>
     public DateTimeOffset NextAllowed(IReadOnlyList<DateTimeOffset> sent, DateTimeOffset now)
     {
         var next = now;
+        if (sent.Count > 0)
+        {
+            next = Max(next, sent.Max() + TimeSpan.FromTicks(TimeSpan.FromMinutes(1).Ticks / PerMinute));
+        }
+
         next = Max(next, Window(sent, now, TimeSpan.FromMinutes(1), PerMinute, TimeSpan.FromSeconds(1)));
         if (PerSecond > 0)
         {
