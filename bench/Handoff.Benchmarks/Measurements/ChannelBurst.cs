@@ -36,7 +36,7 @@ public static class ChannelBurst
     public sealed record Robot(
         ChannelPlatform Platform, string Organisation, string Key, int PublishedPerMinute, int PublishedPerSecond, ChannelLimits Ours,
         int Notices, int Accepted, int Rejected, int OverLimit, IReadOnlyList<int> NoticesPerMessage, int MaxIn60s, int MaxIn1s,
-        double FirstSentSeconds, double LastSentSeconds, IReadOnlyList<string> Missing, IReadOnlyList<string> Duplicated, IReadOnlyList<string> Stray,
+        double FirstSentSeconds, double LastSentSeconds, int SentDuringDispatch, double LongestGapSeconds, IReadOnlyList<string> Missing, IReadOnlyList<string> Duplicated, IReadOnlyList<string> Stray,
         long StateMessages, long StateSent, bool ClaimLeft, IReadOnlyList<string> RejectedCodes);
 
     public sealed record Result(
@@ -110,6 +110,7 @@ public static class ChannelBurst
             callMs.Add(call.Elapsed.TotalMilliseconds);
         });
         var dispatchSeconds = watch.Elapsed.TotalSeconds;
+        var dispatched = TimeProvider.System.GetUtcNow();
         Machine.Say($"channels: dispatched in {dispatchSeconds:0.0} s; waiting for every channel to drain");
 
         // Settled: no pending row in any channel (a claimed notice keeps its pending row until its answer is recorded).
@@ -181,6 +182,7 @@ public static class ChannelBurst
                 p.Platform, p.Organisation, p.Key, p.PublishedPerMinute, p.PublishedPerSecond, ChannelLimits.For(p.Platform),
                 expected.Count, mine.Count, refused.Count, robots.OverLimit(p.Id), perMessage, MaxWithin(at, TimeSpan.FromMinutes(1)), MaxWithin(at, TimeSpan.FromSeconds(1)),
                 at.Count == 0 ? double.NaN : (at[0] - started).TotalSeconds, at.Count == 0 ? double.NaN : (at[^1] - started).TotalSeconds,
+                at.Count(a => a <= dispatched), at.Zip(at.Skip(1), (a, b) => (b - a).TotalSeconds).DefaultIfEmpty(0).Max(),
                 [.. expected.Where(e => !seen.ContainsKey(e)).Order()], [.. seen.Where(s => s.Value > 1 && expected.Contains(s.Key)).Select(s => $"{s.Key}×{s.Value}").Order()],
                 [.. seen.Keys.Where(s => !expected.Contains(s)).Order()],
                 state.Messages, state.Sent, state.Claim is not null, [.. refused.Select(r => $"{r.Code} {r.Error}")]));

@@ -504,12 +504,12 @@ public static class Report
 
         ChannelRow(s, "**all**", c.Robots, c.DrainSeconds(), c.OnePerNoticeSeconds());
         s.AppendLine();
-        s.AppendLine("| robot | notices | messages | notices per message | rejected | over limit | most in 60 s | most in 1 s | first / last sent s | titles missing / duplicated / stray | state: messages, sent |");
-        s.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        s.AppendLine("| robot | notices | messages | notices per message, in order | rejected | over limit | most in 60 s | most in 1 s | first / last sent s | sent while dispatching | longest pause s | titles missing / duplicated / stray | state: messages, sent |");
+        s.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var x in c.Robots)
         {
             s.AppendLine(Inv, $"| {x.Key} | {x.Notices} | {x.Accepted} | {string.Join(" ", x.NoticesPerMessage)} | {x.Rejected} | {x.OverLimit} | {x.MaxIn60s} | {x.MaxIn1s} | "
-                + $"{x.FirstSentSeconds:0.0} / {x.LastSentSeconds:0.0} | {x.Missing.Count} / {x.Duplicated.Count} / {x.Stray.Count} | {x.StateMessages}, {x.StateSent}{(x.ClaimLeft ? " (**claim left**)" : "")} |");
+                + $"{x.FirstSentSeconds:0.0} / {x.LastSentSeconds:0.0} | {x.SentDuringDispatch} | {x.LongestGapSeconds:0.0} | {x.Missing.Count} / {x.Duplicated.Count} / {x.Stray.Count} | {x.StateMessages}, {x.StateSent}{(x.ClaimLeft ? " (**claim left**)" : "")} |");
         }
 
         s.AppendLine();
