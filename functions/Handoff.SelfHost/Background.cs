@@ -10,7 +10,9 @@ namespace Handoff.SelfHost;
 /// The self-host's background work that the Function App gets from triggers: the reconciler (a timer trigger there, every minute)
 /// and webhook deliveries (a queue trigger there).
 /// </summary>
-public sealed class ReconcilerLoop(CaseReconciler reconciler, DurableTaskClient client, ReconcilerOptions options, WorkflowTime time, ILogger<ReconcilerLoop> logger)
+public sealed class ReconcilerLoop(
+    CaseReconciler reconciler, DurableTaskClient client, ReconcilerOptions options, WorkflowTime time, ILogger<ReconcilerLoop> logger,
+    Handoff.Storage.Notices.Channels.ChannelHandler channels)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -21,6 +23,7 @@ public sealed class ReconcilerLoop(CaseReconciler reconciler, DurableTaskClient 
             try
             {
                 await reconciler.SweepAsync(client, stoppingToken);
+                await channels.SweepIfDueAsync(stoppingToken); // channels with notices waiting and no wake-up coming
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -11,7 +11,8 @@ namespace Handoff.Api.Endpoints;
 /// hub, queue depths, poisoned deliveries, the cases whose orchestration is blocked (its activity failing past its retries), the
 /// reconciler's counts and last error, the group-robot and e-mail channels failing (a permanent error, a send that may not have arrived,
 /// retries, or a Key Vault reference not resolved), and the storage requests made. Degraded while a delivery is poisoned, a case
-/// abandoned or blocked, or a configured channel failing.
+/// abandoned or blocked — and, in the operator's view (which reads each channel's state), while a configured channel fails: a robot's
+/// trouble is the operator's to see, not a reason for a load balancer to take an instance out.
 /// </summary>
 public static class HealthEndpoint
 {
@@ -24,14 +25,19 @@ public static class HealthEndpoint
         var queues = new Dictionary<string, int>();
         IReadOnlyList<Storage.Index.BlockedCase> blocked;
         var channels = r.Get<Storage.Notices.Channels.ChannelDirectory>();
-        List<ChannelHealth> failing;
+        var failing = new List<ChannelHealth>();
         try
         {
             blocked = await r.Get<Storage.Index.CaseIndexStore>().BlockedAsync(100, r.Aborted);
-            failing = [.. (await r.Get<Storage.Notices.Channels.ChannelStore>().StatesAsync(r.Aborted))
-                .Where(c => c.State.Failing && channels.Find(c.Key) is not null)
-                .Select(c => new ChannelHealth(c.Key, c.State.LastError, c.State.LastErrorAt, c.State.GaveUp, c.State.Uncertain, c.State.LastSentAt))];
-            failing.AddRange(channels.Unresolved.Select(u => new ChannelHealth(u.Channel, $"{u.Setting}: Key Vault reference not resolved", null, 0, 0, null)));
+            if (detailed)
+            {
+                // The operator's view only: one point read per configured channel, never on a load balancer's probe.
+                failing.AddRange((await r.Get<Storage.Notices.Channels.ChannelStore>().StatesAsync(channels.All.Select(c => c.Key), r.Aborted))
+                    .Where(c => c.State.Failing)
+                    .Select(c => new ChannelHealth(c.Key, c.State.LastError, c.State.LastErrorAt, c.State.GaveUp, c.State.Uncertain, c.State.LastSentAt)));
+                failing.AddRange(channels.Unresolved.Select(u => new ChannelHealth(u.Channel, $"{u.Setting}: Key Vault reference not resolved", null, 0, 0, null)));
+            }
+
             foreach (var name in StorageNames.Queues)
             {
                 queues[name] = (await clients.Queue(name).GetPropertiesAsync(r.Aborted)).Value.ApproximateMessagesCount;

@@ -53,7 +53,7 @@ public static class ChannelSettings
                 if (child.Key == "Mentions")
                 {
                     var numbers = List(child);
-                    if (numbers.Any(n => n.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase)))
+                    if (numbers.Any(IsReference))
                     {
                         unresolved.Add(new UnresolvedChannel(org, child.Path));
                         continue;
@@ -79,7 +79,7 @@ public static class ChannelSettings
                     continue; // Left blank (as in local.settings.sample.json): not configured.
                 }
 
-                if (child.GetChildren().FirstOrDefault(c => c.Value?.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase) == true) is { } reference)
+                if (child.GetChildren().FirstOrDefault(c => IsReference(c.Value)) is { } reference)
                 {
                     unresolved.Add(new UnresolvedChannel(ChannelTarget.KeyOf(org, platform), reference.Path));
                     continue;
@@ -92,10 +92,34 @@ public static class ChannelSettings
             }
         }
 
-        var smtp = Smtp(configuration.GetSection("Handoff:Smtp"), development, errors);
-        if (smtp is null && targets.Any(t => t.Platform == ChannelPlatform.Email))
+        var smtpSection = configuration.GetSection("Handoff:Smtp");
+        SmtpSettings? smtp = null;
+        if (smtpSection.GetChildren().FirstOrDefault(c => IsReference(c.Value)) is { } smtpReference)
         {
-            errors.Add("Handoff:Smtp:Host is required: an organisation has an e-mail channel");
+            // The mail server's password unreadable on this instance: the e-mail channels are off here, and listed as failing.
+            foreach (var mail in targets.Where(t => t.Platform == ChannelPlatform.Email).ToList())
+            {
+                targets.Remove(mail);
+                unresolved.Add(new UnresolvedChannel(mail.Key, smtpReference.Path));
+            }
+        }
+        else
+        {
+            smtp = Smtp(smtpSection, development, errors);
+            if (smtp is null && targets.Any(t => t.Platform == ChannelPlatform.Email))
+            {
+                errors.Add("Handoff:Smtp:Host is required: an organisation has an e-mail channel");
+            }
+        }
+
+        foreach (var twice in targets.GroupBy(t => t.Key).Where(g => g.Count() > 1))
+        {
+            errors.Add($"Handoff:Channels: {twice.Key} is configured twice (an organisation id written with '-' and with '_')");
+        }
+
+        foreach (var shared in targets.Where(t => t.Url is not null).GroupBy(t => t.Url!.AbsoluteUri, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            errors.Add($"Handoff:Channels: {string.Join(" and ", shared.Select(t => t.Key))} use the same robot: a platform limits each robot, so two channels on one would together exceed it; give each organisation its own robot");
         }
 
         var publicUrl = configuration["Handoff:PublicUrl"] is { Length: > 0 } configured ? configured : development ? "http://127.0.0.1:7071/" : null;
@@ -147,6 +171,10 @@ public static class ChannelSettings
         else if (url.Scheme != Uri.UriSchemeHttps && !(development && url.Scheme == Uri.UriSchemeHttp && url.IsLoopback))
         {
             errors.Add($"{path}:Url: notices carry personal data and go over https only (http only to a loopback stand-in in Development)");
+        }
+        else if (url.Fragment.Length > 0 || url.UserInfo.Length > 0)
+        {
+            errors.Add($"{path}:Url: the webhook address as the platform gives it, without '#…' or a user name");
         }
 
         var secret = section["Secret"] is { Length: > 0 } s ? s : null;
@@ -239,6 +267,9 @@ public static class ChannelSettings
 
         return new SmtpSettings(host, port, security == "StartTls", security != "None", user, password, from);
     }
+
+    /// <summary>A Key Vault reference App Service did not resolve (it leaves the reference text as the value).</summary>
+    private static bool IsReference(string? value) => value?.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase) == true;
 
     /// <summary>A list setting: comma- or semicolon-separated text, or an array of children.</summary>
     private static IReadOnlyList<string> List(IConfigurationSection section) =>

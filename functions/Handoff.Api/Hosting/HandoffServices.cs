@@ -94,7 +94,7 @@ public static class HandoffServices
         services.AddSingleton<Storage.Notices.Channels.ChannelStore>();
         services.AddChannelClient(delivery.SendTimeout);
         services.AddSingleton(sp => new Storage.Notices.Channels.ChannelSender(
-            sp.GetRequiredService<IHttpClientFactory>(), channels, TimeProvider.System, sp.GetService<System.Net.Security.RemoteCertificateValidationCallback>()));
+            sp.GetRequiredService<IHttpClientFactory>(), channels, TimeProvider.System, sp.GetService<System.Net.Security.RemoteCertificateValidationCallback>(), delivery.SendTimeout));
         services.AddSingleton(sp => new Storage.Notices.Channels.ChannelHandler(
             sp.GetRequiredService<Storage.Notices.Channels.ChannelStore>(), channels, sp.GetRequiredService<Storage.Notices.Channels.ChannelSender>(), clients,
             TimeProvider.System, sp.GetRequiredService<ILogger<Storage.Notices.Channels.ChannelHandler>>(), delivery, sp.GetRequiredService<HandoffTelemetry>()));

@@ -23,7 +23,7 @@ public static class ChannelPages
         foreach (var target in channels.Of(me.Id))
         {
             var (state, _) = await store.ReadStateAsync(target.Key, p.Aborted);
-            rows.Add(new ChannelRow(target, state, await store.PendingCountAsync(target.Key, 100, p.Aborted)));
+            rows.Add(new ChannelRow(target, state, await store.PendingCountAsync(target.Key, ChannelsPage.PendingShown + 1, p.Aborted)));
         }
 
         return await PageHttp.RenderAsync<ChannelsPage>(p.Http, new Dictionary<string, object?>
@@ -31,7 +31,8 @@ public static class ChannelPages
             [nameof(ChannelsPage.Frame)] = PageHttp.Frame(p.Http, "通知渠道"),
             [nameof(ChannelsPage.Rows)] = rows,
             [nameof(ChannelsPage.Mentions)] = channels.Mentions(me.Id).Select(MaskMobile).ToList(),
-            [nameof(ChannelsPage.Unresolved)] = channels.Unresolved.Where(u => u.Channel == me.Id || u.Channel.EndsWith("-" + me.Id, StringComparison.Ordinal)).ToList(),
+            [nameof(ChannelsPage.Unresolved)] = channels.Unresolved
+                .Where(u => u.Channel == me.Id || Enum.GetValues<ChannelPlatform>().Any(p => u.Channel == ChannelTarget.KeyOf(me.Id, p))).ToList(),
         });
     }
 

@@ -74,11 +74,14 @@ public class RobotMessagesTests
     public void DingTalk_IsAnActionCardWithAButtonToTheCase_AndFeishuIsSignedInItsBody()
     {
         var notice = Escalation();
-        var ding = JsonDocument.Parse(RobotMessages.DingTalk(notice, Link, ["13800000000"])).RootElement;
-        Assert.Equal("actionCard", ding.GetProperty("msgtype").GetString());
-        Assert.Equal(Link.ToString(), ding.GetProperty("actionCard").GetProperty("singleURL").GetString());
+        var card = JsonDocument.Parse(RobotMessages.DingTalk(notice, Link, [])).RootElement;
+        Assert.Equal("actionCard", card.GetProperty("msgtype").GetString());
+        Assert.Equal(Link.ToString(), card.GetProperty("actionCard").GetProperty("singleURL").GetString());
+        var ding = JsonDocument.Parse(RobotMessages.DingTalk(notice, Link, ["13800000000"])).RootElement; // mentions: markdown, which takes at
+        Assert.Equal("markdown", ding.GetProperty("msgtype").GetString());
         Assert.Equal("13800000000", ding.GetProperty("at").GetProperty("atMobiles")[0].GetString());
-        Assert.Contains("@13800000000", ding.GetProperty("actionCard").GetProperty("text").GetString());
+        Assert.Contains("@13800000000", ding.GetProperty("markdown").GetProperty("text").GetString());
+        Assert.Contains($"[查看案件]({Link})", ding.GetProperty("markdown").GetProperty("text").GetString());
 
         var feishu = JsonDocument.Parse(RobotMessages.Feishu(notice, Link, 1765090800, "SEC0123456789abcdef")).RootElement;
         Assert.Equal("1765090800", feishu.GetProperty("timestamp").GetString());
@@ -100,7 +103,8 @@ public class RobotMessagesTests
         var text = JsonDocument.Parse(message.Body).RootElement.GetProperty(part).GetProperty(field).GetString()!;
         Assert.InRange(message.Count, 5, RobotMessages.MaxDigest);
         Assert.InRange(Encoding.UTF8.GetByteCount(text), max / 2, max);
-        Assert.StartsWith(platform == ChannelPlatform.WeCom ? $"**【通知汇总】{message.Count}条，其中督办{message.Count}条**" : "", text);
+        var title = $"【通知汇总】{message.Count}条，其中督办{message.Count}条";
+        Assert.StartsWith(platform == ChannelPlatform.Feishu ? title : $"**{title}**", text);
         Assert.EndsWith("其余通知随后发送。", text);
         for (var i = 1; i <= 100; i++)
         {
@@ -168,8 +172,9 @@ public class RobotMessagesTests
     [InlineData(ChannelPlatform.Feishu, 200, """{"code":19021,"msg":"sign match fail"}""", ChannelOutcomeKind.Permanent, 0)]
     [InlineData(ChannelPlatform.Feishu, 200, """{"StatusCode":0,"StatusMessage":"success"}""", ChannelOutcomeKind.Sent, 0)]
     [InlineData(ChannelPlatform.Feishu, 429, "", ChannelOutcomeKind.RateLimited, 60)]
-    [InlineData(ChannelPlatform.DingTalk, 502, "<html>bad gateway</html>", ChannelOutcomeKind.Transient, 0)]
-    [InlineData(ChannelPlatform.WeCom, 200, "<html>proxy</html>", ChannelOutcomeKind.Transient, 0)]
+    [InlineData(ChannelPlatform.DingTalk, 502, "<html>bad gateway</html>", ChannelOutcomeKind.Uncertain, 0)]
+    [InlineData(ChannelPlatform.DingTalk, 503, "<html>unavailable</html>", ChannelOutcomeKind.Transient, 0)]
+    [InlineData(ChannelPlatform.WeCom, 200, "<html>proxy</html>", ChannelOutcomeKind.Uncertain, 0)]
     [InlineData(ChannelPlatform.WeCom, 404, "", ChannelOutcomeKind.Permanent, 0)]
     public void APlatformsAnswer_IsReadAsDocumented(ChannelPlatform platform, int status, string body, ChannelOutcomeKind kind, int retryAfterSeconds)
     {

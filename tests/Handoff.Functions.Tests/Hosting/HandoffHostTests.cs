@@ -335,4 +335,41 @@ public class HandoffHostTests
         var channels = (Storage.Notices.Channels.ChannelDirectory)services.Single(d => d.ServiceType == typeof(Storage.Notices.Channels.ChannelDirectory)).ImplementationInstance!;
         Assert.Empty(channels.All);
     }
+
+    [Fact]
+    public void ChannelSettings_ASharedRobot_AFragment_AndAnOrganisationTwice_AreRefused()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => AddHandoff(Builder("Development",
+            ("Handoff:Channels:pingyuan-dazhe-office:WeCom:Url", "http://127.0.0.1:5000/cgi-bin/webhook/send?key=same"),
+            ("Handoff:Channels:pingyuan-nco:WeCom:Url", "http://127.0.0.1:5000/cgi-bin/webhook/send?key=same"),
+            ("Handoff:Channels:meizhou-nco:Feishu:Url", "http://127.0.0.1:5000/open-apis/bot/v2/hook/abc#x"),
+            ("Handoff:Channels:guangdong-nco:DingTalk:Url", "http://127.0.0.1:5000/robot/send?access_token=a"),
+            ("Handoff:Channels:guangdong_nco:DingTalk:Url", "http://127.0.0.1:5000/robot/send?access_token=b"))));
+
+        Assert.Contains("wecom-pingyuan-dazhe-office and wecom-pingyuan-nco use the same robot", error.Message);
+        Assert.Contains("Handoff:Channels:meizhou-nco:Feishu:Url: the webhook address as the platform gives it, without '#…'", error.Message);
+        Assert.Contains("dingtalk-guangdong-nco is configured twice", error.Message);
+    }
+
+    [Fact]
+    public void ChannelSettings_AnUnresolvedKeyVaultReference_DisablesOnlyItsChannels()
+    {
+        var services = new ServiceCollection();
+        var builder = Builder("Production", [.. Deployment(),
+            ("Handoff:PublicUrl", "https://handoff.example.gov.cn"),
+            ("Handoff:Channels:pingyuan-dazhe-office:WeCom:Url", "@Microsoft.KeyVault(VaultName=v;SecretName=channel-pingyuan-dazhe-office-wecom-url)"),
+            ("Handoff:Channels:pingyuan-nco:Feishu:Url", "https://open.feishu.cn/open-apis/bot/v2/hook/0123456789"),
+            ("Handoff:Channels:guangdong-nco:Email:To", "duty@example.cn"),
+            ("Handoff:Smtp:Host", "smtp.example.cn"),
+            ("Handoff:Smtp:From", "handoff@example.cn"),
+            ("Handoff:Smtp:UserName", "handoff"),
+            ("Handoff:Smtp:Password", "@Microsoft.KeyVault(VaultName=v;SecretName=smtp-password)")]);
+
+        services.AddHandoff(builder.Configuration, builder.Environment, "handofftest");
+
+        var channels = (Storage.Notices.Channels.ChannelDirectory)services.Single(d => d.ServiceType == typeof(Storage.Notices.Channels.ChannelDirectory)).ImplementationInstance!;
+        Assert.Equal(["feishu-pingyuan-nco"], channels.All.Select(c => c.Key));
+        Assert.Equal(["wecom-pingyuan-dazhe-office", "email-guangdong-nco"], channels.Unresolved.Select(u => u.Channel));
+        Assert.Null(channels.Smtp);
+    }
 }

@@ -207,7 +207,7 @@ public class ChannelDeliveryTests(AzuriteFixture azurite)
         var (state, _) = await rig.Store.ReadStateAsync(rig.Target.Key);
         Assert.True(state.Failing);
         Assert.Equal(1, state.GaveUp);
-        Assert.Contains((rig.Target.Key, true), (await rig.Store.StatesAsync()).Select(s => (s.Key, s.State.Failing)));
+        Assert.Contains((rig.Target.Key, true), (await rig.Store.StatesAsync([rig.Target.Key])).Select(s => (s.Key, s.State.Failing)));
     }
 
     [Fact]
@@ -276,6 +276,103 @@ public class ChannelDeliveryTests(AzuriteFixture azurite)
         await rig.Dispatcher.DispatchAsync([rig.Escalation("李某某")]);
         await rig.DrainAsync(rig.Target);
         Assert.Equal(2, rig.Robots.Received.Count);
+    }
+
+    [Fact]
+    public async Task NoticesFailingForADay_AreGivenUp_EvenMoreThanOneTransactionHolds()
+    {
+        // A county's robot answering 500 for a day while 60 notices pile up: giving them up must not need one transaction of 121 rows.
+        await using var rig = await ChannelRig.StartAsync(azurite, (robots, org) => [ChannelRig.Robot(org, ChannelPlatform.WeCom, robots.AddWeComRobot("k-" + org))]);
+        rig.Robots.FailNext("k-" + rig.Org, 1000, 500);
+        var notices = Enumerable.Range(1, 60).Select(i => rig.Escalation($"人员{i:D3}号", level: 2)).ToList();
+        await rig.Dispatcher.DispatchAsync(notices);
+        await rig.Handler.RunAsync(rig.Target, CancellationToken.None); // fails: the channel is failing from now
+
+        rig.Time.Advance(rig.Options.GiveUpAfter + TimeSpan.FromMinutes(1));
+        await rig.DrainAsync(rig.Target);
+
+        foreach (var notice in notices)
+        {
+            Assert.Equal(ChannelNoticeStatus.GaveUp, (await rig.Store.FindAsync(rig.Target.Key, notice.Id))!.Status);
+        }
+
+        Assert.Equal(60, (await rig.Store.ReadStateAsync(rig.Target.Key)).State.GaveUp);
+    }
+
+    [Fact]
+    public async Task ARequestWithoutAnAnswer_IsUncertain_AndTheChannelPauses_InsteadOfLosingTheWholeBacklog()
+    {
+        // The robot takes the first message but never answers in time (a proxy that swallows the answer): that message is uncertain;
+        // the rest must not be sent into the same silence one digest after another and all marked uncertain.
+        await using var rig = await ChannelRig.StartAsync(azurite, (robots, org) => [ChannelRig.Robot(org, ChannelPlatform.Feishu, robots.AddFeishuRobot("k-" + org, null))],
+            options: new ChannelDeliveryOptions { SendTimeout = TimeSpan.FromSeconds(1), ClaimTimeout = TimeSpan.FromSeconds(2) });
+        rig.Robots.Hold("k-" + rig.Org);
+        var notices = Enumerable.Range(1, 100).Select(i => rig.Escalation($"人员{i:D3}号", level: 2)).ToList();
+        await rig.Dispatcher.DispatchAsync(notices);
+
+        for (var round = 0; round < 5; round++)
+        {
+            // Each wake-up as it comes, for five of them, the robot still silent.
+            await rig.Handler.RunAsync(rig.Target, CancellationToken.None);
+            var (state, _) = await rig.Store.ReadStateAsync(rig.Target.Key);
+            rig.Time.Advance(new[] { state.WakeAt, state.NotBefore }.Max() is { } next && next > rig.Time.GetUtcNow() ? next - rig.Time.GetUtcNow() : TimeSpan.FromSeconds(1));
+        }
+
+        var statuses = new List<string>();
+        foreach (var notice in notices)
+        {
+            statuses.Add((await rig.Store.FindAsync(rig.Target.Key, notice.Id))!.Status);
+        }
+
+        Assert.InRange(statuses.Count(s => s == ChannelNoticeStatus.Uncertain), 1, RobotMessages.MaxDigest + 4); // the first message, then one notice at a time
+        Assert.True(statuses.Count(s => s == ChannelNoticeStatus.Pending) >= 60, string.Join(",", statuses.GroupBy(s => s).Select(g => $"{g.Key} {g.Count()}")));
+        rig.Robots.Release("k-" + rig.Org);
+    }
+
+    [Fact]
+    public async Task AChannelWhoseWakeUpWasLost_IsWokenByTheSweep()
+    {
+        // The notice is queued but its wake-up is gone (poisoned by the host after a storage outage, or taken by an instance that could
+        // not read the channel's secret): the reconciler's sweep finds the channel waiting and wakes it.
+        await using var rig = await ChannelRig.StartAsync(azurite, (robots, org) => [ChannelRig.Robot(org, ChannelPlatform.WeCom, robots.AddWeComRobot("k-" + org))]);
+        Assert.True(await rig.Store.EnqueueAsync(rig.Target.Key, rig.Escalation("张某某"), rig.Time.GetUtcNow()));
+        rig.Time.Advance(TimeSpan.FromMinutes(5));
+
+        var woken = await rig.Handler.SweepAsync(CancellationToken.None);
+
+        Assert.Equal([rig.Target.Key], woken);
+        Assert.Equal(rig.Time.GetUtcNow(), (await rig.Store.ReadStateAsync(rig.Target.Key)).State.WakeAt);
+        Assert.Empty(await rig.Handler.SweepAsync(CancellationToken.None)); // woken already: not again at once
+
+        await rig.DrainAsync(rig.Target);
+        Assert.Single(rig.Robots.Received);
+    }
+
+    [Fact]
+    public async Task TwoWorkersOnOneChannel_SendEachNoticeOnce_WithinTheRate()
+    {
+        // Two processes' handlers woken together, over and over, while notices keep coming: the claim keeps one sender at a time.
+        await using var rig = await ChannelRig.StartAsync(azurite, (robots, org) => [ChannelRig.Robot(org, ChannelPlatform.WeCom, robots.AddWeComRobot("k-" + org))]);
+        var other = new ChannelHandler(new ChannelStore(rig.Clients), rig.Directory, rig.Sender, rig.Clients, rig.Time,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<ChannelHandler>.Instance, rig.Options);
+        for (var i = 1; i <= 60; i++)
+        {
+            await rig.Dispatcher.DispatchAsync([rig.Escalation($"人员{i:D3}号", level: i % 2 + 1)]);
+            await Task.WhenAll(rig.Handler.RunAsync(rig.Target, CancellationToken.None), other.RunAsync(rig.Target, CancellationToken.None));
+            rig.Time.Advance(TimeSpan.FromMilliseconds(700));
+        }
+
+        await rig.DrainAsync(rig.Target);
+
+        var bodies = rig.Robots.Received.Select(r => r.Body).ToList();
+        foreach (var i in Enumerable.Range(1, 60))
+        {
+            Assert.Equal(1, bodies.Count(b => b.Contains($"人员{i:D3}号", StringComparison.Ordinal)));
+        }
+
+        Assert.Equal(0, rig.Robots.OverLimit("k-" + rig.Org));
+        Assert.Empty(rig.Robots.Rejected);
+        Assert.Equal(60, (await rig.Store.ReadStateAsync(rig.Target.Key)).State.Sent);
     }
 
     private static int Occurrences(string text, string part)

@@ -30,7 +30,7 @@ internal sealed class ChannelRig : IAsyncDisposable
         Directory = new ChannelDirectory(targets, new Dictionary<string, IReadOnlyList<string>> { [org] = mentions ?? [] }, LinkBase, smtp);
         Store = new ChannelStore(Clients);
         Http = http ?? new SocketsHttpHandler { UseProxy = false };
-        Sender = new ChannelSender(new OneClient(Http), Directory, time, certificates);
+        Sender = new ChannelSender(new OneClient(Http, options.SendTimeout), Directory, time, certificates);
         Handler = new ChannelHandler(Store, Directory, Sender, Clients, time, NullLogger<ChannelHandler>.Instance, options);
         Dispatcher = new NoticeDispatcher(Clients, new InboxStore(Clients), TestData.Orgs, channels: Directory, channelStore: Store, delivery: options, realTime: time);
     }
@@ -108,8 +108,8 @@ internal sealed class ChannelRig : IAsyncDisposable
         Http.Dispose();
     }
 
-    private sealed class OneClient(HttpMessageHandler handler) : IHttpClientFactory
+    private sealed class OneClient(HttpMessageHandler handler, TimeSpan timeout) : IHttpClientFactory
     {
-        public HttpClient CreateClient(string name) => new(handler, disposeHandler: false) { Timeout = TimeSpan.FromSeconds(10) };
+        public HttpClient CreateClient(string name) => new(handler, disposeHandler: false) { Timeout = timeout };
     }
 }

@@ -41,8 +41,9 @@ public sealed record ChannelOutcome(ChannelOutcomeKind Kind, int? Code, string? 
 /// signature, keyword not in the message or IP not allowed, and 300001 unknown token (permanent); -1 transient.</item>
 /// <item>飞书: <c>code</c> 0 ok; 11232 frequency limited (100 a minute, 5 a second; retry after a minute); 19021 bad signature or
 /// timestamp, 19001 unknown hook (permanent).</item>
-/// <item>Any platform: HTTP 429 is a rate limit (its <c>Retry-After</c> if given, else a minute), 5xx and 408 transient, any other 4xx
-/// permanent; a 2xx whose body is not the platform's JSON (a proxy's page) transient.</item>
+/// <item>Any platform: HTTP 429 is a rate limit (its <c>Retry-After</c> if given, else a minute); 502 and 504 (a gateway gave up
+/// waiting: the platform may have taken the message) and a 2xx whose body is not the platform's JSON (a proxy's page) uncertain;
+/// other 5xx and 408 transient; any other 4xx permanent.</item>
 /// </list>
 /// </summary>
 public static class ChannelAnswer
@@ -52,6 +53,12 @@ public static class ChannelAnswer
         if (httpStatus == 429)
         {
             return new(ChannelOutcomeKind.RateLimited, 429, "HTTP 429", retryAfter ?? TimeSpan.FromMinutes(1));
+        }
+
+        if (httpStatus is 502 or 504)
+        {
+            // A gateway's answer: the platform behind it may have taken the message before the gateway gave up.
+            return new(ChannelOutcomeKind.Uncertain, httpStatus, $"HTTP {httpStatus}：网关未等到平台应答，消息可能已送达");
         }
 
         if (httpStatus is >= 500 or 408)
@@ -66,7 +73,8 @@ public static class ChannelAnswer
 
         if (!TryCode(platform, body, out var code, out var message))
         {
-            return new(ChannelOutcomeKind.Transient, httpStatus, $"HTTP {httpStatus}，应答不是{Name(platform)}的格式");
+            // Accepted by something, but not in the platform's words (a proxy's page): it may or may not have reached the group.
+            return new(ChannelOutcomeKind.Uncertain, httpStatus, $"HTTP {httpStatus}，应答不是{Name(platform)}的格式，消息可能已送达");
         }
 
         var error = Explain(platform, code) is { } meaning ? $"{meaning}（{code} {message}）".Replace(" ）", "）", StringComparison.Ordinal) : $"{code} {message}".Trim();

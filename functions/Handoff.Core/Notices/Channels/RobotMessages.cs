@@ -42,16 +42,30 @@ public static class RobotMessages
         return Json(new JsonObject { ["msgtype"] = "markdown", ["markdown"] = new JsonObject { ["content"] = content } });
     }
 
-    /// <summary>A DingTalk message: an <c>actionCard</c> with the text and a 查看案件 button, mentioning by mobile number in the text.</summary>
+    /// <summary>
+    /// A DingTalk message: an <c>actionCard</c> with the text and a 查看案件 button; or — when duty officers are to be mentioned —
+    /// <c>markdown</c> with the link and <c>at.atMobiles</c> (DingTalk documents mentions for <c>text</c> and <c>markdown</c>, not for
+    /// <c>actionCard</c>), the numbers also as <c>@mobile</c> in the text, as the platform requires.
+    /// </summary>
     public static string DingTalk(Notice notice, Uri caseLink, IReadOnlyList<string> mentions)
     {
-        var at = mentions.Count > 0 ? "\n" + string.Join(" ", mentions.Select(m => "@" + m)) : "";
-        var text = Fit($"### {notice.Title}\n", notice.Body, at, OtherTextBytes);
+        if (mentions.Count > 0)
+        {
+            var at = "\n" + string.Join(" ", mentions.Select(m => "@" + m));
+            var markdown = Fit($"### {notice.Title}\n", notice.Body, $"\n[查看案件]({caseLink}){at}", OtherTextBytes);
+            return Json(new JsonObject
+            {
+                ["msgtype"] = "markdown",
+                ["markdown"] = new JsonObject { ["title"] = notice.Title, ["text"] = markdown },
+                ["at"] = new JsonObject { ["atMobiles"] = new JsonArray([.. mentions.Select(m => (JsonNode)m)]), ["isAtAll"] = false },
+            });
+        }
+
+        var text = Fit($"### {notice.Title}\n", notice.Body, "", OtherTextBytes);
         return Json(new JsonObject
         {
             ["msgtype"] = "actionCard",
             ["actionCard"] = new JsonObject { ["title"] = notice.Title, ["text"] = text, ["singleTitle"] = "查看案件", ["singleURL"] = caseLink.ToString() },
-            ["at"] = new JsonObject { ["atMobiles"] = new JsonArray([.. mentions.Select(m => (JsonNode)m)]), ["isAtAll"] = false },
         });
     }
 
@@ -121,9 +135,14 @@ public static class RobotMessages
             }, 1);
         }
 
-        var markdown = platform == ChannelPlatform.DingTalk || (platform == ChannelPlatform.WeCom && Mentions(notices, dutyOfficers).Count == 0);
-        var limit = platform == ChannelPlatform.WeCom && !markdown ? WeComTextBytes : platform == ChannelPlatform.WeCom ? WeComMarkdownBytes : OtherTextBytes;
-        var (text, count) = Digest(notices, link, markdown, limit, platform == ChannelPlatform.DingTalk ? Mentions(notices, dutyOfficers) : []);
+        // Mentions only when the notices the digest carries include a first-level escalation: composed with them if any waiting
+        // notice would bring them, and again without if the notices that fit turn out not to.
+        var (text, count, markdown) = DigestFor(platform, notices, link, Mentions(notices, dutyOfficers));
+        if (Mentions(notices.Take(count), dutyOfficers).Count == 0 && Mentions(notices, dutyOfficers).Count > 0)
+        {
+            (text, count, markdown) = DigestFor(platform, notices, link, []);
+        }
+
         var included = notices.Take(count).ToList();
         var mentioned = Mentions(included, dutyOfficers);
         var title = DigestTitle(included);
@@ -144,6 +163,15 @@ public static class RobotMessages
             _ => FeishuText(text, now.ToUnixTimeSeconds(), secret),
         };
         return new RobotMessage(Json(body), count);
+    }
+
+    private static (string Text, int Count, bool Markdown) DigestFor(ChannelPlatform platform, IReadOnlyList<Notice> notices, Func<Notice, Uri> link, IReadOnlyList<string> mentions)
+    {
+        // WeCom mentions by mobile number only in text (2,048 bytes); DingTalk in markdown, with @mobile in the text; Feishu: text.
+        var markdown = platform == ChannelPlatform.DingTalk || (platform == ChannelPlatform.WeCom && mentions.Count == 0);
+        var limit = platform == ChannelPlatform.WeCom && !markdown ? WeComTextBytes : platform == ChannelPlatform.WeCom ? WeComMarkdownBytes : OtherTextBytes;
+        var (text, count) = Digest(notices, link, markdown, limit, platform == ChannelPlatform.DingTalk ? mentions : []);
+        return (text, count, markdown);
     }
 
     /// <summary>The duty officers to mention: all of them when a first-level escalation is among the notices, else none.</summary>

@@ -25,6 +25,9 @@ public sealed record ChannelDeliveryOptions
     /// <summary>The longest wait between retries after transient failures. 10 minutes.</summary>
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>How often the reconciler's timer looks for channels with notices waiting and no wake-up coming. 10 minutes.</summary>
+    public TimeSpan SweepInterval { get; init; } = TimeSpan.FromMinutes(10);
+
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
@@ -51,6 +54,11 @@ public sealed record ChannelDeliveryOptions
         if (BackoffBase <= TimeSpan.Zero || MaxBackoff < BackoffBase || MaxBackoff > TimeSpan.FromHours(1))
         {
             errors.Add("BackoffBase must be positive and MaxBackoff between it and 1 hour");
+        }
+
+        if (SweepInterval < TimeSpan.FromMinutes(1) || SweepInterval > TimeSpan.FromDays(1))
+        {
+            errors.Add("SweepInterval must be between 1 minute and 1 day");
         }
 
         return errors;

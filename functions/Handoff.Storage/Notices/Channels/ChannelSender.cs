@@ -21,8 +21,11 @@ public sealed record ChannelMessage(int Count, string? Json, string? Subject, st
 /// <see cref="ChannelOutcome"/>: a request that never left (no connection, no name) is transient, one that may have arrived without an
 /// answer (a timeout, a dropped connection) uncertain — never sent again, so a notice is never in a group twice.
 /// </summary>
-public sealed class ChannelSender(IHttpClientFactory http, ChannelDirectory channels, TimeProvider time, RemoteCertificateValidationCallback? mailCertificates = null)
+public sealed class ChannelSender(
+    IHttpClientFactory http, ChannelDirectory channels, TimeProvider time, RemoteCertificateValidationCallback? mailCertificates = null, TimeSpan? sendTimeout = null)
 {
+    private readonly TimeSpan _sendTimeout = sendTimeout ?? TimeSpan.FromSeconds(10);
+
     public const string ClientName = "handoff-channels";
 
     /// <summary>The header of an e-mail that names the notices it carries, one per notice.</summary>
@@ -51,7 +54,9 @@ public sealed class ChannelSender(IHttpClientFactory http, ChannelDirectory chan
         if (target.Platform == ChannelPlatform.DingTalk && target.Secret is { } secret)
         {
             var timestamp = time.GetUtcNow().ToUnixTimeMilliseconds();
-            url = new Uri($"{url}{(url.Query.Length > 0 ? "&" : "?")}timestamp={timestamp}&sign={RobotSignatures.DingTalk(timestamp, secret)}");
+            var signed = $"timestamp={timestamp}&sign={RobotSignatures.DingTalk(timestamp, secret)}";
+            var builder = new UriBuilder(url) { Query = url.Query.Length > 1 ? url.Query[1..] + "&" + signed : signed };
+            url = builder.Uri;
         }
 
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(message.Json!, Encoding.UTF8) };
@@ -62,9 +67,10 @@ public sealed class ChannelSender(IHttpClientFactory http, ChannelDirectory chan
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             return ChannelAnswer.Read(target.Platform, (int)response.StatusCode, body, response.Headers.RetryAfter?.Delta);
         }
-        catch (HttpRequestException e) when (e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.ProxyTunnelError)
+        catch (Exception e) when (e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.ProxyTunnelError }
+                                  || Inner<ConnectFailedException>(e) is not null)
         {
-            return new ChannelOutcome(ChannelOutcomeKind.Transient, null, $"无法连接 {url.Host}：{e.HttpRequestError}");
+            return new ChannelOutcome(ChannelOutcomeKind.Transient, null, $"无法连接 {url.Host}：{(Inner<ConnectFailedException>(e) ?? e).Message}");
         }
         catch (HttpRequestException e) when (e.HttpRequestError is HttpRequestError.SecureConnectionError)
         {
@@ -95,7 +101,8 @@ public sealed class ChannelSender(IHttpClientFactory http, ChannelDirectory chan
         }
 
         mail.Subject = message.Subject ?? "";
-        mail.MessageId = (carried.Count == 1 ? carried[0].Id : attempt) + "@handoff";
+        var domain = MailboxAddress.Parse(smtp.From).Domain;
+        mail.MessageId = (carried.Count == 1 ? carried[0].Id : attempt) + "@" + (domain.Length > 0 ? domain : "handoff.invalid");
         foreach (var notice in carried)
         {
             mail.Headers.Add(NoticeHeader, notice.Id);
@@ -105,7 +112,7 @@ public sealed class ChannelSender(IHttpClientFactory http, ChannelDirectory chan
         text.SetText("utf-8", message.Text!);
         mail.Body = text;
 
-        using var client = new SmtpClient { Timeout = 10_000 };
+        using var client = new SmtpClient { Timeout = (int)_sendTimeout.TotalMilliseconds };
         if (mailCertificates is not null)
         {
             client.ServerCertificateValidationCallback = mailCertificates;
@@ -120,7 +127,7 @@ public sealed class ChannelSender(IHttpClientFactory http, ChannelDirectory chan
                 await client.AuthenticateAsync(user, smtp.Password ?? "", cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (Exception e) when (e is SocketException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is SocketException or IOException or TimeoutException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return new ChannelOutcome(ChannelOutcomeKind.Transient, null, $"无法连接邮件服务器 {smtp.Host}:{smtp.Port}：{e.Message}");
         }
@@ -149,7 +156,7 @@ public sealed class ChannelSender(IHttpClientFactory http, ChannelDirectory chan
         {
             return Command(e);
         }
-        catch (Exception e) when (e is IOException or SmtpProtocolException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is IOException or SmtpProtocolException or TimeoutException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return new ChannelOutcome(ChannelOutcomeKind.Uncertain, null, $"邮件已发出但未收到服务器确认：{e.Message}");
         }
@@ -166,15 +173,57 @@ public sealed class ChannelSender(IHttpClientFactory http, ChannelDirectory chan
         return ChannelOutcome.Accepted;
     }
 
+    private static T? Inner<T>(Exception? e)
+        where T : Exception
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is T found)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>An SMTP reply: 5xx can never work as configured (permanent), 4xx may later (transient).</summary>
     private static ChannelOutcome Command(SmtpCommandException e) =>
         new((int)e.StatusCode >= 500 ? ChannelOutcomeKind.Permanent : ChannelOutcomeKind.Transient, (int)e.StatusCode, $"SMTP {(int)e.StatusCode} {e.Message}");
 }
 
-/// <summary>The robots' HTTP client: from <see cref="IHttpClientFactory"/>, no redirects (a notice goes only where it is configured).</summary>
+/// <summary>
+/// The robots' HTTP client: from <see cref="IHttpClientFactory"/>, no redirects (a notice goes only where it is configured), the whole
+/// request within the send timeout and the connection within half of it. A connection that cannot be made — refused, or no answer to
+/// it within its time (a firewall dropping it) — fails as <see cref="ConnectFailedException"/>: nothing was sent, so it is retried,
+/// unlike a request that went and got no answer.
+/// </summary>
 public static class ChannelClient
 {
+    public static SocketsHttpHandler Handler(TimeSpan timeout) => new()
+    {
+        AllowAutoRedirect = false,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        ConnectTimeout = timeout / 2,
+        ConnectCallback = async (context, cancellationToken) =>
+        {
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken).ConfigureAwait(false);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch (Exception e)
+            {
+                socket.Dispose();
+                throw new ConnectFailedException($"{context.DnsEndPoint.Host}:{context.DnsEndPoint.Port}", e);
+            }
+        },
+    };
+
     public static IHttpClientBuilder AddChannelClient(this IServiceCollection services, TimeSpan timeout) =>
-        services.AddHttpClient(ChannelSender.ClientName, c => c.Timeout = timeout)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+        services.AddHttpClient(ChannelSender.ClientName, c => c.Timeout = timeout).ConfigurePrimaryHttpMessageHandler(() => Handler(timeout));
 }
+
+/// <summary>No connection could be made to a channel's host: the request never left.</summary>
+public sealed class ConnectFailedException(string endpoint, Exception inner) : IOException($"No connection to {endpoint}: {inner.Message}", inner);

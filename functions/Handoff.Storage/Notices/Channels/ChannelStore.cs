@@ -30,6 +30,12 @@ public sealed class ChannelStore(StorageClients clients)
 
     public static string PendingRow(DateTimeOffset queuedAt, string noticeId) => $"p-{queuedAt.UtcTicks:D19}-{noticeId}";
 
+    /// <summary>The notice id in a pending row's key (<c>p-{19 digits}-{noticeId}</c>).</summary>
+    public static string NoticeIdOf(string pendingRow) => pendingRow[22..];
+
+    /// <summary>The most notices one settlement carries (2 rows each and the state: within a transaction's 100).</summary>
+    public const int MaxSettle = 49;
+
     /// <summary>
     /// Queues <paramref name="notice"/> for the channel <paramref name="key"/>: its record and its pending row in one transaction.
     /// False when the notice was queued before (sent or not): nothing changes, so a notice dispatched again is never sent twice.
@@ -127,17 +133,19 @@ public sealed class ChannelStore(StorageClients clients)
     /// in one transaction conditional on <paramref name="etag"/>: their pending rows go, their records say what happened. False when the
     /// state changed since it was read (nothing is written; read it again and retry).
     /// </summary>
+    /// <remarks>At most <see cref="MaxSettle"/> notices: a transaction takes 100 operations, two per notice and the state.</remarks>
     public async Task<bool> SettleAsync(
-        string key, ChannelState state, ETag etag, IReadOnlyList<PendingNotice> notices, string status, DateTimeOffset at, string attempt, string? error,
+        string key, ChannelState state, ETag etag, IReadOnlyList<string> pendingRows, string status, DateTimeOffset at, string attempt, string? error,
         CancellationToken cancellationToken = default)
     {
-        var actions = new List<TableTransactionAction>(notices.Count * 2 + 1) { new(TableTransactionActionType.UpdateReplace, state.ToEntity(key), etag) };
-        foreach (var n in notices)
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pendingRows.Count, MaxSettle);
+        var actions = new List<TableTransactionAction>(pendingRows.Count * 2 + 1) { new(TableTransactionActionType.UpdateReplace, state.ToEntity(key), etag) };
+        foreach (var row in pendingRows)
         {
-            actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(key, n.RowKey), ETag.All));
-            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertMerge, new TableEntity(key, NoticeRow(n.Notice.Id))
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(key, row), ETag.All));
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(key, NoticeRow(NoticeIdOf(row)))
             {
-                ["Status"] = status, ["SettledAt"] = at, ["Attempt"] = attempt, ["Error"] = error, ["PendingKey"] = null,
+                ["Status"] = status, ["SettledAt"] = at, ["Attempt"] = attempt, ["Error"] = error,
             }));
         }
 
@@ -157,13 +165,17 @@ public sealed class ChannelStore(StorageClients clients)
         }
     }
 
-    /// <summary>Every channel's state (one row per channel that ever had a notice), for <c>/healthz</c>.</summary>
-    public async Task<IReadOnlyList<(string Key, ChannelState State)>> StatesAsync(CancellationToken cancellationToken = default)
+    /// <summary>The states of <paramref name="keys"/> (point reads; a channel that never had a notice has none), for <c>/healthz</c>.</summary>
+    public async Task<IReadOnlyList<(string Key, ChannelState State)>> StatesAsync(IEnumerable<string> keys, CancellationToken cancellationToken = default)
     {
         var result = new List<(string, ChannelState)>();
-        await foreach (var row in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {StateRow}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        foreach (var key in keys)
         {
-            result.Add((row.PartitionKey, ChannelState.From(row)));
+            var (state, etag) = await ReadStateAsync(key, cancellationToken).ConfigureAwait(false);
+            if (etag is not null)
+            {
+                result.Add((key, state));
+            }
         }
 
         return result;
