@@ -46,7 +46,7 @@ public sealed class ChannelStore(StorageClients clients)
         var pendingKey = PendingRow(queuedAt, notice.Id);
         var record = new TableEntity(key, NoticeRow(notice.Id))
         {
-            ["Status"] = ChannelNoticeStatus.Pending, ["QueuedAt"] = queuedAt, ["PendingKey"] = pendingKey, ["Kind"] = notice.Kind.ToString(),
+            ["Status"] = ChannelNoticeStatus.Pending, ["QueuedAt"] = queuedAt, ["Kind"] = notice.Kind.ToString(),
         };
         var pending = new TableEntity(key, pendingKey) { ["NoticeId"] = notice.Id, ["QueuedAt"] = queuedAt };
         LargeText.Write(pending, "Notice", json);
@@ -143,7 +143,8 @@ public sealed class ChannelStore(StorageClients clients)
         foreach (var row in pendingRows)
         {
             actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(key, row), ETag.All));
-            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(key, NoticeRow(NoticeIdOf(row)))
+            // Merged: the record keeps when it was queued and its kind.
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertMerge, new TableEntity(key, NoticeRow(NoticeIdOf(row)))
             {
                 ["Status"] = status, ["SettledAt"] = at, ["Attempt"] = attempt, ["Error"] = error,
             }));
