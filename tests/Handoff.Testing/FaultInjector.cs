@@ -18,6 +18,7 @@ namespace Handoff.Testing;
 public sealed class FaultInjector
 {
     private int _countdown;
+    private Func<HttpMessage, bool>? _counts;
     private volatile Func<HttpMessage, bool>? _outage;
     private int _refused;
     private Func<HttpMessage, bool>? _stall;
@@ -33,13 +34,22 @@ public sealed class FaultInjector
     /// <summary>Calls refused by outages so far.</summary>
     public int Refused => Volatile.Read(ref _refused);
 
-    /// <summary>Crash after the <paramref name="call"/>th call from now (0: never).</summary>
-    public void CrashAfter(int call)
+    /// <summary>
+    /// Crash after the <paramref name="call"/>th call from now (0: never) — of the calls <paramref name="counts"/> matches, when given:
+    /// background work of the same process (the figures' catch-up, an earlier test's orchestration) must not take the crash meant for
+    /// the request under test.
+    /// </summary>
+    public void CrashAfter(int call, Func<HttpMessage, bool>? counts = null)
     {
+        _counts = counts;
         _countdown = call;
         Calls = 0;
         Fired = false;
     }
+
+    /// <summary>Calls to the tables a command's own path writes (its case's rows, the person's reservation): for <see cref="CrashAfter"/>.</summary>
+    public static bool CommandPath(HttpMessage message) =>
+        message.Request.Uri.Path.Contains("/Cases", StringComparison.Ordinal) || message.Request.Uri.Path.Contains("/Persons", StringComparison.Ordinal);
 
     /// <summary>Refuses every call that <paramref name="which"/> matches (all calls when null) until <see cref="EndOutage"/>.</summary>
     public void StartOutage(Func<HttpMessage, bool>? which = null) => _outage = which ?? (_ => true);
@@ -95,8 +105,13 @@ public sealed class FaultInjector
         }
     }
 
-    private void After()
+    private void After(HttpMessage message)
     {
+        if (_counts is { } counts && !counts(message))
+        {
+            return;
+        }
+
         Calls++;
         if (_countdown > 0 && --_countdown == 0)
         {
@@ -112,7 +127,7 @@ public sealed class FaultInjector
             injector.Before(message);
             injector.StallIfMatches(message).GetAwaiter().GetResult();
             ProcessNext(message, pipeline);
-            injector.After();
+            injector.After(message);
         }
 
         public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
@@ -120,7 +135,7 @@ public sealed class FaultInjector
             injector.Before(message);
             await injector.StallIfMatches(message);
             await ProcessNextAsync(message, pipeline);
-            injector.After();
+            injector.After(message);
         }
     }
 }
