@@ -68,7 +68,7 @@ public static class ChannelSettings
                     continue;
                 }
 
-                if (!Enum.TryParse<ChannelPlatform>(child.Key, ignoreCase: false, out var platform) || !Enum.IsDefined(platform))
+                if (!char.IsAsciiLetterUpper(child.Key[0]) || !Enum.TryParse<ChannelPlatform>(child.Key, ignoreCase: false, out var platform) || !Enum.IsDefined(platform))
                 {
                     errors.Add($"{prefix}:{child.Key}: unknown channel; use WeCom, DingTalk, Feishu, Email or Mentions");
                     continue;

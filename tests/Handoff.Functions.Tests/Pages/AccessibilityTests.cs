@@ -24,6 +24,7 @@ public class AccessibilityTests(BrowserFixture browser) : ApiTestBase(browser)
         { "inbox", "pingyuan-dazhe-office", "/inbox" },
         { "inbox-centre", "meizhou-centre", "/inbox" },
         { "people", "pingyuan-dazhe-office", "/people" },
+        { "channels-none", "meizhou-centre", "/channels" },
         { "police", "pingyuan-dazhe-police", "/police" },
         { "deciding-organ", "meizhou-psb", "/police" },
         { "supervisor", "guangdong-nco", "/supervisor" },
