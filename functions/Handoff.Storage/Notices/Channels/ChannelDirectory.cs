@@ -22,21 +22,30 @@ public sealed record ChannelTarget(
     /// <summary>Where it goes, for pages and logs, without the credential: the host and path, the key or token masked; or the addresses.</summary>
     public string Display => Url is null ? string.Join("，", To) : Masked(Url);
 
-    /// <summary>The URL with its credential masked: each query value, or else the last path segment, shows only a few of its characters.</summary>
+    /// <summary>
+    /// The URL with its credentials masked: every query value, every path segment as long as a key (16 characters or more: a Feishu
+    /// hook id, a government edition's token in the path), and the last segment when there is no query. A key keeps its first and
+    /// last 4 characters, a shorter one its first 2.
+    /// </summary>
     public static string Masked(Uri url)
     {
-        // A key or token of 16 characters or more (a WeCom key is a 36-character UUID) keeps its first and last 4; a shorter one its first 2.
         static string Mask(string s) =>
             s.Length <= 8 ? new string('*', s.Length) : s.Length < 16 ? s[..2] + new string('*', s.Length - 2) : s[..4] + "********" + s[^4..];
-        var path = url.AbsolutePath;
-        var slash = path.LastIndexOf('/');
-        if (url.Query.Length > 1)
+        var segments = url.AbsolutePath.Split('/');
+        for (var i = 0; i < segments.Length; i++)
         {
-            var query = string.Join("&", url.Query[1..].Split('&').Select(p => p.Split('=', 2) is [var k, var v] ? $"{k}={Mask(Uri.UnescapeDataString(v))}" : p));
-            return $"{url.Scheme}://{url.Authority}{path}?{query}";
+            if (segments[i].Length >= 16 || (i == segments.Length - 1 && segments[i].Length > 0 && url.Query.Length <= 1))
+            {
+                segments[i] = Mask(Uri.UnescapeDataString(segments[i]));
+            }
         }
 
-        return slash >= 0 && slash < path.Length - 1 ? $"{url.Scheme}://{url.Authority}{path[..(slash + 1)]}{Mask(path[(slash + 1)..])}" : $"{url.Scheme}://{url.Authority}{path}";
+        var path = string.Join("/", segments);
+
+        var query = url.Query.Length > 1
+            ? "?" + string.Join("&", url.Query[1..].Split('&').Select(p => p.Split('=', 2) is [var k, var v] ? $"{k}={Mask(Uri.UnescapeDataString(v))}" : p))
+            : "";
+        return $"{url.Scheme}://{url.Authority}{path}{query}";
     }
 
     public bool Takes(Notice notice) => Kinds.Contains(notice.Kind);
