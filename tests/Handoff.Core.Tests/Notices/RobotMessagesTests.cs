@@ -183,4 +183,24 @@ public class RobotMessagesTests
         Assert.Equal(kind, outcome.Kind);
         Assert.Equal(retryAfterSeconds == 0 ? null : TimeSpan.FromSeconds(retryAfterSeconds), outcome.RetryAfter);
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(10)]
+    [InlineData(25)]
+    [InlineData(39)]
+    public void ADingTalkDigest_MentionsOnlyWhomItsTextNames_AndOnlyWithAFirstLevelEscalationInIt(int firstLevelAt)
+    {
+        var escalation = Escalation();
+        var notices = Enumerable.Range(0, 40)
+            .Select(i => escalation with { Id = $"n{i}", Level = i == firstLevelAt ? 1 : 2, Title = $"【逾期未报到·第{(i == firstLevelAt ? 1 : 2)}级督办】人员{i:D3}号" }).ToList();
+
+        var message = RobotMessages.Compose(ChannelPlatform.DingTalk, notices, _ => Link, ["13800000001"], DateTimeOffset.UnixEpoch, null);
+
+        var root = JsonDocument.Parse(message.Body).RootElement;
+        var mentioned = root.GetProperty("at").GetProperty("atMobiles").GetArrayLength() > 0;
+        var text = root.GetProperty("markdown").GetProperty("text").GetString()!;
+        Assert.Equal(mentioned, text.Contains("@13800000001", StringComparison.Ordinal));
+        Assert.True(!mentioned || firstLevelAt < message.Count, "mentioned without a first-level escalation in the message");
+    }
 }

@@ -137,14 +137,17 @@ public static class RobotMessages
 
         // Mentions only when the notices the digest carries include a first-level escalation: composed with them if any waiting
         // notice would bring them, and again without if the notices that fit turn out not to.
-        var (text, count, markdown) = DigestFor(platform, notices, link, Mentions(notices, dutyOfficers));
-        if (Mentions(notices.Take(count), dutyOfficers).Count == 0 && Mentions(notices, dutyOfficers).Count > 0)
+        var mentioned = Mentions(notices, dutyOfficers);
+        var (text, count, markdown) = DigestFor(platform, notices, link, mentioned);
+        if (mentioned.Count > 0 && Mentions(notices.Take(count), dutyOfficers).Count == 0)
         {
-            (text, count, markdown) = DigestFor(platform, notices, link, []);
+            // Composed without: the message then mentions no one, even if the larger digest takes a first-level escalation in after
+            // all (DingTalk mentions only numbers written in the text; a WeCom markdown cannot mention).
+            mentioned = [];
+            (text, count, markdown) = DigestFor(platform, notices, link, mentioned);
         }
 
         var included = notices.Take(count).ToList();
-        var mentioned = Mentions(included, dutyOfficers);
         var title = DigestTitle(included);
         var body = platform switch
         {
