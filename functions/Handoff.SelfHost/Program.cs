@@ -4,6 +4,7 @@ using Handoff.SelfHost;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
+var move = MoveCommand.Take(ref args); // `move [--dry-run] [--retire hub]`: the operator's command, then exit (docs/operations.md)
 var builder = WebApplication.CreateBuilder(args);
 if (builder.Configuration["urls"] is null && builder.Configuration["ASPNETCORE_URLS"] is null && builder.Configuration["ASPNETCORE_HTTP_PORTS"] is null)
 {
@@ -21,6 +22,12 @@ builder.Services.AddHandoffTelemetry(builder.Configuration)
     .WithTracing(t => t.AddAspNetCoreInstrumentation())
     .WithMetrics(m => m.AddAspNetCoreInstrumentation());
 var app = builder.Build();
+if (move is not null)
+{
+    Environment.ExitCode = await MoveCommand.RunAsync(app.Services, move);
+    return;
+}
+
 app.MapHandoffRoutes();
 await app.StartAsync();
 await SampleData.SeedAsync(app);

@@ -120,7 +120,8 @@ public sealed class CaseReconciler(
         return result;
     }
 
-    private static async Task<HashSet<string>> LiveInstanceIdsAsync(DurableTaskClient client, CancellationToken cancellationToken)
+    /// <summary>The ids of the orchestrations running (or pending, or suspended) in the client's task hub, a page of 1,000 a request.</summary>
+    public static async Task<HashSet<string>> LiveInstanceIdsAsync(DurableTaskClient client, CancellationToken cancellationToken)
     {
         var query = new OrchestrationQuery
         {

@@ -112,6 +112,7 @@ public static class HandoffServices
         services.AddSingleton<CaseInstances>();
         services.AddSingleton<ReconcilerHealth>();
         services.AddSingleton<CaseReconciler>();
+        services.AddSingleton<CaseMove>();
         services.AddSingleton<CommandSignals>();
         services.AddSingleton<Registrations>();
         services.AddSingleton<CommandService>();

@@ -1,0 +1,165 @@
+using System.Net;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Handoff.Testing;
+
+namespace Handoff.Functions.Tests.Hosting;
+
+/// <summary>
+/// Issue 23's move between task hubs, as an operator runs it: cases in every state are made on a self-host on hub A; that process is
+/// killed (the hosts are switched); a self-host on hub B takes commands — one for a case not moved yet, one while the move runs —;
+/// <c>move --dry-run</c> counts, <c>move --retire A</c> starts every open case in B from our tables and deletes A. Every open case then
+/// runs in B, every command is applied, and the move run again starts nothing (it resumes).
+/// </summary>
+public sealed class CaseMoveTests : IAsyncLifetime
+{
+    private readonly AzuriteFixture _azurite = new();
+
+    public Task InitializeAsync() => _azurite.InitializeAsync();
+
+    public Task DisposeAsync() => _azurite.DisposeAsync();
+
+    [Fact]
+    public async Task MovingEveryOpenCase_ToAnotherHub_LosesNoCaseAndNoCommand_AndResumes()
+    {
+        var hubA = "ta" + Guid.NewGuid().ToString("N")[..10];
+        var hubB = "tb" + Guid.NewGuid().ToString("N")[..10];
+        var cases = new Dictionary<string, string>();
+        using (var a = await SelfHostProcess.StartAsync(_azurite.ConnectionString, hubA))
+        {
+            cases["registered"] = await RegisterAsync(a, 10);
+            cases["acknowledged"] = await RegisterAsync(a, 10, "acknowledgement");
+            cases["released"] = await RegisterAsync(a, 10, "acknowledgement", "release");
+            cases["agreement"] = await RegisterAsync(a, 10, "acknowledgement", "release", "report", "agreement");
+            cases["ordered"] = await OrderAsync(a);
+            cases["decided"] = await DecideAsync(a);
+            cases["cancelled"] = await RegisterAsync(a, 10, "cancellation");
+            a.Kill(); // the old hosts stop: from here on only hub B's hosts run
+        }
+
+        // Hub B's host without its background loops: its reconciler's first full pass would restore the open cases by itself (the
+        // safety net of a switch); here the move command must do it, as it does at once after a switch in Azure.
+        using var b = await SelfHostProcess.StartAsync(_azurite.ConnectionString, hubB, "--Handoff:Workers:Enabled=false");
+
+        // A command for a case not moved yet: written to its inbox, and its case started in B by the command path.
+        var early = await b.PostAsync("meizhou-centre", $"/api/cases/{cases["acknowledged"]}/release", new { collectedBy = new { kind = "family", name = "张父" } });
+        Assert.True(early.Status is HttpStatusCode.OK or HttpStatusCode.Accepted, early.Body.ToString());
+
+        var dry = await SelfHostProcess.RunAsync(["move", "--dry-run", .. SelfHostProcess.Settings(_azurite.ConnectionString, hubB)], TimeSpan.FromMinutes(2));
+        Assert.True(dry.ExitCode == 0, dry.Output);
+        Assert.Contains("6 open cases: 1 running in the target hub, 5 to start", dry.Output, StringComparison.Ordinal); // all but the cancelled
+
+        // The move, and a command arriving while it runs.
+        var moving = SelfHostProcess.RunAsync(["move", "--retire", hubA, .. SelfHostProcess.Settings(_azurite.ConnectionString, hubB)], TimeSpan.FromMinutes(3));
+        var during = await b.PostAsync("pingyuan-dazhe-office", $"/api/cases/{cases["released"]}/report");
+        var moved = await moving;
+        Assert.True(moved.ExitCode == 0, moved.Output);
+        Assert.Contains("Every open case runs in " + hubB, moved.Output, StringComparison.Ordinal);
+        Assert.Contains($"Task hub {hubA} deleted.", moved.Output, StringComparison.Ordinal);
+        Assert.True(during.Status is HttpStatusCode.OK or HttpStatusCode.Accepted, during.Body.ToString());
+
+        // Every command applied, every open case running in B, hub A gone.
+        await ApiFixture.EventuallyAsync(() => StateAsync(b, cases["acknowledged"]), s => s == "released", TimeSpan.FromSeconds(60), "the early release applied in hub B");
+        await ApiFixture.EventuallyAsync(() => StateAsync(b, cases["released"]), s => s == "reported", TimeSpan.FromSeconds(60), "the report sent during the move applied");
+        var running = await RunningAsync(hubB);
+        foreach (var (state, caseId) in cases.Where(c => c.Key != "cancelled"))
+        {
+            Assert.True(running.Contains(caseId), $"the {state} case {caseId} does not run in {hubB}");
+        }
+
+        Assert.DoesNotContain(cases["cancelled"], running);
+        Assert.False(await TableExistsAsync(hubA + "Instances"), $"hub {hubA} still has its Instances table");
+        var step = await b.PostAsync("pingyuan-dazhe-office", $"/api/cases/{cases["registered"]}/acknowledgement");
+        Assert.Equal(HttpStatusCode.OK, step.Status); // a moved case takes its next step in hub B at once
+
+        var again = await SelfHostProcess.RunAsync(["move", .. SelfHostProcess.Settings(_azurite.ConnectionString, hubB)], TimeSpan.FromMinutes(2));
+        Assert.True(again.ExitCode == 0, again.Output);
+        Assert.Contains("6 open cases: 6 running in the target hub already, 0 started, 0 failed", again.Output, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> RegisterAsync(SelfHostProcess host, int daysAhead, params string[] steps)
+    {
+        var today = Core.Time.ChinaTime.LocalDate(TimeProvider.System.GetUtcNow());
+        var (status, body) = await host.PostAsync("meizhou-centre", "/api/releases", new
+        {
+            person = new { name = "迁某", idNumber = TestData.UniqueIdNumber(), registeredRegion = "441426", residenceRegion = "441426" },
+            releaseDate = today.AddDays(daysAhead).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            releaseType = "expiry",
+            rehabilitationYears = 3,
+            receivingOfficeId = "pingyuan-dazhe-office",
+            policeStationId = "pingyuan-dazhe-police",
+            decisionAuthorityId = "meizhou-psb",
+        });
+        Assert.True(status == HttpStatusCode.Created, body.ToString());
+        var caseId = body.GetProperty("caseId").GetString()!;
+        foreach (var step in steps)
+        {
+            var (org, stepBody) = step switch
+            {
+                "release" => ("meizhou-centre", (object?)new { collectedBy = new { kind = "family", name = "迁父" } }),
+                "cancellation" => ("meizhou-centre", new { reason = "决定撤销" }),
+                _ => ("pingyuan-dazhe-office", null),
+            };
+            var (stepStatus, answer) = await host.PostAsync(org, $"/api/cases/{caseId}/{step}", stepBody);
+            Assert.True(stepStatus == HttpStatusCode.OK, $"{step}: {(int)stepStatus} {answer}");
+        }
+
+        return caseId;
+    }
+
+    private static async Task<string> OrderAsync(SelfHostProcess host)
+    {
+        var (status, body) = await host.PostAsync("meizhou-psb", "/api/community-orders", new
+        {
+            person = new { name = "迁某", idNumber = TestData.UniqueIdNumber(), registeredRegion = "441426" },
+            orderNumber = "梅公（禁）社戒字〔2026〕9号",
+            decidedOn = Core.Time.ChinaTime.LocalDate(TimeProvider.System.GetUtcNow()).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            servedAt = TimeProvider.System.GetUtcNow(),
+            officeId = "pingyuan-dazhe-office",
+            policeStationId = "pingyuan-dazhe-police",
+        });
+        Assert.True(status == HttpStatusCode.Created, body.ToString());
+        return body.GetProperty("caseId").GetString()!;
+    }
+
+    private static async Task<string> DecideAsync(SelfHostProcess host)
+    {
+        var (status, body) = await host.PostAsync("meizhou-psb", "/api/decisions", new
+        {
+            person = new { name = "迁某", idNumber = TestData.UniqueIdNumber(), registeredRegion = "441426" },
+            decisionNumber = "梅公（禁）决字〔2026〕9号",
+            decidedOn = Core.Time.ChinaTime.LocalDate(TimeProvider.System.GetUtcNow()).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            servedAt = TimeProvider.System.GetUtcNow(),
+            centreId = "meizhou-centre",
+        });
+        Assert.True(status == HttpStatusCode.Created, body.ToString());
+        return body.GetProperty("caseId").GetString()!;
+    }
+
+    private static async Task<string> StateAsync(SelfHostProcess host, string caseId) =>
+        (await host.GetAsync("meizhou-centre", $"/api/cases/{caseId}")).Body.GetProperty("state").GetString()!;
+
+    /// <summary>The instances the engine lists as running in <paramref name="hub"/> (its Instances table, as the engine keeps it).</summary>
+    private async Task<HashSet<string>> RunningAsync(string hub)
+    {
+        var table = new TableClient(_azurite.ConnectionString, hub + "Instances");
+        var running = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RuntimeStatus eq {"Running"} or RuntimeStatus eq {"Pending"}")))
+        {
+            running.Add(row.PartitionKey);
+        }
+
+        return running;
+    }
+
+    private async Task<bool> TableExistsAsync(string name)
+    {
+        var service = new TableServiceClient(_azurite.ConnectionString);
+        await foreach (var table in service.QueryAsync(t => t.Name == name))
+        {
+            return true;
+        }
+
+        return false;
+    }
+}
