@@ -16,6 +16,9 @@ public static class MoveCommand
 {
     public sealed record Options(bool DryRun, string? Retire);
 
+    /// <summary>The most control-queue partitions DurableTask.AzureStorage allows.</summary>
+    public const int MaxPartitions = 16;
+
     /// <summary>Takes <c>move</c>, <c>--dry-run</c> and <c>--retire {hub}</c> off the command line; null when the first word is not <c>move</c>.</summary>
     public static Options? Take(ref string[] args)
     {
@@ -81,10 +84,12 @@ public static class MoveCommand
         {
             // The old hub's queues, tables and blobs: its orchestrations are copies of what our tables hold, and no host uses it now.
             var settings = services.GetRequiredService<AzureStorageOrchestrationServiceSettings>();
+            // The engine deletes the control queues its settings' partition count names; the old hub's count may differ from ours
+            // (a different count is often why it is retired), so the provider's maximum: queues that never existed are skipped.
             var oldSettings = new AzureStorageOrchestrationServiceSettings
             {
                 TaskHubName = old, StorageAccountClientProvider = settings.StorageAccountClientProvider, LoggerFactory = settings.LoggerFactory,
-                WorkerId = settings.WorkerId,
+                WorkerId = settings.WorkerId, PartitionCount = MaxPartitions,
             };
             await new AzureStorageOrchestrationService(oldSettings).DeleteAsync().ConfigureAwait(false);
             Console.WriteLine($"Task hub {old} deleted.");

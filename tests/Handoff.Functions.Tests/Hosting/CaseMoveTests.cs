@@ -69,6 +69,8 @@ public sealed class CaseMoveTests : IAsyncLifetime
 
         Assert.DoesNotContain(cases["cancelled"], running);
         Assert.False(await TableExistsAsync(hubA + "Instances"), $"hub {hubA} still has its Instances table");
+        Assert.False((await new Azure.Storage.Queues.QueueClient(_azurite.ConnectionString, hubA.ToLowerInvariant() + "-control-00").ExistsAsync()).Value,
+            $"hub {hubA} still has its control queue");
         var step = await b.PostAsync("pingyuan-dazhe-office", $"/api/cases/{cases["registered"]}/acknowledgement");
         Assert.Equal(HttpStatusCode.OK, step.Status); // a moved case takes its next step in hub B at once
 
