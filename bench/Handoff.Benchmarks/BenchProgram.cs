@@ -20,6 +20,10 @@ public static class BenchProgram
         new(1, TimeSpan.FromSeconds(10)),
         new(1, TimeSpan.FromSeconds(30)),
         new(4, TimeSpan.FromSeconds(30), DurableDefaults: true),
+
+        // Issue 23: what a hub that lets 4 or 16 instances share the orchestrations costs idle, at our polling.
+        new(4, TimeSpan.FromSeconds(10)),
+        new(16, TimeSpan.FromSeconds(10)),
     ];
 
     public static async Task<int> Main(string[] args)
