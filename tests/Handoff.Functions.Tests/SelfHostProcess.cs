@@ -110,6 +110,15 @@ public sealed class SelfHostProcess : IDisposable
             start.ArgumentList.Add(argument);
         }
 
+        // Only the settings given: the in-process fixtures beside this test pass theirs as environment variables while they start (a
+        // fast development clock among them), which a child process would inherit.
+        foreach (var inherited in start.Environment.Keys.Where(k => k.StartsWith("Handoff", StringComparison.OrdinalIgnoreCase)
+                     || k.StartsWith("ASPNETCORE_", StringComparison.OrdinalIgnoreCase) || k.StartsWith("AzureWebJobs", StringComparison.OrdinalIgnoreCase)
+                     || k.Equals("urls", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            start.Environment.Remove(inherited);
+        }
+
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, e) => Append(output, e.Data);
