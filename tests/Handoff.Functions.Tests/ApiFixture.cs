@@ -128,6 +128,8 @@ public class ApiFixture : IAsyncLifetime
             {
                 if (InjectFaults)
                 {
+                    // A test's fault scope (FaultInjector.Scope) flows into the requests it sends, so that only their calls count.
+                    s.Configure<TestServerOptions>(o => o.PreserveExecutionContext = true);
                     s.AddSingleton(sp => Handoff.Storage.Infrastructure.StorageClients.FromConnectionString(
                         _azurite.ConnectionString, sp.GetRequiredService<Handoff.Storage.Infrastructure.StorageRequestCounter>().For, Faults.Policy));
                 }

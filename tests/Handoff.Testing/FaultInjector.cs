@@ -18,7 +18,7 @@ namespace Handoff.Testing;
 public sealed class FaultInjector
 {
     private int _countdown;
-    private Func<HttpMessage, bool>? _counts;
+    private bool _scopedOnly;
     private volatile Func<HttpMessage, bool>? _outage;
     private int _refused;
     private Func<HttpMessage, bool>? _stall;
@@ -35,21 +35,32 @@ public sealed class FaultInjector
     public int Refused => Volatile.Read(ref _refused);
 
     /// <summary>
-    /// Crash after the <paramref name="call"/>th call from now (0: never) — of the calls <paramref name="counts"/> matches, when given:
-    /// background work of the same process (the figures' catch-up, an earlier test's orchestration) must not take the crash meant for
-    /// the request under test.
+    /// Crash after the <paramref name="call"/>th call from now (0: never). With <paramref name="scopedOnly"/>, only calls made inside
+    /// <see cref="Scope"/> count: background work of the same process (the figures' catch-up, an earlier test's orchestration) must
+    /// not take the crash meant for the request under test. (An in-memory test server flows the scope into the request only with
+    /// <c>TestServerOptions.PreserveExecutionContext</c>.)
     /// </summary>
-    public void CrashAfter(int call, Func<HttpMessage, bool>? counts = null)
+    public void CrashAfter(int call, bool scopedOnly = false)
     {
-        _counts = counts;
+        _scopedOnly = scopedOnly;
         _countdown = call;
         Calls = 0;
         Fired = false;
     }
 
-    /// <summary>Calls to the tables a command's own path writes (its case's rows, the person's reservation): for <see cref="CrashAfter"/>.</summary>
-    public static bool CommandPath(HttpMessage message) =>
-        message.Request.Uri.Path.Contains("/Cases", StringComparison.Ordinal) || message.Request.Uri.Path.Contains("/Persons", StringComparison.Ordinal);
+    /// <summary>Marks the calls made from here, in this async flow, as the request under test's (for <see cref="CrashAfter"/>).</summary>
+    public static IDisposable Scope()
+    {
+        InScope.Value = true;
+        return new EndScope();
+    }
+
+    private static readonly AsyncLocal<bool> InScope = new();
+
+    private sealed class EndScope : IDisposable
+    {
+        public void Dispose() => InScope.Value = false;
+    }
 
     /// <summary>Refuses every call that <paramref name="which"/> matches (all calls when null) until <see cref="EndOutage"/>.</summary>
     public void StartOutage(Func<HttpMessage, bool>? which = null) => _outage = which ?? (_ => true);
@@ -105,9 +116,9 @@ public sealed class FaultInjector
         }
     }
 
-    private void After(HttpMessage message)
+    private void After()
     {
-        if (_counts is { } counts && !counts(message))
+        if (_scopedOnly && !InScope.Value)
         {
             return;
         }
@@ -127,7 +138,7 @@ public sealed class FaultInjector
             injector.Before(message);
             injector.StallIfMatches(message).GetAwaiter().GetResult();
             ProcessNext(message, pipeline);
-            injector.After(message);
+            injector.After();
         }
 
         public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
@@ -135,7 +146,7 @@ public sealed class FaultInjector
             injector.Before(message);
             await injector.StallIfMatches(message);
             await ProcessNextAsync(message, pipeline);
-            injector.After(message);
+            injector.After();
         }
     }
 }

@@ -133,10 +133,17 @@ public sealed class CommandPathFaultTests(FaultyApiFixture api) : ApiTestBase(ap
     {
         var key = "reg-crash-" + Guid.NewGuid().ToString("N");
 
-        // The registration's third call to its own tables lands, then its process dies before the case's orchestration is started.
-        // Counted on those tables only: a CI run once saw the crash taken by a background call and the registration answered 201.
-        Faults.CrashAfter(3, FaultInjector.CommandPath);
-        var (status, _, caseId) = await RegisterWithKeyAsync(key);
+        // The registration's third storage call lands, then its process dies before the case's orchestration is started. Only the
+        // registration's own calls count: in full runs a background call (the figures' catch-up, an earlier case's activity) once took
+        // the crash and the registration answered 201, and once took it before the registration's inbox row, so nothing was accepted.
+        Faults.CrashAfter(3, scopedOnly: true);
+        HttpStatusCode status;
+        string caseId;
+        using (FaultInjector.Scope())
+        {
+            (status, _, caseId) = await RegisterWithKeyAsync(key);
+        }
+
         Assert.True(Faults.Fired, "the crash was not injected");
         Assert.Equal(HttpStatusCode.InternalServerError, status);
 
