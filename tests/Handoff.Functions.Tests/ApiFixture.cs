@@ -40,6 +40,12 @@ public class ApiFixture : IAsyncLifetime
     /// <summary>Settings a fixture adds (environment-variable names, <c>__</c> for <c>:</c>).</summary>
     protected virtual IReadOnlyDictionary<string, string?> MoreSettings => new Dictionary<string, string?>();
 
+    /// <summary>Start <see cref="Robots"/> (local group robots) before the host, so that <see cref="MoreSettings"/> can point channels at them.</summary>
+    protected virtual bool UsesRobots => false;
+
+    /// <summary>The local group robots, with <see cref="UsesRobots"/>.</summary>
+    public Handoff.Development.FakeRobotServer Robots { get; private set; } = null!;
+
     /// <summary>Route our own storage clients (not the engine's) through <see cref="Faults"/>.</summary>
     protected virtual bool InjectFaults => false;
 
@@ -67,6 +73,10 @@ public class ApiFixture : IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         await _azurite.InitializeAsync();
+        if (UsesRobots)
+        {
+            Robots = await Handoff.Development.FakeRobotServer.StartAsync();
+        }
 
         // Program reads its configuration while WebApplicationFactory builds it, so the settings travel as environment variables,
         // and the fixtures start one after another.
@@ -172,6 +182,10 @@ public class ApiFixture : IAsyncLifetime
         finally
         {
             await _azurite.DisposeAsync(); // whatever the host did on its way down, never leave an emulator running
+            if (UsesRobots)
+            {
+                await Robots.DisposeAsync();
+            }
         }
     }
 

@@ -83,8 +83,7 @@ public sealed class NoticeDispatcher(
         return queued;
     }
 
-    private Task WakeAsync(string key, TimeSpan delay, CancellationToken cancellationToken) =>
-        _channelWakes.SendMessageAsync(ChannelHandler.WakeMessage(key), visibilityTimeout: delay, cancellationToken: cancellationToken);
+    private Task WakeAsync(string key, TimeSpan delay, CancellationToken cancellationToken) => ChannelHandler.WakeAsync(_channelWakes, key, delay, cancellationToken);
 
     /// <summary>Sends to the recipient's feed; a feed that does not exist yet is created and the send repeated (one extra request, once).</summary>
     private async Task SendToFeedAsync(string recipientId, string json, CancellationToken cancellationToken)

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Handoff.Development;
 using Handoff.Functions.Tests.Api;
 
 namespace Handoff.Functions.Tests.Notices;
@@ -52,7 +51,7 @@ public sealed class ChannelWalkthroughTests(ChannelWalkthroughTests.RobotApiFixt
     /// <summary>The walkthrough's clock, the workers on, and two robots of a <see cref="FakeRobotServer"/> configured as channels.</summary>
     public sealed class RobotApiFixture : ApiFixture
     {
-        public FakeRobotServer Robots { get; private set; } = null!;
+        protected override bool UsesRobots => true;
 
         protected override double Speed => 43_200;
 
@@ -68,17 +67,5 @@ public sealed class ChannelWalkthroughTests(ChannelWalkthroughTests.RobotApiFixt
             ["Handoff__Channels__pingyuan_nco__DingTalk__Url"] = Robots.AddDingTalkRobot("county-token", "SEC-county", keyword: "督办").ToString(),
             ["Handoff__Channels__pingyuan_nco__DingTalk__Secret"] = "SEC-county",
         };
-
-        public override async Task InitializeAsync()
-        {
-            Robots = await FakeRobotServer.StartAsync();
-            await base.InitializeAsync();
-        }
-
-        public override async Task DisposeAsync()
-        {
-            await base.DisposeAsync();
-            await Robots.DisposeAsync();
-        }
     }
 }

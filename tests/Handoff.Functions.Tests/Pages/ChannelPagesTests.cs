@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Handoff.Development;
 using Handoff.Functions.Tests.Api;
 using Microsoft.Playwright;
 
@@ -81,7 +80,7 @@ public sealed class ChannelPagesTests(ChannelPagesTests.RobotBrowserFixture brow
     /// <summary>The browser fixture with the background workers on and 平远县大柘镇's office pointed at a local 企业微信 robot.</summary>
     public sealed class RobotBrowserFixture : BrowserFixture
     {
-        public FakeRobotServer Robots { get; private set; } = null!;
+        protected override bool UsesRobots => true;
 
         protected override IReadOnlyDictionary<string, string?> MoreSettings => new Dictionary<string, string?>
         {
@@ -89,17 +88,5 @@ public sealed class ChannelPagesTests(ChannelPagesTests.RobotBrowserFixture brow
             ["Handoff__Channels__pingyuan-dazhe-office__WeCom__Url"] = Robots.AddWeComRobot("office-key").ToString(),
             ["Handoff__Channels__pingyuan-dazhe-office__Mentions"] = "13800000001",
         };
-
-        public override async Task InitializeAsync()
-        {
-            Robots = await FakeRobotServer.StartAsync();
-            await base.InitializeAsync();
-        }
-
-        public override async Task DisposeAsync()
-        {
-            await base.DisposeAsync();
-            await Robots.DisposeAsync();
-        }
     }
 }

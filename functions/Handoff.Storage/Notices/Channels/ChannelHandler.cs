@@ -56,8 +56,11 @@ public sealed class ChannelHandler(
     public static string WakeMessage(string channelKey) => new JsonObject { ["channel"] = channelKey }.ToJsonString();
 
     /// <summary>Queues a wake-up for <paramref name="channelKey"/> after <paramref name="delay"/> (real time).</summary>
-    public Task WakeAsync(string channelKey, TimeSpan delay, CancellationToken cancellationToken) =>
-        _queue.SendMessageAsync(WakeMessage(channelKey), visibilityTimeout: Clamp(delay), cancellationToken: cancellationToken);
+    public Task WakeAsync(string channelKey, TimeSpan delay, CancellationToken cancellationToken) => WakeAsync(_queue, channelKey, delay, cancellationToken);
+
+    /// <summary>Queues a wake-up on <paramref name="queue"/> (<see cref="StorageNames.ChannelQueue"/>): the dispatcher's and the handler's one way.</summary>
+    public static Task WakeAsync(QueueClient queue, string channelKey, TimeSpan delay, CancellationToken cancellationToken) =>
+        queue.SendMessageAsync(WakeMessage(channelKey), visibilityTimeout: Clamp(delay), cancellationToken: cancellationToken);
 
     public async Task<Disposition> HandleAsync(QueueMessage message, CancellationToken cancellationToken)
     {

@@ -74,7 +74,7 @@ public sealed class ChannelStore(StorageClients clients)
     public async Task<IReadOnlyList<PendingNotice>> PendingAsync(string key, int take, CancellationToken cancellationToken = default)
     {
         var result = new List<PendingNotice>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {key} and RowKey ge {"p-"} and RowKey lt {"p."}");
+        var filter = PendingFilter(key);
         await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: take, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             var notice = JsonSerializer.Deserialize<Notice>(LargeText.Read(row, "Notice") ?? "{}", CoreJson.Options)!;
@@ -88,11 +88,14 @@ public sealed class ChannelStore(StorageClients clients)
         return result;
     }
 
+    /// <summary>The channel's pending rows: the <c>p-</c> range of its partition.</summary>
+    private static string PendingFilter(string key) => TableClient.CreateQueryFilter($"PartitionKey eq {key} and RowKey ge {"p-"} and RowKey lt {"p."}");
+
     /// <summary>How many notices wait (counted up to <paramref name="cap"/>).</summary>
     public async Task<int> PendingCountAsync(string key, int cap, CancellationToken cancellationToken = default)
     {
         var count = 0;
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {key} and RowKey ge {"p-"} and RowKey lt {"p."}");
+        var filter = PendingFilter(key);
         await foreach (var _ in _table.QueryAsync<TableEntity>(filter, maxPerPage: cap, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (++count >= cap)
