@@ -12,9 +12,9 @@ param name string
 @description('Azure region, e.g. chinanorth3 or eastasia.')
 param location string = resourceGroup().location
 
-@description('Environment name, e.g. prod or staging: letters and digits only (checked below). It names the Durable Functions task hub (handoff<environmentName>).')
+@description('Environment name, e.g. prod or staging: letters and digits only (checked below). It names the Durable Functions task hub (handoff<environmentName>p16).')
 @minLength(1)
-@maxLength(38) // 'handoff' (7) + 38 = 45, the task hub name limit
+@maxLength(35) // 'handoff' (7) + 35 + 'p16' (3) = 45, the task hub name limit
 param environmentName string
 
 @description('Elastic Premium plan size (see infra/README.md for why Elastic Premium, not Flex Consumption).')
@@ -95,9 +95,14 @@ var baseName = nameIsValid ? name : fail('name must be 3-11 lowercase letters an
 var lettersAndDigits = '${lowercaseLettersAndDigits}ABCDEFGHIJKLMNOPQRSTUVWXYZ'
 var environmentNameIsValid = empty(filter(range(0, length(environmentName)), i => !contains(lettersAndDigits, substring(environmentName, i, 1))))
 
+// The control-queue partitions of the task hub: host.json's extensions.durableTask.storageProvider.partitionCount (a test says they
+// agree). The engine cannot change a hub's count, so the hub's name carries it: a new count is a new hub, into which the operator
+// moves the open cases (docs/operations.md, "Moving the open cases to another task hub").
+var partitionCount = 16
+
 // Task hub names: 3–45 characters, letters and digits only, starting with a letter. The 'handoff' prefix supplies the letter and
-// the length floor; environmentName's @maxLength keeps it within 45; the check above keeps it to letters and digits.
-var taskHubName = environmentNameIsValid ? 'handoff${environmentName}' : fail('environmentName must be letters and digits only (it names the Durable Functions task hub handoff<environmentName>)')
+// the length floor; environmentName's @maxLength keeps it within 45 with the 'p16' suffix; the check above keeps it to letters and digits.
+var taskHubName = environmentNameIsValid ? 'handoff${environmentName}p${partitionCount}' : fail('environmentName must be letters and digits only (it names the Durable Functions task hub handoff<environmentName>p16)')
 
 // Notice channels. An organisation id is the directory's: 1-47 lowercase letters, digits and single inner hyphens. Every setting is
 // named Handoff__Channels__<organisationId>__<Platform>__…, and App Service takes app setting names of letters, digits, '.' and '_'

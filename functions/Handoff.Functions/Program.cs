@@ -32,9 +32,10 @@ internal static class FunctionApp
         // activity payloads then use the same System.Text.Json options as the self-host (WorkflowJson.Converter).
         builder.Services.Configure<WorkerOptions>(o => o.Serializer = new JsonObjectSerializer(WorkflowJson.Options));
 
-        // Long waits are split into timers of at most 6 days (Azure Storage hides a queue message at most 7), as in the self-host.
-        var durable = new DurableSettings();
-        builder.Services.Configure<DurableTaskWorkerOptions>(o => o.MaximumTimerInterval = durable.MaximumTimerInterval);
+        // Long waits are split into timer pieces of the engine backend's length (Azure Storage hides a queue message at most 7 days: 6),
+        // as in the self-host.
+        builder.Services.AddOptions<DurableTaskWorkerOptions>()
+            .Configure<Handoff.Workflow.Engine.EngineBackend>((o, backend) => o.MaximumTimerInterval = backend.MaximumTimerInterval);
 
         builder.Build().Run();
     }

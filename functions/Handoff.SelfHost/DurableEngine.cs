@@ -59,9 +59,12 @@ public static class DurableEngine
     private static string WorkerId() =>
         $"{Environment.MachineName}-{Environment.ProcessId}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))}";
 
-    /// <summary>Creates the task hub if needed and runs the worker for the life of the process.</summary>
+    /// <summary>
+    /// Creates the task hub if needed — refusing one created with another partition count (<see cref="HubPartitions"/>) — and runs the
+    /// worker for the life of the process.
+    /// </summary>
     private sealed class EngineService(
-        AzureStorageOrchestrationService service, DurableSettings settings, DataConverter converter, ApplyPendingActivity pending, ApplyStepActivity step,
+        AzureStorageOrchestrationService service, AzureStorageOrchestrationServiceSettings engineSettings, DurableSettings settings, DataConverter converter, ApplyPendingActivity pending, ApplyStepActivity step,
         NoteBlockedActivity blocked, ILoggerFactory loggers)
         : IHostedService
     {
@@ -69,7 +72,7 @@ public static class DurableEngine
 
         public async Task StartAsync(CancellationToken cancellationToken)
         {
-            await service.CreateIfNotExistsAsync().ConfigureAwait(false);
+            await HubPartitions.EnsureHubAsync(service, engineSettings, cancellationToken).ConfigureAwait(false);
             var shims = new DurableTaskShimFactory(
                 new DurableTaskWorkerOptions { DataConverter = converter, MaximumTimerInterval = settings.MaximumTimerInterval }, loggers);
             _worker = new TaskHubWorker(service, loggers);

@@ -16,8 +16,6 @@ public static class MoveCommand
 {
     public sealed record Options(bool DryRun, string? Retire);
 
-    /// <summary>The most control-queue partitions DurableTask.AzureStorage allows.</summary>
-    public const int MaxPartitions = 16;
 
     /// <summary>Takes <c>move</c>, <c>--dry-run</c> and <c>--retire {hub}</c> off the command line; null when the first word is not <c>move</c>.</summary>
     public static Options? Take(ref string[] args)
@@ -63,7 +61,7 @@ public static class MoveCommand
             return 1;
         }
 
-        await engine.CreateIfNotExistsAsync().ConfigureAwait(false);
+        await HubPartitions.EnsureHubAsync(engine, services.GetRequiredService<AzureStorageOrchestrationServiceSettings>(), cancellationToken).ConfigureAwait(false);
         Console.WriteLine($"Moving the open cases into task hub {hub}{(options.DryRun ? " (dry run: nothing is started)" : "")}");
         var report = await move.RunAsync(client, options.DryRun, r => Console.WriteLine($"  … {r}"), cancellationToken).ConfigureAwait(false);
         Console.WriteLine(report);
@@ -89,7 +87,7 @@ public static class MoveCommand
             var oldSettings = new AzureStorageOrchestrationServiceSettings
             {
                 TaskHubName = old, StorageAccountClientProvider = settings.StorageAccountClientProvider, LoggerFactory = settings.LoggerFactory,
-                WorkerId = settings.WorkerId, PartitionCount = MaxPartitions,
+                WorkerId = settings.WorkerId, PartitionCount = Handoff.Workflow.Engine.AzureStorageBackend.PartitionLimit,
             };
             await new AzureStorageOrchestrationService(oldSettings).DeleteAsync().ConfigureAwait(false);
             Console.WriteLine($"Task hub {old} deleted.");

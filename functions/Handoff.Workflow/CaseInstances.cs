@@ -1,4 +1,5 @@
 using Handoff.Core.Cases;
+using Handoff.Workflow.Engine;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 
@@ -8,10 +9,14 @@ namespace Handoff.Workflow;
 /// Starting, restoring and signalling case orchestrations through the engine's client: the same calls in both hosts, with the same
 /// rule — a start never overwrites a running instance (self-hosted: the dedupe statuses our client passes; under Functions:
 /// <c>overridableExistingInstanceStates: NonRunningStates</c> in host.json), and a start over a failed, terminated or completed one
-/// replaces it without purging its history first.
+/// replaces it without purging its history first. How the backend refuses a start or an event is the engine seam's
+/// (<see cref="EngineBackend"/>).
 /// </summary>
-public sealed class CaseInstances(WorkflowTime time, ApplyRetry retry)
+public sealed class CaseInstances(WorkflowTime time, ApplyRetry retry, EngineBackend backend)
 {
+    /// <summary>The engine's backend, as the hosts configure it.</summary>
+    public EngineBackend Backend => backend;
+
     /// <summary>The input of a new generation of the case's orchestration: it starts by applying what waits in the case's inbox.</summary>
     public CaseOrchestrationInput Input(string caseId, CaseProgress? progress = null, int generation = 0) =>
         new(CaseOrchestration.SchemaVersion, caseId, time.Clock, time.Grace, null, progress, generation, null, retry, Restored: progress is not null);
@@ -45,34 +50,22 @@ public sealed class CaseInstances(WorkflowTime time, ApplyRetry retry)
     public static bool IsLive(OrchestrationMetadata? instance) =>
         instance is { RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended };
 
-    /// <summary>
-    /// The engine's refusal to start an instance whose id is running: DurableTask.Core's <c>OrchestrationAlreadyExistsException</c>,
-    /// self-hosted and (mapped back from gRPC <c>AlreadyExists</c> by the client) under Functions.
-    /// </summary>
-    public static bool IsAlreadyStarted(Exception ex) =>
-        ex.GetType().Name.Contains("AlreadyExists", StringComparison.Ordinal)
-        || ex.Message.Contains("already exists", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>
-    /// Under Functions the host checks an instance before it raises an event to it, and refuses one that is missing (gRPC
-    /// <c>NotFound</c>) or not running (<c>FailedPrecondition</c>); self-hosted the engine drops such an event later, silently.
-    /// </summary>
-    public static bool IsNotRunning(Exception ex) =>
-        ex.GetType().Name == "RpcException" && (ex.Message.Contains("NotFound", StringComparison.Ordinal) || ex.Message.Contains("FailedPrecondition", StringComparison.Ordinal));
+    /// <summary>The engine's refusal to start an instance whose id is running (<see cref="EngineBackend.IsAlreadyStarted"/>).</summary>
+    public bool IsAlreadyStarted(Exception ex) => backend.IsAlreadyStarted(ex);
 
     /// <summary>
     /// Signals the case's orchestration that its inbox holds <paramref name="step"/>. The step travels in the event too (schema 2 applies
     /// it from there; schema 3 writes it into the inbox only if no row of its is there). False when the host refused it because the
-    /// instance is not running.
+    /// instance is not running (<see cref="EngineBackend.IsNotRunning"/>; a backend that drops such an event answers true).
     /// </summary>
-    public static async Task<bool> RaiseAsync(DurableTaskClient client, string caseId, CaseStep step, CancellationToken cancellationToken = default)
+    public async Task<bool> RaiseAsync(DurableTaskClient client, string caseId, CaseStep step, CancellationToken cancellationToken = default)
     {
         try
         {
             await client.RaiseEventAsync(caseId, CaseOrchestration.StepEvent, step, cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (Exception ex) when (IsNotRunning(ex))
+        catch (Exception ex) when (backend.IsNotRunning(ex))
         {
             return false;
         }

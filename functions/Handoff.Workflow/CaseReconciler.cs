@@ -293,7 +293,7 @@ public sealed class CaseReconciler(
             }
         }
 
-        if (await CaseInstances.RaiseAsync(client, caseId, new CaseStep($"n{dueAt.UtcTicks}", new Tick(), time.GetUtcNow()), cancellationToken).ConfigureAwait(false))
+        if (await instances.RaiseAsync(client, caseId, new CaseStep($"n{dueAt.UtcTicks}", new Tick(), time.GetUtcNow()), cancellationToken).ConfigureAwait(false))
         {
             health.CountNudged();
             result.Nudged++;
@@ -303,16 +303,13 @@ public sealed class CaseReconciler(
 
     /// <summary>
     /// Purges completed and terminated instances created more than <see cref="ReconcilerOptions.PurgeAfter"/> ago. The engine filters by
-    /// creation time (Azure Storage keeps no completion index), so a case that ran longer than the retention loses its engine history on
+    /// creation time where the backend keeps no completion index (Azure Storage: <see cref="Engine.EngineBackend.FinishedBefore"/>), so a case that ran longer than the retention loses its engine history on
     /// the first full pass after it closes; failed instances are kept for the operator. An open case whose instance this removed by
     /// mistake would be restored by the next check from our own record.
     /// </summary>
     private async Task<int> PurgeFinishedAsync(DurableTaskClient client, CancellationToken cancellationToken)
     {
-        var filter = new PurgeInstancesFilter(
-            CreatedFrom: null,
-            CreatedTo: time.Real.GetUtcNow() - options.PurgeAfter,
-            Statuses: [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Terminated]);
+        var filter = instances.Backend.FinishedBefore(time.Real.GetUtcNow() - options.PurgeAfter);
         var purged = await client.PurgeAllInstancesAsync(filter, cancellation: cancellationToken).ConfigureAwait(false);
         return purged.PurgedInstanceCount;
     }

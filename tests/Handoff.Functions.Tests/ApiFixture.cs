@@ -106,6 +106,10 @@ public class ApiFixture : IAsyncLifetime
             ["Handoff__SampleData"] = "false",
             ["Handoff__Secrets__IdNumberKey"] = Convert.ToBase64String(new byte[32]),
             ["Handoff__Durable__MaxQueuePollingInterval"] = PollingInterval?.ToString("c"),
+
+            // One partition in tests: the production count (16) polls 16 control queues, a load the many fixtures on one Azurite do not
+            // need; CaseMoveTests and HubPartitionTests run the production count.
+            ["Handoff__Durable__PartitionCount"] = "1",
             ["Handoff__Orchestration__Grace"] = Grace == TimeSpan.MinValue ? null : Grace.ToString("c"),
 
             // Answers are synchronous in tests: the 2 s default can run out on a loaded CI machine (a 202 is then correct, but the

@@ -22,11 +22,15 @@ public sealed class SelfHostProcess : IDisposable
         _http = new HttpClient { BaseAddress = address };
     }
 
-    /// <summary>The settings every process of a test shares: its storage and hub, no sample data, a fixed key, 1 s polling, a long command wait.</summary>
+    /// <summary>
+    /// The settings every process of a test shares: its storage and hub, no sample data, a fixed key, 1 s polling, one partition (as the
+    /// in-process fixtures; a later <c>--Handoff:Durable:PartitionCount</c> in <c>more</c> wins), a long command wait.
+    /// </summary>
     public static List<string> Settings(string connectionString, string hub, params string[] more) =>
     [
         $"--Handoff:Storage:ConnectionString={connectionString}", $"--HandoffTaskHub={hub}", "--Handoff:SampleData=false",
         $"--Handoff:Secrets:IdNumberKey={Convert.ToBase64String(new byte[32])}", "--Handoff:Durable:MaxQueuePollingInterval=00:00:01",
+        "--Handoff:Durable:PartitionCount=1",
 
         // Answers are synchronous in tests, as in the in-process fixtures: the 2 s default runs out on a loaded CI machine.
         "--Handoff:Api:CommandWait=00:00:30", .. more,

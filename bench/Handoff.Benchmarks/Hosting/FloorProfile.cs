@@ -5,7 +5,7 @@ namespace Handoff.Benchmarks.Hosting;
 /// partitions and 30 s); false: the rest as <c>DurableSettings</c> (production).</param>
 public sealed record FloorProfile(int PartitionCount, TimeSpan MaxQueuePollingInterval, bool DurableDefaults = false, TimeSpan? MaximumTimerInterval = null)
 {
-    public static FloorProfile Production { get; } = new(1, TimeSpan.FromSeconds(10));
+    public static FloorProfile Production { get; } = new(new Handoff.Api.Hosting.DurableSettings().PartitionCount, TimeSpan.FromSeconds(10));
 
     public string Name => $"{PartitionCount} partition{(PartitionCount == 1 ? "" : "s")}, {MaxQueuePollingInterval.TotalSeconds:0} s{(DurableDefaults ? " (Durable defaults)" : "")}";
 }

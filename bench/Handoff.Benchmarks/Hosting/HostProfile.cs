@@ -5,7 +5,7 @@ namespace Handoff.Benchmarks.Hosting;
 /// <summary>The settings a self-host under test runs with. The defaults are the production ones (README, <c>DurableSettings</c>).</summary>
 public sealed record HostProfile
 {
-    public int PartitionCount { get; init; } = 1;
+    public int PartitionCount { get; init; } = new DurableSettings().PartitionCount;
 
     /// <summary>
     /// <c>Handoff:Durable:MaxQueuePollingInterval</c>; null leaves it to the host's default (10 s, or 1 s under a development clock

@@ -8,10 +8,19 @@ namespace Handoff.Api.Hosting;
 public sealed record DurableSettings
 {
     /// <summary>
-    /// Control-queue partitions. 1: the cheapest for one instance (26 idle requests a minute at our 10 s polling, 18 at 30 s, against 42 with 4 at 30 s), and a province's few
-    /// thousand cases are far below what one partition's worker handles. It cannot change once a task hub exists.
+    /// The engine's backend (<c>Handoff.Workflow.Engine.EngineBackend</c>): <c>AzureStorage</c>, the one built. Another is refused at
+    /// start with what it would take (docs/architecture.md, "The engine behind one seam").
     /// </summary>
-    public int PartitionCount { get; init; } = 1;
+    public string Backend { get; init; } = "AzureStorage";
+
+    /// <summary>
+    /// Control-queue partitions: how many instances can run the case orchestrations of one hub at once. 16, the backend's maximum
+    /// (issue 23): the one engine number that cannot change once a hub exists, chosen for the largest deployment, a national one. It
+    /// costs idle requests — measured at our 10 s polling: 26 a minute with 1 partition, 62 with 4, 206 with 16 (docs/architecture.md,
+    /// "Scale-out") — and nothing else. The default hub names carry it (<see cref="TaskHubName.Default"/>), and the self-host refuses a
+    /// hub created with another count: a new count is a new hub and a move (docs/operations.md).
+    /// </summary>
+    public int PartitionCount { get; init; } = 16;
 
     /// <summary>The longest the engine's queue pollers back off when idle: bounds the lateness of timers and of events from other processes.</summary>
     public TimeSpan MaxQueuePollingInterval { get; init; } = TimeSpan.FromSeconds(10);

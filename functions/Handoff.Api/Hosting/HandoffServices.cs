@@ -65,7 +65,7 @@ public static class HandoffServices
         }
 
         services.AddSingleton(noticeOptions);
-        var taskHub = TaskHubName.From(configuration[TaskHubName.Setting], defaultTaskHub);
+        var taskHub = TaskHubName.From(configuration[TaskHubName.Setting], TaskHubName.Default(defaultTaskHub, DurableSettings.From(configuration).PartitionCount));
         services.AddSingleton(taskHub);
 
         var counter = new StorageRequestCounter();
@@ -109,6 +109,9 @@ public static class HandoffServices
         // crashed process left): part of every step's work, so in both hosts whatever else runs (the Functions worker is a long-lived
         // generic host, so a hosted service runs in it as in the self-host).
         services.AddHostedService<StatsCatchUpService>();
+        // The engine seam: what the backend decides (timer pieces, refusals, purge, partitions), from Handoff:Durable (issue 23).
+        var durable = DurableSettings.From(configuration);
+        services.AddSingleton(Workflow.Engine.EngineBackend.From(durable.Backend, durable.MaximumTimerInterval));
         services.AddSingleton<CaseInstances>();
         services.AddSingleton<ReconcilerHealth>();
         services.AddSingleton<CaseReconciler>();

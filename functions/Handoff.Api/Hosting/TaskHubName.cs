@@ -9,6 +9,13 @@ public sealed record TaskHubName(string Value)
 {
     public const string Setting = "HandoffTaskHub";
 
+    /// <summary>
+    /// The default hub name of a host (<paramref name="baseName"/>: <c>handofflocal</c> self-hosted, <c>handoff</c> in the Function App)
+    /// with the partition count it is created with, as Bicep names an environment's hub (<c>handoff{environment}p16</c>): a new count
+    /// is a new hub, never a changed one (the engine cannot change it; docs/operations.md has the move).
+    /// </summary>
+    public static string Default(string baseName, int partitionCount) => $"{baseName}p{partitionCount}";
+
     public static TaskHubName From(string? configured, string fallback)
     {
         var name = string.IsNullOrWhiteSpace(configured) ? fallback : configured.Trim();

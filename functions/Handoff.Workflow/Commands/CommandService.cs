@@ -32,6 +32,7 @@ public sealed partial class CommandService(
     PersonReservations persons,
     Registrations registrations,
     CaseReconciler reconciler,
+    CaseInstances instances,
     CommandSignals signals,
     WorkflowEnvironment environment,
     WorkflowTime time,
@@ -241,7 +242,7 @@ public sealed partial class CommandService(
 
     private async Task SignalAsync(DurableTaskClient client, string caseId, CommandRecord row, CancellationToken cancellationToken)
     {
-        if (row.Payload is null || !await CaseInstances.RaiseAsync(client, caseId, new CaseStep(row.CommandId, row.Payload, row.ReceivedAt, row.RequestHash), cancellationToken)
+        if (row.Payload is null || !await instances.RaiseAsync(client, caseId, new CaseStep(row.CommandId, row.Payload, row.ReceivedAt, row.RequestHash), cancellationToken)
                 .ConfigureAwait(false))
         {
             await CheckAsync(client, caseId, cancellationToken).ConfigureAwait(false);

@@ -64,7 +64,7 @@ public class DeadlineTests(FastApiFixture api) : ApiTestBase(api)
         await Task.Delay(Max(TimeSpan.Zero, deadlineReal - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(50)));
         Assert.True(Api.Time.GetUtcNow() > dueAt);
         var step = new CaseStep("late-delivery", new RecordReport(TestData.As("pingyuan-dazhe-office"), dueAt.AddMinutes(-1)), dueAt.AddMinutes(-1));
-        await CaseInstances.RaiseAsync(Api.Engine, caseId, step);
+        await Api.Services.GetRequiredService<CaseInstances>().RaiseAsync(Api.Engine, caseId, step);
 
         var reported = await ApiFixture.EventuallyAsync(() => CaseAsync(caseId), c => c.GetProperty("state").GetString() == "reported", Patience, "the report applied");
 

@@ -26,7 +26,7 @@ public class RepeatedStepTests(ApiFixture api) : ApiTestBase(api)
 
         for (var i = 0; i < 20; i++)
         {
-            await CaseInstances.RaiseAsync(Api.Engine, caseId, ack);
+            await Api.Services.GetRequiredService<CaseInstances>().RaiseAsync(Api.Engine, caseId, ack);
         }
 
         var released = await PostAsync("meizhou-centre", $"/api/cases/{caseId}/release", new { collectedBy = new { kind = "family", name = "张父" } });

@@ -19,6 +19,8 @@ public sealed class CaseMoveTests : IAsyncLifetime
 
     public Task DisposeAsync() => _azurite.DisposeAsync();
 
+    private static readonly string Production = $"--Handoff:Durable:PartitionCount={new Handoff.Api.Hosting.DurableSettings().PartitionCount}";
+
     [Fact]
     public async Task MovingEveryOpenCase_ToAnotherHub_LosesNoCaseAndNoCommand_AndResumes()
     {
@@ -39,18 +41,19 @@ public sealed class CaseMoveTests : IAsyncLifetime
 
         // Hub B's host without its background loops: its reconciler's first full pass would restore the open cases by itself (the
         // safety net of a switch); here the move command must do it, as it does at once after a switch in Azure.
-        using var b = await SelfHostProcess.StartAsync(_azurite.ConnectionString, hubB, "--Handoff:Workers:Enabled=false");
+        // Hub B has the production partition count (16), hub A the tests' 1: what a move for a new count does.
+        using var b = await SelfHostProcess.StartAsync(_azurite.ConnectionString, hubB, "--Handoff:Workers:Enabled=false", Production);
 
         // A command for a case not moved yet: written to its inbox, and its case started in B by the command path.
         var early = await b.PostAsync("meizhou-centre", $"/api/cases/{cases["acknowledged"]}/release", new { collectedBy = new { kind = "family", name = "张父" } });
         Assert.True(early.Status is HttpStatusCode.OK or HttpStatusCode.Accepted, early.Body.ToString());
 
-        var dry = await SelfHostProcess.RunAsync(["move", "--dry-run", .. SelfHostProcess.Settings(_azurite.ConnectionString, hubB)], TimeSpan.FromMinutes(2));
+        var dry = await SelfHostProcess.RunAsync(["move", "--dry-run", .. SelfHostProcess.Settings(_azurite.ConnectionString, hubB, Production)], TimeSpan.FromMinutes(2));
         Assert.True(dry.ExitCode == 0, dry.Output);
         Assert.Contains("6 open cases: 1 running in the target hub, 5 to start", dry.Output, StringComparison.Ordinal); // all but the cancelled
 
         // The move, and a command arriving while it runs.
-        var moving = SelfHostProcess.RunAsync(["move", "--retire", hubA, .. SelfHostProcess.Settings(_azurite.ConnectionString, hubB)], TimeSpan.FromMinutes(3));
+        var moving = SelfHostProcess.RunAsync(["move", "--retire", hubA, .. SelfHostProcess.Settings(_azurite.ConnectionString, hubB, Production)], TimeSpan.FromMinutes(3));
         var during = await b.PostAsync("pingyuan-dazhe-office", $"/api/cases/{cases["released"]}/report");
         var moved = await moving;
         Assert.True(moved.ExitCode == 0, moved.Output);
@@ -76,9 +79,32 @@ public sealed class CaseMoveTests : IAsyncLifetime
         Assert.True(step.Status is HttpStatusCode.OK or HttpStatusCode.Accepted, $"{(int)step.Status} {step.Body}");
         await ApiFixture.EventuallyAsync(() => StateAsync(b, cases["registered"]), s => s == "acknowledged", TimeSpan.FromSeconds(60), "the moved case's acknowledgement applied");
 
-        var again = await SelfHostProcess.RunAsync(["move", .. SelfHostProcess.Settings(_azurite.ConnectionString, hubB)], TimeSpan.FromMinutes(2));
+        var again = await SelfHostProcess.RunAsync(["move", .. SelfHostProcess.Settings(_azurite.ConnectionString, hubB, Production)], TimeSpan.FromMinutes(2));
         Assert.True(again.ExitCode == 0, again.Output);
         Assert.Contains("6 open cases: 6 running in the target hub already, 0 started, 0 failed", again.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The engine routes messages by the partition count it is given and only warns (or, with table leases, says nothing) when a hub was
+    /// created with another, leaving the timers already set in the old queues: a host set to a new count on an old hub must not start.
+    /// </summary>
+    [Fact]
+    public async Task AHubCreatedWithOnePartitionCount_IsRefusedToAHostSetToAnother_WithTheWayOut()
+    {
+        var hub = "tc" + Guid.NewGuid().ToString("N")[..10];
+        using (var first = await SelfHostProcess.StartAsync(_azurite.ConnectionString, hub))
+        {
+            await RegisterAsync(first, 10); // a case whose release timer waits in the 1-partition hub's control queue
+            first.Kill();
+        }
+
+        var refused = await SelfHostProcess.RunAsync(["--urls=http://127.0.0.1:0", .. SelfHostProcess.Settings(_azurite.ConnectionString, hub, Production)], TimeSpan.FromSeconds(90));
+
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains($"Task hub {hub} was created with 1 control-queue partition, and this host is set to 16", refused.Output, StringComparison.Ordinal);
+        Assert.Contains("Moving the open cases to another task hub", refused.Output, StringComparison.Ordinal);
+        Assert.False((await new Azure.Storage.Queues.QueueClient(_azurite.ConnectionString, hub.ToLowerInvariant() + "-control-15").ExistsAsync()).Value,
+            "the refused host created the new count's queues");
     }
 
     private static async Task<string> RegisterAsync(SelfHostProcess host, int daysAhead, params string[] steps)

@@ -55,6 +55,7 @@ public sealed class DurableEngineTests(AzuriteFixture azurite) : IClassFixture<A
         {
             ["Handoff:Storage:ConnectionString"] = azurite.ConnectionString,
             [TaskHubName.Setting] = hub,
+            ["Handoff:Durable:PartitionCount"] = "1",
         }).Build();
         var services = new ServiceCollection().AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton(new TaskHubName(hub));

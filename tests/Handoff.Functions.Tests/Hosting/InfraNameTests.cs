@@ -49,6 +49,23 @@ public class InfraNameTests
         Assert.True(ResourceNameRules.IsValid("taskHub", snapshot.AppSettings["HandoffTaskHub"]), snapshot.AppSettings["HandoffTaskHub"]);
     }
 
+    /// <summary>
+    /// The engine cannot change a hub's partition count (issue 23), so an environment's hub is named with host.json's count, as the
+    /// hosts name their default hubs: a new count is a new hub, which the operator moves the open cases into.
+    /// </summary>
+    [Fact]
+    public async Task Snapshot_TaskHubName_CarriesHostJsonsPartitionCount_AsTheHostsDefaultsDo()
+    {
+        var root = Handoff.Development.AzuriteLauncher.FindRepositoryRoot(AppContext.BaseDirectory)!;
+        var host = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(root, "functions", "Handoff.Functions", "host.json")))!;
+        var partitions = (int)host["extensions"]!["durableTask"]!["storageProvider"]!["partitionCount"]!;
+
+        var snapshot = await BicepSnapshot.TakeAsync(new Dictionary<string, string> { ["environmentName"] = "'prod'" });
+
+        Assert.Equal(Handoff.Api.Hosting.TaskHubName.Default("handoffprod", partitions), snapshot.AppSettings["HandoffTaskHub"]);
+        Assert.Equal("handoffprodp16", snapshot.AppSettings["HandoffTaskHub"]);
+    }
+
     [Theory]
     [InlineData("'pr-od'")]
     [InlineData("'prod_1'")]

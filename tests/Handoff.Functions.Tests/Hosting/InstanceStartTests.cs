@@ -4,6 +4,7 @@ using Handoff.Functions.Tests.Api;
 using Handoff.Workflow;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Handoff.Functions.Tests.Hosting;
 
@@ -36,7 +37,7 @@ public class InstanceStartTests(ApiFixture api) : ApiTestBase(api)
         var refused = await Record.ExceptionAsync(() => Api.Engine.ScheduleNewOrchestrationInstanceAsync(CaseOrchestration.Name, input, new StartOrchestrationOptions(caseId)));
 
         Assert.NotNull(refused);
-        Assert.True(CaseInstances.IsAlreadyStarted(refused), $"{refused.GetType().FullName}: {refused.Message}");
+        Assert.True(Api.Services.GetRequiredService<CaseInstances>().IsAlreadyStarted(refused), $"{refused.GetType().FullName}: {refused.Message}");
         var after = await Api.Engine.GetInstanceAsync(caseId, getInputsAndOutputs: true);
         Assert.Equal(OrchestrationRuntimeStatus.Running, after!.RuntimeStatus);
         Assert.Equal(before.SerializedInput, after.SerializedInput);

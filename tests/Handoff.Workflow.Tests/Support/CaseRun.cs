@@ -27,7 +27,7 @@ public sealed class CaseRun
         _stores = stores;
         _client = client;
         Time = new WorkflowTime(new WorkflowClock(TimeProvider.System.GetUtcNow(), Start, speed), grace);
-        _instances = new CaseInstances(Time, retry ?? new ApplyRetry());
+        _instances = new CaseInstances(Time, retry ?? new ApplyRetry(), Handoff.Workflow.Engine.EngineBackend.From(null, new Handoff.Api.Hosting.DurableSettings().MaximumTimerInterval));
     }
 
     public WorkflowTime Time { get; }
@@ -82,7 +82,7 @@ public sealed class CaseRun
     }
 
     /// <summary>Signals the case's orchestration with <paramref name="step"/> (a step with no row in the inbox is written there by the activity).</summary>
-    public Task RaiseAsync(CaseStep step) => CaseInstances.RaiseAsync(_client, CaseId, step);
+    public Task RaiseAsync(CaseStep step) => _instances.RaiseAsync(_client, CaseId, step);
 
     /// <summary>Waits until the step is decided (committed with its case); fails on a refusal. Its notices and lists may follow a moment later.</summary>
     public async Task<Case> AppliedAsync(string commandId)

@@ -33,6 +33,7 @@ public sealed class SelfHostedEngine : IAsyncDisposable
         {
             ["Handoff:Storage:ConnectionString"] = connectionString,
             ["Handoff:Durable:MaxQueuePollingInterval"] = "00:00:01",
+            ["Handoff:Durable:PartitionCount"] = "1",
         });
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         builder.Services.AddSingleton(new TaskHubName("rec" + Guid.NewGuid().ToString("N")[..12]));
