@@ -12,11 +12,12 @@ namespace Handoff.Benchmarks;
 /// </summary>
 public sealed record BenchOptions
 {
-    public static readonly string[] Sections = ["idle", "latency", "handoff", "timers", "demo", "county", "parked", "dashboard", "channels"];
+    public static readonly string[] Sections = ["idle", "latency", "handoff", "timers", "demo", "county", "parked", "dashboard", "channels", "national"];
 
     public bool Quick { get; init; }
 
-    public IReadOnlySet<string> Only { get; init; } = new HashSet<string>(Sections, StringComparer.Ordinal);
+    /// <summary>Every section but <c>national</c> (an hour on its own: <c>--only national</c>).</summary>
+    public IReadOnlySet<string> Only { get; init; } = new HashSet<string>(Sections.Where(s => s != "national"), StringComparer.Ordinal);
 
     public string? Out { get; init; }
 
@@ -54,6 +55,15 @@ public sealed record BenchOptions
 
     public int PieceCases { get; init; } = 50;
 
+    /// <summary>Issue 23: the ticks due at one national midnight (each an open case with an orchestration).</summary>
+    public int NationalDue { get; init; } = 10_000;
+
+    /// <summary>Issue 23: the open cases of a national deployment, for the pages (the due ones and parked ones: index and figures only).</summary>
+    public int NationalOpen { get; init; } = 100_000;
+
+    /// <summary>Orchestration starts a second assumed when the national midnight is placed (a slow machine's; the quiet is reported).</summary>
+    public double NationalStartRate { get; init; } = 20;
+
     public TimeSpan PieceWindow { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Concurrent callers when many cases are registered (timers, demo, parked).</summary>
@@ -65,7 +75,8 @@ public sealed record BenchOptions
         $"{(Quick ? "--quick" : "full")}: idle warm-up {IdleWarmup.TotalSeconds:0} s + window {IdleWindow.TotalSeconds:0} s, {CurveSamples} events per polling setting, "
         + $"{CrossProcessSamples} commands from another instance, {Handoffs} handoffs, {TimerWaves} × {TimerBurst} real-clock deadlines, {DemoCases} demo cases, "
         + $"{string.Join(" and ", CountySizes)} cases of one county at a midnight, {ParkedCases} parked cases, {PieceCases} cases for timer pieces, "
-        + $"{(Measurements.ChannelBurst.Robots * Measurements.ChannelBurst.NoticesPerRobot).ToString("N0", CultureInfo.InvariantCulture)} notices to {Measurements.ChannelBurst.Robots} group robots";
+        + $"{(Measurements.ChannelBurst.Robots * Measurements.ChannelBurst.NoticesPerRobot).ToString("N0", CultureInfo.InvariantCulture)} notices to {Measurements.ChannelBurst.Robots} group robots, "
+        + $"a national midnight of {NationalDue.ToString("N0", CultureInfo.InvariantCulture)} ticks among {NationalOpen.ToString("N0", CultureInfo.InvariantCulture)} open cases";
 
     public static BenchOptions Parse(string[] args)
     {
@@ -86,13 +97,23 @@ public sealed record BenchOptions
                 "--parked" => options with { ParkedCases = Number() },
                 "--county" => options with { CountySizes = [.. Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(n => int.Parse(n, CultureInfo.InvariantCulture))] },
                 "--samples" => Samples(options, Number()),
+                "--national" => National(options, Next()),
+                "--national-start-rate" => options with { NationalStartRate = double.Parse(Next(), CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --quick, --only {string.Join(',', Sections)}, --out FILE, "
-                    + "--handoffs N, --burst N, --timers N, --demo-cases N, --county N,M, --parked N, --samples N"),
+                    + "--handoffs N, --burst N, --timers N, --demo-cases N, --county N,M, --parked N, --samples N, --national DUE,OPEN, --national-start-rate N"),
             };
         }
 
         var unknown = options.Only.Except(Sections).ToList();
         return unknown.Count > 0 ? throw new ArgumentException($"Unknown section(s): {string.Join(", ", unknown)}") : options;
+    }
+
+    private static BenchOptions National(BenchOptions options, string value)
+    {
+        var sizes = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToList();
+        return sizes.Count == 2 && sizes[0] > 0 && sizes[1] >= sizes[0]
+            ? options with { NationalDue = sizes[0], NationalOpen = sizes[1] }
+            : throw new ArgumentException("--national DUE,OPEN: the ticks due at the midnight and the open cases in all (at least as many)");
     }
 
     private static BenchOptions Samples(BenchOptions options, int samples) => options with { CurveSamples = samples, CrossProcessSamples = samples };
@@ -111,5 +132,7 @@ public sealed record BenchOptions
         ParkedCases = 300,
         PieceCases = 30,
         PieceWindow = TimeSpan.FromSeconds(40),
+        NationalDue = 300,
+        NationalOpen = 3_000,
     };
 }

@@ -93,6 +93,12 @@ public static class BenchProgram
             results.Channels = await ChannelBurst.RunAsync(azurite.ConnectionString, options);
         });
 
+        await SectionAsync("national", options, results, async () =>
+        {
+            EngineLog.Section = "national";
+            results.National = await NationalScale.RunAsync(options, signals);
+        });
+
         EngineLog.Section = "idle and latency, after the others";
         await beside;
         results.Duration = Stopwatch.GetElapsedTime(started);

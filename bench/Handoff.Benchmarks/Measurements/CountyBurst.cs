@@ -193,13 +193,14 @@ public static class CountyBurst
         return wave;
     }
 
-    private static async Task<FloorWave> FloorAsync(string connectionString, int n, FloorSignals signals)
+    /// <param name="lead">Time to schedule the timers before they fire (default: 10 s + n ÷ 10 s), the quiet then added.</param>
+    internal static async Task<FloorWave> FloorAsync(string connectionString, int n, FloorSignals signals, TimeSpan? lead = null)
     {
         var hub = HubNames.Next("floorcounty");
         await using var floor = await FloorEngine.StartAsync(hub, connectionString, FloorProfile.Production, signals);
-        var fireAt = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(10 + n / 10.0) + Quiet;
+        var fireAt = TimeProvider.System.GetUtcNow() + (lead ?? TimeSpan.FromSeconds(10 + n / 10.0)) + Quiet;
         var ids = Enumerable.Range(0, n).Select(i => $"{hub}-{i}").ToList();
-        await Wait.ForEachAsync(ids, 8, async id =>
+        await Wait.ForEachAsync(ids, n > 1000 ? 32 : 8, async id =>
         {
             using (Caller.As(Caller.Client))
             {
@@ -213,7 +214,7 @@ public static class CountyBurst
         var seconds = new List<double>();
         foreach (var id in ids)
         {
-            var done = await signals.WaitAsync(id, 1).WaitAsync(TimeSpan.FromMinutes(5));
+            var done = await signals.WaitAsync(id, 1).WaitAsync(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(n / 10.0));
             seconds.Add((utc + Stopwatch.GetElapsedTime(timestamp, done.At) - fireAt).TotalSeconds);
         }
 
@@ -224,7 +225,7 @@ public static class CountyBurst
     }
 
     /// <summary>Every case row's version, as the benchmark (unmetered): one small query.</summary>
-    private static async Task<Dictionary<string, int>> VersionsAsync(TableClient table)
+    internal static async Task<Dictionary<string, int>> VersionsAsync(TableClient table)
     {
         var versions = new Dictionary<string, int>(StringComparer.Ordinal);
         await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {CaseStore.CaseRowKey}"), select: ["PartitionKey", "Version"]))
@@ -235,7 +236,7 @@ public static class CountyBurst
         return versions;
     }
 
-    private static Task DelayUntilAsync(DateTimeOffset instant)
+    internal static Task DelayUntilAsync(DateTimeOffset instant)
     {
         var wait = instant - TimeProvider.System.GetUtcNow();
         return wait > TimeSpan.Zero ? Task.Delay(wait) : Task.CompletedTask;

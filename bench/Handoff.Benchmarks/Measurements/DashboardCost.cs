@@ -115,7 +115,7 @@ public static class DashboardCost
     }
 
     /// <summary>Signs in through the development sign-in, as a browser would, and returns the session cookie.</summary>
-    private static async Task<string> SignInAsync(Uri address, string organisation)
+    internal static async Task<string> SignInAsync(Uri address, string organisation)
     {
         using var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false };
         using var client = new HttpClient(handler) { BaseAddress = address };

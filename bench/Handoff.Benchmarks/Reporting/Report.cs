@@ -38,6 +38,7 @@ public static class Report
         Parked(s, r);
         Dashboard(s, r);
         Channels(s, r);
+        National(s, r);
         EngineComplaints(s);
         return s.ToString();
     }
@@ -533,6 +534,65 @@ public static class Report
             + $"delivery, two workers with their idle polls {c.DeliveryRequests / (double)c.Notices:0.0} ({Kinds(c.DeliveryKinds, c.Notices, "")})");
         s.AppendLine(Inv, $"- warnings and errors of the pumps and handlers: {(c.Complaints.Count == 0 ? "none" : string.Join("; ", c.Complaints.OrderByDescending(x => x.Value).Select(x => $"{x.Value} × {x.Key}")))}");
         s.AppendLine();
+    }
+
+    private static void National(StringBuilder s, Results r)
+    {
+        if (r.National is not { } n)
+        {
+            return;
+        }
+
+        s.AppendLine();
+        s.AppendLine(Inv, $"## A national midnight (issue 23): {n.One?.Cases ?? n.Two?.Cases:N0} ticks at once, pages among {n.NationalSize:N0} open cases");
+        s.AppendLine();
+        s.AppendLine("Production settings (16 partitions, polling 10 s, grace 1 s), each worker count on a fresh Azurite. The cases were written to our tables as the "
+            + "activity writes them and their orchestrations started from there, as the move command does; every release deadline ends at the same 24:00.");
+        s.AppendLine();
+        s.AppendLine("| workers | ticks | started from our tables, a second | quiet before the midnight s | first episodes not run at the midnight | partitions owned | drain s | first s | ticks/s | requests per tick | escalated | early | commands during the drain: n, p50 / p99 / max ms | complete | load |");
+        s.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var m in n.Midnights)
+        {
+            s.AppendLine(Inv, $"| {m.Workers} | {m.Applied.Count:N0} of {m.Cases:N0} | {m.StartsPerSecond:0.0} | {m.QuietSeconds:0} | {m.PendingAtMidnight:N0} | {string.Join(" + ", m.Owners)} | {m.DrainSeconds:0.0} | "
+                + $"{m.FirstSeconds:0.0} | {m.PerSecond:0.00} | {m.RequestsPerTick:0.0} | {m.Escalated:N0} | {m.Early} | "
+                + $"{m.CommandMs.Count}{(m.CommandsFailed > 0 ? $" ({m.CommandsFailed} failed)" : "")}: {(m.CommandMs.Count == 0 ? "—" : $"{Stats.Percentile(m.CommandMs, 50):0} / {Stats.Percentile(m.CommandMs, 99):0} / {m.CommandMs.Max():0}")} | "
+                + $"{(m.Complete ? "yes" : "**no**")} | {m.Load} |");
+        }
+
+        if (n.Floor is { } f)
+        {
+            s.AppendLine(Inv, $"| floor: bare timers, 1 worker | {f.Seconds.Count:N0} of {f.Timers:N0} | — | — | — | — | {f.DrainSeconds:0.0} | {f.FirstSeconds:0.0} | {f.PerSecond:0.00} | {f.RequestsPerTimer:0.0} | — | — | — | — | {f.Load} |");
+        }
+
+        s.AppendLine();
+        if (n.One is { } one)
+        {
+            var thirty = one.PerSecond * 1800;
+            s.AppendLine(Inv, $"- Goal: the midnight's ticks applied within 30 minutes with one worker: {one.DrainSeconds / 60:0.0} min for {one.Applied.Count:N0} "
+                + $"(at its {one.PerSecond:0.00} ticks a second, 30 minutes hold {thirty:N0}; 10,000 would take {10_000 / one.PerSecond / 60:0.0} min): "
+                + $"**{(one.Complete && 10_000 / one.PerSecond <= 1800 ? "met" : "not met")}**. Zero early: **{(n.Midnights.Sum(m => m.Early) == 0 ? "met" : "not met")}**.");
+        }
+
+        if (n.Two is not null)
+        {
+            s.AppendLine(Inv, $"- Two workers against one: {n.SpeedUp:0.00}× the speed (drain of one ÷ drain of two).");
+        }
+
+        if (n.Floor is { } floor && n.One is { } o)
+        {
+            s.AppendLine(Inv, $"- Ours ÷ the floor's bare timers a second (one worker): {o.PerSecond / floor.PerSecond:0.00}.");
+        }
+
+        s.AppendLine();
+        s.AppendLine("| page | open cases | storage requests a view (ours) | p50 ms | max ms | bytes |");
+        s.AppendLine("|---|---|---|---|---|---|");
+        foreach (var p in n.Pages)
+        {
+            s.AppendLine(Inv, $"| {p.Page} | {p.OpenCases:N0} | {p.RequestsPerView:0.0} | {p.MedianMs:0} | {p.MaxMs:0} | {p.Bytes:N0} |");
+        }
+
+        s.AppendLine();
+        s.AppendLine(Inv, $"Parked open cases written (index rows and figures) in {n.ParkedSeedSeconds:0} s.");
     }
 
     private static void ChannelRow(StringBuilder s, string name, IReadOnlyList<ChannelBurst.Robot> robots, double drain, double onePerNotice)

@@ -39,6 +39,8 @@ public sealed class Results
 
     public ChannelBurst.Result? Channels { get; set; }
 
+    public NationalScale.Result? National { get; set; }
+
     /// <summary>Sections that threw, with why: the others still report.</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, string> Failures { get; } = new(StringComparer.Ordinal);
 }
