@@ -2,6 +2,8 @@ using DurableTask.AzureStorage;
 using DurableTask.Core;
 using Handoff.Api.Hosting;
 using Handoff.Workflow;
+using Handoff.Workflow.Engine;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Worker;
@@ -23,7 +25,14 @@ public static class DurableEngine
         this IServiceCollection services, IConfiguration configuration, Func<string, Azure.Core.Pipeline.HttpPipelinePolicy>? storageObserver = null)
     {
         var settings = DurableSettings.From(configuration);
+        var backend = EngineBackend.From(settings.Backend, settings.MaximumTimerInterval);
+        if (settings.PartitionCount < 1 || settings.PartitionCount > backend.MaxPartitions)
+        {
+            throw new InvalidOperationException($"Handoff:Durable:PartitionCount must be 1–{backend.MaxPartitions} (the {backend.Name} backend's limit); it is {settings.PartitionCount}.");
+        }
+
         services.AddSingleton(settings);
+        services.TryAddSingleton(backend);
         services.AddSingleton(sp => new AzureStorageOrchestrationServiceSettings
         {
             TaskHubName = sp.GetRequiredService<TaskHubName>().Value,
@@ -64,7 +73,7 @@ public static class DurableEngine
     /// worker for the life of the process.
     /// </summary>
     private sealed class EngineService(
-        AzureStorageOrchestrationService service, AzureStorageOrchestrationServiceSettings engineSettings, DurableSettings settings, DataConverter converter, ApplyPendingActivity pending, ApplyStepActivity step,
+        AzureStorageOrchestrationService service, AzureStorageOrchestrationServiceSettings engineSettings, EngineBackend backend, DataConverter converter, ApplyPendingActivity pending, ApplyStepActivity step,
         NoteBlockedActivity blocked, ILoggerFactory loggers)
         : IHostedService
     {
@@ -74,7 +83,7 @@ public static class DurableEngine
         {
             await HubPartitions.EnsureHubAsync(service, engineSettings, cancellationToken).ConfigureAwait(false);
             var shims = new DurableTaskShimFactory(
-                new DurableTaskWorkerOptions { DataConverter = converter, MaximumTimerInterval = settings.MaximumTimerInterval }, loggers);
+                new DurableTaskWorkerOptions { DataConverter = converter, MaximumTimerInterval = backend.MaximumTimerInterval }, loggers);
             _worker = new TaskHubWorker(service, loggers);
             _worker.AddTaskOrchestrations(new ShimCreator<TaskOrchestration>(CaseOrchestration.Name, () =>
                 shims.CreateOrchestration<CaseOrchestrationInput, CaseProgress>(CaseOrchestration.Name, (context, input) => CaseOrchestration.RunAsync(context, input!)!)));

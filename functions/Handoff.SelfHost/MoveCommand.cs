@@ -87,7 +87,7 @@ public static class MoveCommand
             var oldSettings = new AzureStorageOrchestrationServiceSettings
             {
                 TaskHubName = old, StorageAccountClientProvider = settings.StorageAccountClientProvider, LoggerFactory = settings.LoggerFactory,
-                WorkerId = settings.WorkerId, PartitionCount = Handoff.Workflow.Engine.AzureStorageBackend.PartitionLimit,
+                WorkerId = settings.WorkerId, PartitionCount = services.GetRequiredService<Handoff.Workflow.Engine.EngineBackend>().MaxPartitions,
             };
             await new AzureStorageOrchestrationService(oldSettings).DeleteAsync().ConfigureAwait(false);
             Console.WriteLine($"Task hub {old} deleted.");

@@ -108,7 +108,7 @@ public class ApiFixture : IAsyncLifetime
             ["Handoff__Durable__MaxQueuePollingInterval"] = PollingInterval?.ToString("c"),
 
             // One partition in tests: the production count (16) polls 16 control queues, a load the many fixtures on one Azurite do not
-            // need; CaseMoveTests and HubPartitionTests run the production count.
+            // need; CaseMoveTests runs the production count (the move, and the refusal of a hub created with another).
             ["Handoff__Durable__PartitionCount"] = "1",
             ["Handoff__Orchestration__Grace"] = Grace == TimeSpan.MinValue ? null : Grace.ToString("c"),
 

@@ -208,6 +208,11 @@ public static class CountyBurst
             }
         });
         var load = Machine.Load();
+        if (TimeProvider.System.GetUtcNow() > fireAt)
+        {
+            Machine.Say($"county floor: scheduling {n} timers ran {(TimeProvider.System.GetUtcNow() - fireAt).TotalSeconds:0} s past their fire instant; the drain includes it");
+        }
+
         await DelayUntilAsync(fireAt);
         var before = floor.Meter.Snapshot();
         var (timestamp, utc) = (Stopwatch.GetTimestamp(), TimeProvider.System.GetUtcNow());

@@ -108,7 +108,7 @@ public static class NationalScale
         foreach (var workers in new[] { 1, 2 })
         {
             await using var azurite = await Emulator.StartAsync();
-            var (midnight, hosts) = await MidnightAsync(azurite.ConnectionString, due, workers, options);
+            var (midnight, hosts, seeded) = await MidnightAsync(azurite.ConnectionString, due, workers, options);
             midnights.Add(midnight);
             try
             {
@@ -117,7 +117,7 @@ public static class NationalScale
                     var host = hosts[0];
                     pages.AddRange(await PagesAsync(host, due));
                     var watch = Stopwatch.StartNew();
-                    await SeedParkedAsync(host, due, options.NationalOpen - due);
+                    await SeedParkedAsync(host, due, options.NationalOpen - due, seeded);
                     parkedSeconds = watch.Elapsed.TotalSeconds;
                     pages.AddRange(await PagesAsync(host, options.NationalOpen));
                 }
@@ -136,7 +136,8 @@ public static class NationalScale
         return result;
     }
 
-    private static async Task<(Midnight, IReadOnlyList<HandoffHost>)> MidnightAsync(string connectionString, int n, int workers, BenchOptions options)
+    /// <returns>The measurement, the hosts (still running), and every case of the hub as it stands after the drain with its county.</returns>
+    private static async Task<(Midnight, IReadOnlyList<HandoffHost>, IReadOnlyList<(string County, Case Case, int Version)>)> MidnightAsync(string connectionString, int n, int workers, BenchOptions options)
     {
         var hub = HubNames.Next($"national{workers}w");
         var midnightWorkflow = ChinaTime.EndOfDay(ReleaseDay);
@@ -145,22 +146,31 @@ public static class NationalScale
         // hub's clock is anchored by the first host that reads it, and the measured hub's must be the midnight's (every instant here is
         // the core's input).
         var seedWatch = Stopwatch.StartNew();
-        var quietCases = Math.Max(20, n / 200);
-        List<string> dueIds, quietIds;
+        var quietCount = Math.Max(20, n / 200);
+        List<(string County, Case Case, int Version)> dueCases, quietCases;
         await using (var seeder = await HandoffHost.StartAsync(HubNames.Next("seed"), connectionString, HostProfile.Production with { EngineWorker = false }))
         {
             _ = seeder.Time; // creates our tables
-            dueIds = await SeedRegisteredAsync(seeder, "D", n, ReleaseDay, midnightWorkflow - TimeSpan.FromHours(3), r => Routes[r % Routes.Length]);
+            dueCases = await SeedRegisteredAsync(seeder, "D", n, ReleaseDay, midnightWorkflow - TimeSpan.FromHours(3), r => Routes[r % Routes.Length]);
             // Cases not due that night, all at 平远县大柘镇 (the API client's office): their acknowledgements are the commands sent during the drain.
-            quietIds = await SeedRegisteredAsync(seeder, "Q", quietCases, ReleaseDay.AddDays(10), midnightWorkflow - TimeSpan.FromHours(3), _ => Routes[0]);
+            quietCases = await SeedRegisteredAsync(seeder, "Q", quietCount, ReleaseDay.AddDays(10), midnightWorkflow - TimeSpan.FromHours(3), _ => Routes[0]);
+            using (Caller.As(Caller.Bench))
+            {
+                // One rebuild over all of them: a rebuild writes each county's sums from the cases it is given.
+                await seeder.Services.GetRequiredService<RegionStatsStore>().RebuildAsync([.. dueCases, .. quietCases]);
+            }
         }
 
+        var dueIds = dueCases.Select(c => c.Case.CaseId).ToList();
+        var quietIds = quietCases.Select(c => c.Case.CaseId).ToList();
+        var counties = dueCases.Concat(quietCases).ToDictionary(c => c.Case.CaseId, c => c.County, StringComparer.Ordinal);
+
         var seedSeconds = seedWatch.Elapsed.TotalSeconds;
-        Machine.Say($"national ({workers} worker{(workers == 1 ? "" : "s")}): {n} + {quietCases} cases written to our tables in {seedSeconds:0} s");
+        Machine.Say($"national ({workers} worker{(workers == 1 ? "" : "s")}): {n} + {quietCount} cases written to our tables in {seedSeconds:0} s");
 
         // The hosts whose clock reaches the midnight after the starts and their first episodes (estimated at NationalStartRate a second,
         // 20: a slow machine's pace; the backlog left at the midnight is reported) and the quiet.
-        var gap = TimeSpan.FromSeconds(20 + (n + quietCases) / options.NationalStartRate) + Quiet;
+        var gap = TimeSpan.FromSeconds(20 + (n + quietCount) / options.NationalStartRate) + Quiet;
         var profile = HostProfile.Production with { ClockStart = midnightWorkflow - gap };
         var hosts = new List<HandoffHost> { await HandoffHost.StartAsync(hub, connectionString, profile) };
         for (var i = 1; i < workers; i++)
@@ -181,11 +191,18 @@ public static class NationalScale
         });
         var startSeconds = startWatch.Elapsed.TotalSeconds;
         var quiet = (midnight - TimeProvider.System.GetUtcNow()).TotalSeconds;
-        Machine.Say($"national: {n + quietCases} orchestrations started from our tables in {startSeconds:0} s ({(n + quietCases) / startSeconds:0.0} a second); the midnight in {quiet:0} s");
+        var baselineLead = Math.Min(30, Math.Max(5, n / 500.0));
+        if (quiet < baselineLead)
+        {
+            throw new InvalidOperationException(
+                $"The starts ended {baselineLead - quiet:0} s too late for the midnight (assumed {options.NationalStartRate} a second): run again with a lower --national-start-rate.");
+        }
+
+        Machine.Say($"national: {n + quietCount} orchestrations started from our tables in {startSeconds:0} s ({(n + quietCount) / startSeconds:0.0} a second); the midnight in {quiet:0} s");
 
         var table = new TableServiceClient(connectionString).GetTableClient(StorageNames.CasesTable); // unmetered
         var ids = dueIds.ToHashSet(StringComparer.Ordinal);
-        await CountyBurst.DelayUntilAsync(midnight - TimeSpan.FromSeconds(Math.Min(30, Math.Max(5, n / 500.0))));
+        await CountyBurst.DelayUntilAsync(midnight - TimeSpan.FromSeconds(baselineLead));
         var baseline = await CountyBurst.VersionsAsync(table);
         var owners = await OwnersAsync(connectionString, hub, hosts.Count);
         var pendingAtMidnight = await PendingAsync(connectionString, hub);
@@ -251,11 +268,17 @@ public static class NationalScale
 
         // The outcome, from each case's record: its release-not-recorded escalation, opened at (not before) the deadline.
         var observed = new ConcurrentBag<Escalations.Observed>();
-        await Wait.ForEachAsync(ids, 32, async caseId =>
+        var after = new ConcurrentBag<(string County, Case Case, int Version)>();
+        await Wait.ForEachAsync(dueIds.Concat(quietIds), 32, async caseId =>
         {
             using (Caller.As(Caller.Bench))
             {
                 var (record, _) = await api.Cases.LoadAsync(caseId);
+                if (record is not null)
+                {
+                    after.Add((counties[caseId], record.State, record.Version));
+                }
+
                 foreach (var o in record is null ? [] : Escalations.Of(record.State, new HandoffPolicy().EscalationInterval)
                     .Where(o => o.What == $"{EscalationKind.ReleaseNotRecorded} opened"))
                 {
@@ -268,17 +291,16 @@ public static class NationalScale
             observed.Count(o => o.At < o.Due), owners, pendingAtMidnight, [.. commandMs], commandsFailed, window, applied.Count == ids.Count, load);
         Machine.Say($"national ({workers}): {result.Applied.Count} ticks in {result.DrainSeconds:0.0} s ({result.PerSecond:0.0}/s), {result.Escalated} escalated, "
             + $"{result.Early} early; {commandMs.Count} commands during the drain, p50 {Stats.Percentile([.. commandMs], 50):0} ms");
-        return (result, hosts);
+        return (result, hosts, [.. after]);
     }
 
     /// <summary>Registers <paramref name="count"/> cases for <paramref name="releaseDay"/> by the core and writes them as the activity does.</summary>
-    private static async Task<List<string>> SeedRegisteredAsync(
+    private static async Task<List<(string County, Case Case, int Version)>> SeedRegisteredAsync(
         HandoffHost host, string prefix, int count, DateOnly releaseDay, DateTimeOffset registeredAt, Func<int, Route> route)
     {
         var environment = host.Services.GetRequiredService<WorkflowEnvironment>();
         var store = host.Cases;
         var index = host.Services.GetRequiredService<CaseIndexStore>();
-        var stats = host.Services.GetRequiredService<RegionStatsStore>();
         var cases = new ConcurrentBag<(string County, Case Case, int Version)>();
         await Wait.ForEachAsync(Enumerable.Range(0, count), 32, async i =>
         {
@@ -301,19 +323,15 @@ public static class NationalScale
 
             cases.Add((r.County, c, c.EventCount));
         });
-        using (Caller.As(Caller.Bench))
-        {
-            await stats.RebuildAsync(cases);
-        }
-
-        return [.. cases.Select(c => c.Case.CaseId)];
+        return [.. cases];
     }
 
     /// <summary>
     /// Open cases that wait far from any deadline that night (registered, acknowledged or released and reported in the year before):
     /// their index rows and figures only, as <see cref="DashboardCost"/> loads them — no case row, no orchestration.
     /// </summary>
-    private static async Task SeedParkedAsync(HandoffHost host, int from, int count)
+    /// <param name="others">The hub's other cases as they stand: the figures are rebuilt over all of them and the parked ones.</param>
+    private static async Task SeedParkedAsync(HandoffHost host, int from, int count, IReadOnlyList<(string County, Case Case, int Version)> others)
     {
         var environment = host.Services.GetRequiredService<WorkflowEnvironment>();
         var index = host.Services.GetRequiredService<CaseIndexStore>();
@@ -351,7 +369,7 @@ public static class NationalScale
         });
         using (Caller.As(Caller.Bench))
         {
-            await stats.RebuildAsync(cases);
+            await stats.RebuildAsync([.. others, .. cases]);
         }
 
         Case Step(Case? current, CaseCommand command, DateTimeOffset at) =>
@@ -425,8 +443,10 @@ public static class NationalScale
         var owners = new Dictionary<string, int>(StringComparer.Ordinal);
         await foreach (var row in new TableClient(connectionString, hub + "Partitions").QueryAsync<TableEntity>())
         {
-            var owner = row.GetString("CurrentOwner") ?? "";
-            owners[owner] = owners.GetValueOrDefault(owner) + 1;
+            if (row.GetString("CurrentOwner") is { Length: > 0 } owner)
+            {
+                owners[owner] = owners.GetValueOrDefault(owner) + 1; // a partition no one owns yet is left out
+            }
         }
 
         return [.. owners.OrderByDescending(o => o.Value).Select(o => o.Value).Concat(Enumerable.Repeat(0, Math.Max(0, workers - owners.Count)))];

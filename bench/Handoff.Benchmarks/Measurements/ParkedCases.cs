@@ -47,7 +47,7 @@ public static class ParkedCases
             // The last steps' publishing, and the figures' catch-up (it coalesces, then recomputes the county and removes its marker).
             await Task.Delay(RegionStatsCatchUp.Coalesce * 2 + TimeSpan.FromSeconds(5));
             var (count, bytes) = host.Meter.DelayedMessages;
-            engine = await Footprint.EngineAsync(connectionString, host.Hub, 1, count == 0 ? 0 : bytes / (double)count);
+            engine = await Footprint.EngineAsync(connectionString, host.Hub, HostProfile.Production.PartitionCount, count == 0 ? 0 : bytes / (double)count);
             ours = await Footprint.OursAsync(connectionString);
             Machine.Say($"parked: {parked} cases, {(engine.Sum(p => p.Bytes) + ours.Sum(p => p.Bytes)) / (double)parked:0} bytes each");
 
@@ -67,7 +67,7 @@ public static class ParkedCases
             await ParkFloorAsync(floor, signals, floorCount);
             await Task.Delay(TimeSpan.FromSeconds(5));
             var (count, bytes) = floor.Meter.DelayedMessages;
-            floorParts = await Footprint.EngineAsync(connectionString, floor.Meter.Hub, 1, count == 0 ? 0 : bytes / (double)count);
+            floorParts = await Footprint.EngineAsync(connectionString, floor.Meter.Hub, FloorProfile.Production.PartitionCount, count == 0 ? 0 : bytes / (double)count);
             floorParts.Add(await Footprint.TableAsync(new TableServiceClient(connectionString), FloorOrchestrations.Table, "floor's table"));
         }
 

@@ -47,14 +47,17 @@ public static class Report
     {
         s.AppendLine("| # | measure | Handoff | engine floor, same run | goal | met |");
         s.AppendLine("|---|---|---|---|---|---|");
-        var floor10 = r.Curve.FirstOrDefault(c => c.Name == "1 partition, 10 s");
+        // The engine at the production settings (16 partitions since issue 23, polling 10 s): our idle is what we add on top of it.
+        var floor10 = r.Curve.FirstOrDefault(c => c.Name == FloorProfile.Production.Name);
         var defaults = r.Curve.FirstOrDefault(c => c.Name.Contains("Durable defaults", StringComparison.Ordinal));
         if (r.IdleOurs is { } idle)
         {
             var ours = idle.PerMinute();
+            // Issue 18's goal was ≤ 45 with 1 partition (the engine's 26 and our 19 at most); with 16 partitions (issue 23) the engine's
+            // floor grows, and the goal is what we add to it.
             Row(s, "1", "idle storage requests/min, one instance, production settings, loops on", F(ours, "0"),
-                $"{(floor10 is null ? "n/a" : F(floor10.PerMinute(), "0"))} (1 partition, 10 s); {(defaults is null ? "n/a" : F(defaults.PerMinute(), "0"))} at Durable defaults (4, 30 s)",
-                "≤ 45", ours <= 45);
+                $"{(floor10 is null ? "n/a" : F(floor10.PerMinute(), "0"))} ({FloorProfile.Production.Name}); {(defaults is null ? "n/a" : F(defaults.PerMinute(), "0"))} at Durable defaults (4, 30 s)",
+                "≤ floor + 19", floor10 is not null && ours <= floor10.PerMinute() + 19);
         }
 
         if (r.Handoffs is { } h)
@@ -570,7 +573,8 @@ public static class Report
             var thirty = one.PerSecond * 1800;
             s.AppendLine(Inv, $"- Goal: the midnight's ticks applied within 30 minutes with one worker: {one.DrainSeconds / 60:0.0} min for {one.Applied.Count:N0} "
                 + $"(at its {one.PerSecond:0.00} ticks a second, 30 minutes hold {thirty:N0}; 10,000 would take {10_000 / one.PerSecond / 60:0.0} min): "
-                + $"**{(one.Complete && 10_000 / one.PerSecond <= 1800 ? "met" : "not met")}**. Zero early: **{(n.Midnights.Sum(m => m.Early) == 0 ? "met" : "not met")}**.");
+                + $"**{(one.Complete && 10_000 / one.PerSecond <= 1800 ? "met" : "not met")}**. Zero early, every case escalated: "
+                + $"**{(n.Midnights.All(m => m.Early == 0 && m.Escalated == m.Cases) ? "met" : "not met")}**.");
         }
 
         if (n.Two is not null)

@@ -111,7 +111,8 @@ public static class HandoffServices
         services.AddHostedService<StatsCatchUpService>();
         // The engine seam: what the backend decides (timer pieces, refusals, purge, partitions), from Handoff:Durable (issue 23).
         var durable = DurableSettings.From(configuration);
-        services.AddSingleton(Workflow.Engine.EngineBackend.From(durable.Backend, durable.MaximumTimerInterval));
+        Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddSingleton(
+            services, Workflow.Engine.EngineBackend.From(durable.Backend, durable.MaximumTimerInterval));
         services.AddSingleton<CaseInstances>();
         services.AddSingleton<ReconcilerHealth>();
         services.AddSingleton<CaseReconciler>();

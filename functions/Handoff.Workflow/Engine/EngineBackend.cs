@@ -23,17 +23,14 @@ public abstract class EngineBackend
     /// <summary>How many worker instances can run orchestrations of one task hub at once at most (the backend's partition limit).</summary>
     public abstract int MaxPartitions { get; }
 
-    /// <summary>
-    /// Whether an event raised to an instance that does not exist or has ended may vanish without an error. When it may, the command
-    /// path never relies on the event alone: the command is in the case's inbox first, and the reconciler and the command's own check
-    /// restore a case whose orchestration is not running.
-    /// </summary>
-    public abstract bool DropsEventsToMissingInstances { get; }
-
     /// <summary>The refusal to start an instance under the id of a running one.</summary>
     public abstract bool IsAlreadyStarted(Exception ex);
 
-    /// <summary>The host's refusal of an event to an instance that is missing or not running (where it refuses one at all).</summary>
+    /// <summary>
+    /// The host's refusal of an event to an instance that is missing or not running, where it refuses one at all: a backend may drop
+    /// such an event without an error (Azure Storage self-hosted), so the command path never relies on the event alone — the command
+    /// is in the case's inbox first, and the reconciler and the command's own check restore a case whose orchestration is not running.
+    /// </summary>
     public abstract bool IsNotRunning(Exception ex);
 
     /// <summary>The purge of completed and terminated instances created before <paramref name="createdBefore"/>.</summary>
@@ -75,8 +72,6 @@ public sealed class AzureStorageBackend(TimeSpan maximumTimerInterval) : EngineB
     public override TimeSpan MaximumTimerInterval { get; } = maximumTimerInterval;
 
     public override int MaxPartitions => PartitionLimit;
-
-    public override bool DropsEventsToMissingInstances => true;
 
     public override bool IsAlreadyStarted(Exception ex) =>
         ex.GetType().Name.Contains("AlreadyExists", StringComparison.Ordinal)
