@@ -166,6 +166,11 @@ public static class NationalScale
         var counties = dueCases.Concat(quietCases).ToDictionary(c => c.Case.CaseId, c => c.County, StringComparer.Ordinal);
 
         var seedSeconds = seedWatch.Elapsed.TotalSeconds;
+
+        // Every case row as written (version 1): a tick moves it on. Read before anything runs, so that a midnight reached while the
+        // starts still run (the quiet is then negative, and reported) loses no tick.
+        var table = new TableServiceClient(connectionString).GetTableClient(StorageNames.CasesTable); // unmetered
+        var baseline = await CountyBurst.VersionsAsync(table);
         Machine.Say($"national ({workers} worker{(workers == 1 ? "" : "s")}): {n} + {quietCount} cases written to our tables in {seedSeconds:0} s");
 
         // The hosts whose clock reaches the midnight after the starts and their first episodes (estimated at NationalStartRate a second,
@@ -191,19 +196,23 @@ public static class NationalScale
         });
         var startSeconds = startWatch.Elapsed.TotalSeconds;
         var quiet = (midnight - TimeProvider.System.GetUtcNow()).TotalSeconds;
-        var baselineLead = Math.Min(30, Math.Max(5, n / 500.0));
-        if (quiet < baselineLead)
+        if (quiet < 5)
         {
-            throw new InvalidOperationException(
-                $"The starts ended {baselineLead - quiet:0} s too late for the midnight (assumed {options.NationalStartRate} a second): run again with a lower --national-start-rate.");
+            Machine.Say($"national: the starts ended {5 - quiet:0} s before the midnight or after it (assumed {options.NationalStartRate} a second): the drain includes their backlog; "
+                + "a lower --national-start-rate gives a clean midnight");
         }
 
         Machine.Say($"national: {n + quietCount} orchestrations started from our tables in {startSeconds:0} s ({(n + quietCount) / startSeconds:0.0} a second); the midnight in {quiet:0} s");
 
-        var table = new TableServiceClient(connectionString).GetTableClient(StorageNames.CasesTable); // unmetered
         var ids = dueIds.ToHashSet(StringComparer.Ordinal);
-        await CountyBurst.DelayUntilAsync(midnight - TimeSpan.FromSeconds(baselineLead));
-        var baseline = await CountyBurst.VersionsAsync(table);
+        await CountyBurst.DelayUntilAsync(midnight - TimeSpan.FromSeconds(5));
+        if (quiet >= 5)
+        {
+            // A start from our tables commits nothing to the case: a row moved on before the midnight would be counted as a tick.
+            var moved = (await CountyBurst.VersionsAsync(table)).Count(v => ids.Contains(v.Key) && v.Value > baseline.GetValueOrDefault(v.Key));
+            Machine.Say($"national: {moved} case rows moved on before the midnight (0 expected)");
+        }
+
         var owners = await OwnersAsync(connectionString, hub, hosts.Count);
         var pendingAtMidnight = await PendingAsync(connectionString, hub);
         var load = Machine.Load();
