@@ -49,6 +49,38 @@ public sealed class DurableEngineTests(AzuriteFixture azurite) : IClassFixture<A
         }
     }
 
+    /// <summary>The engine seam (issue 23): a backend that is not built is refused at start, saying what it would take.</summary>
+    [Fact]
+    public void ABackendNotBuilt_IsRefusedAtStart_WithWhatItWouldTake()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Handoff:Storage:ConnectionString"] = azurite.ConnectionString,
+            ["Handoff:Durable:Backend"] = "DurableTaskScheduler",
+        }).Build();
+
+        var refused = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddDurableEngine(configuration));
+
+        Assert.Contains("Handoff:Durable:Backend 'DurableTaskScheduler' is not built: only 'AzureStorage' is", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("The engine behind one seam", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(17)]
+    public void APartitionCountOutsideTheBackendsLimit_IsRefusedAtStart(int partitions)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Handoff:Storage:ConnectionString"] = azurite.ConnectionString,
+            ["Handoff:Durable:PartitionCount"] = partitions.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }).Build();
+
+        var refused = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddDurableEngine(configuration));
+
+        Assert.Equal($"Handoff:Durable:PartitionCount must be 1–16 (the AzureStorage backend's limit); it is {partitions}.", refused.Message);
+    }
+
     private ServiceProvider Engine(string hub)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
