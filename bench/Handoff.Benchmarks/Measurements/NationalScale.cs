@@ -106,7 +106,7 @@ public static class NationalScale
         var midnights = new List<Midnight>();
         var pages = new List<PageView>();
         var parkedSeconds = double.NaN;
-        foreach (var workers in new[] { 1, 2 })
+        foreach (var workers in options.NationalWorkers)
         {
             await using var azurite = await Emulator.StartAsync();
             var (midnight, hosts, seeded) = await MidnightAsync(azurite.ConnectionString, due, workers, options);
