@@ -55,13 +55,14 @@ public static class MoveCommand
         var engine = services.GetRequiredService<AzureStorageOrchestrationService>();
         var client = services.GetRequiredService<DurableTaskClient>();
         var move = services.GetRequiredService<CaseMove>();
+        var settings = services.GetRequiredService<AzureStorageOrchestrationServiceSettings>();
         if (options.Retire == hub)
         {
             Console.Error.WriteLine($"--retire {hub} names the target hub itself: nothing moved, nothing deleted.");
             return 1;
         }
 
-        await HubPartitions.EnsureHubAsync(engine, services.GetRequiredService<AzureStorageOrchestrationServiceSettings>(), cancellationToken).ConfigureAwait(false);
+        await HubPartitions.EnsureHubAsync(engine, settings, cancellationToken).ConfigureAwait(false);
         Console.WriteLine($"Moving the open cases into task hub {hub}{(options.DryRun ? " (dry run: nothing is started)" : "")}");
         var report = await move.RunAsync(client, options.DryRun, r => Console.WriteLine($"  … {r}"), cancellationToken).ConfigureAwait(false);
         Console.WriteLine(report);
@@ -81,7 +82,6 @@ public static class MoveCommand
         if (options.Retire is { } old)
         {
             // The old hub's queues, tables and blobs: its orchestrations are copies of what our tables hold, and no host uses it now.
-            var settings = services.GetRequiredService<AzureStorageOrchestrationServiceSettings>();
             // The engine deletes the control queues its settings' partition count names; the old hub's count may differ from ours
             // (a different count is often why it is retired), so the provider's maximum: queues that never existed are skipped.
             var oldSettings = new AzureStorageOrchestrationServiceSettings

@@ -110,9 +110,12 @@ public static class DashboardCost
         await stats.RebuildAsync(cases);
         await Wait.ForEachAsync(cases, 16, async item => await index.UpsertAsync(item.Case, null));
 
-        Case Step(Case? current, CaseCommand command, DateTimeOffset at) =>
-            CaseWorkflow.Decide(current, command, environment.Context(at)).State ?? throw new InvalidOperationException($"{command.GetType().Name} refused");
+        Case Step(Case? current, CaseCommand command, DateTimeOffset at) => Decided(environment, current, command, at);
     }
+
+    /// <summary>The case after <paramref name="command"/>, decided by the real core at <paramref name="at"/>; a refusal throws.</summary>
+    internal static Case Decided(WorkflowEnvironment environment, Case? current, CaseCommand command, DateTimeOffset at) =>
+        CaseWorkflow.Decide(current, command, environment.Context(at)).State ?? throw new InvalidOperationException($"{command.GetType().Name} refused");
 
     /// <summary>Signs in through the development sign-in, as a browser would, and returns the session cookie.</summary>
     internal static async Task<string> SignInAsync(Uri address, string organisation)

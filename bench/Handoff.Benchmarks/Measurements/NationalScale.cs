@@ -389,8 +389,7 @@ public static class NationalScale
             await stats.RebuildAsync([.. others, .. cases]);
         }
 
-        Case Step(Case? current, CaseCommand command, DateTimeOffset at) =>
-            CaseWorkflow.Decide(current, command, environment.Context(at)).State ?? throw new InvalidOperationException($"{command.GetType().Name} refused");
+        Case Step(Case? current, CaseCommand command, DateTimeOffset at) => DashboardCost.Decided(environment, current, command, at);
     }
 
     /// <summary>Each page read 5 times signed in as its reader: storage requests per view (ours), time and size.</summary>

@@ -65,7 +65,8 @@ public static class HandoffServices
         }
 
         services.AddSingleton(noticeOptions);
-        var taskHub = TaskHubName.From(configuration[TaskHubName.Setting], TaskHubName.Default(defaultTaskHub, DurableSettings.From(configuration).PartitionCount));
+        var durable = DurableSettings.From(configuration);
+        var taskHub = TaskHubName.From(configuration[TaskHubName.Setting], TaskHubName.Default(defaultTaskHub, durable.PartitionCount));
         services.AddSingleton(taskHub);
 
         var counter = new StorageRequestCounter();
@@ -110,7 +111,6 @@ public static class HandoffServices
         // generic host, so a hosted service runs in it as in the self-host).
         services.AddHostedService<StatsCatchUpService>();
         // The engine seam: what the backend decides (timer pieces, refusals, purge, partitions), from Handoff:Durable (issue 23).
-        var durable = DurableSettings.From(configuration);
         Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddSingleton(
             services, Workflow.Engine.EngineBackend.From(durable.Backend, durable.MaximumTimerInterval));
         services.AddSingleton<CaseInstances>();

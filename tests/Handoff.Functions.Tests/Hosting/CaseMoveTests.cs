@@ -137,34 +137,35 @@ public sealed class CaseMoveTests : IAsyncLifetime
         return caseId;
     }
 
-    private static async Task<string> OrderAsync(SelfHostProcess host)
+    private static Task<string> OrderAsync(SelfHostProcess host) => OpenFileAsync(host, "/api/community-orders", new
     {
-        var (status, body) = await host.PostAsync("meizhou-psb", "/api/community-orders", new
-        {
-            person = new { name = "迁某", idNumber = TestData.UniqueIdNumber(), registeredRegion = "441426" },
-            orderNumber = "梅公（禁）社戒字〔2026〕9号",
-            decidedOn = Core.Time.ChinaTime.LocalDate(TimeProvider.System.GetUtcNow()).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-            servedAt = TimeProvider.System.GetUtcNow(),
-            officeId = "pingyuan-dazhe-office",
-            policeStationId = "pingyuan-dazhe-police",
-        });
-        Assert.True(status == HttpStatusCode.Created, body.ToString());
-        return body.GetProperty("caseId").GetString()!;
+        person = new { name = "迁某", idNumber = TestData.UniqueIdNumber(), registeredRegion = "441426" },
+        orderNumber = "梅公（禁）社戒字〔2026〕9号",
+        decidedOn = Today(),
+        servedAt = TimeProvider.System.GetUtcNow(),
+        officeId = "pingyuan-dazhe-office",
+        policeStationId = "pingyuan-dazhe-police",
+    });
+
+    private static Task<string> DecideAsync(SelfHostProcess host) => OpenFileAsync(host, "/api/decisions", new
+    {
+        person = new { name = "迁某", idNumber = TestData.UniqueIdNumber(), registeredRegion = "441426" },
+        decisionNumber = "梅公（禁）决字〔2026〕9号",
+        decidedOn = Today(),
+        servedAt = TimeProvider.System.GetUtcNow(),
+        centreId = "meizhou-centre",
+    });
+
+    /// <summary>Opens a file as 梅州市公安局 (a 社区戒毒 order or a 强制隔离戒毒 decision): its case id.</summary>
+    private static async Task<string> OpenFileAsync(SelfHostProcess host, string path, object body)
+    {
+        var (status, answer) = await host.PostAsync("meizhou-psb", path, body);
+        Assert.True(status == HttpStatusCode.Created, answer.ToString());
+        return answer.GetProperty("caseId").GetString()!;
     }
 
-    private static async Task<string> DecideAsync(SelfHostProcess host)
-    {
-        var (status, body) = await host.PostAsync("meizhou-psb", "/api/decisions", new
-        {
-            person = new { name = "迁某", idNumber = TestData.UniqueIdNumber(), registeredRegion = "441426" },
-            decisionNumber = "梅公（禁）决字〔2026〕9号",
-            decidedOn = Core.Time.ChinaTime.LocalDate(TimeProvider.System.GetUtcNow()).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-            servedAt = TimeProvider.System.GetUtcNow(),
-            centreId = "meizhou-centre",
-        });
-        Assert.True(status == HttpStatusCode.Created, body.ToString());
-        return body.GetProperty("caseId").GetString()!;
-    }
+    private static string Today() =>
+        Core.Time.ChinaTime.LocalDate(TimeProvider.System.GetUtcNow()).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     private static async Task<string> StateAsync(SelfHostProcess host, string caseId) =>
         (await host.GetAsync("meizhou-centre", $"/api/cases/{caseId}")).Body.GetProperty("state").GetString()!;
