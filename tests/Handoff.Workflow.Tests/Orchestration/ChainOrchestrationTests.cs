@@ -40,8 +40,10 @@ public sealed class ChainOrchestrationTests(AzuriteFixture azurite) : IAsyncLife
     [Fact]
     public async Task Delivery_OnTime_NeverEscalates()
     {
-        // A legal day a second: the steps are sent well inside the delivery's day and a half, even on a loaded machine.
-        var run = new CaseRun(_stores, Client, 86400, Grace);
+        // A legal day every 4 s: the steps are sent well inside the delivery's day and a half and the decision notices' 24 hours (禁毒法
+        // 40), even on a loaded machine. At a day a second the notices' 24 hours were 1 real second, and a CI run sent them after it
+        // (a NotNotified escalation: ci-flake-delivery-on-time-notices-late.log).
+        var run = new CaseRun(_stores, Client, 86400 / 4, Grace);
         var decided = await run.OpenAsync(Decision(run, new DateOnly(2026, 3, 2), CaseRun.Start));
         var due = Deadline(decided, DeadlineStep.Delivery).DueAt;
         await run.PassAsync(CaseRun.Start.AddHours(6), TimeSpan.Zero);
